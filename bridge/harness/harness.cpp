@@ -1,0 +1,558 @@
+// cellbench harness: one Verilated top behind a ZeroMQ DEALER socket. The TypeScript side sends
+// requests (bridge/PROTOCOL.md); the harness answers each one, and while it runs time it sends a
+// heartbeat every 500 ms so a peer on another machine notices a dead harness.
+//
+//   harness --connect ipc:///tmp/x.sock [--die-with-parent] [+plusargs...]   (spawned by the bridge)
+//   harness --bind tcp://0.0.0.0:5555 [--peer-timeout-ms 10000] [+plusargs...] (started by hand)
+#include <sys/prctl.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "sim.h"
+#include "wire.h"
+
+namespace cb {
+namespace {
+
+constexpr uint16_t kProtocolVersion = 1;
+constexpr auto kHeartbeat = std::chrono::milliseconds(500);
+
+enum class Msg : uint8_t {
+    Hello = 0x01, Ping = 0x02, Step = 0x03, MemRead = 0x05, MemWrite = 0x06, Restart = 0x07,
+    Trace = 0x08, Quit = 0x09, Heartbeat = 0x0A,
+    HelloOk = 0x81, Pong = 0x82, Event = 0x83, MemData = 0x85, Ok = 0x86, Bye = 0x89,
+    HarnessHeartbeat = 0x8A, Error = 0xFF,
+};
+enum class Op : uint8_t {
+    Write = 1, Force = 2, Release = 3, Arm = 4, Cancel = 5, Clock = 6, ClockStop = 7,
+    Watch = 8, Unwatch = 9,
+};
+constexpr uint8_t kStepRun = 1;
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void onSignal(int) { g_stop = 1; }
+
+struct Shutdown {};
+
+class Harness {
+public:
+    Harness(Sim& sim, zmq::socket_t& sock) : sim_(sim), sock_(sock) {}
+
+    /// Handles one request; returns false after QUIT.
+    bool handle(const zmq::message_t& m) {
+        Reader r(static_cast<const uint8_t*>(m.data()), m.size());
+        const auto type = static_cast<Msg>(r.get<uint8_t>());
+        const uint8_t flags = r.get<uint8_t>();
+        r.get<uint16_t>();
+        seq_ = r.get<uint32_t>();
+        switch (type) {
+        case Msg::Hello: hello(r); break;
+        case Msg::Ping: {
+            header(Msg::Pong);
+            const size_t n = r.left();
+            out_.bytes(r.bytes(n, "ping payload"), n);
+            break;
+        }
+        case Msg::Step: step(r, flags); break;
+        case Msg::MemRead: memRead(r); break;
+        case Msg::MemWrite: memWrite(r); break;
+        case Msg::Restart:
+            sim_.restart();
+            event(Status::Paused);
+            break;
+        case Msg::Trace: {
+            const bool on = r.get<uint8_t>() != 0;
+            const std::string path = r.str(r.get<uint32_t>());
+            if (on) {
+                sim_.traceOn(path);
+            } else {
+                sim_.traceOff();
+            }
+            header(Msg::Ok);
+            break;
+        }
+        case Msg::Quit: header(Msg::Bye); send(); return false;
+        case Msg::Heartbeat: return true;  // liveness only, never answered
+        default:
+            throw WireError(Err::UnknownType, "unknown message type 0x" + hex(static_cast<uint8_t>(type)));
+        }
+        send();
+        return true;
+    }
+
+    void error(const WireError& e) {
+        header(Msg::Error);
+        out_.put<uint16_t>(static_cast<uint16_t>(e.code));
+        out_.put<uint16_t>(0);
+        const std::string what = e.what();
+        out_.put<uint32_t>(static_cast<uint32_t>(what.size()));
+        out_.bytes(what.data(), what.size());
+        send();
+    }
+
+    void heartbeatIfDue() {
+        if (g_stop) throw Shutdown{};
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastSent_ < kHeartbeat) return;
+        uint8_t hb[8] = {static_cast<uint8_t>(Msg::HarnessHeartbeat)};
+        sock_.send(zmq::const_buffer(hb, sizeof hb), zmq::send_flags::none);
+        lastSent_ = now;
+    }
+
+private:
+    static std::string hex(unsigned v) {
+        char b[16];
+        std::snprintf(b, sizeof b, "%02x", v);
+        return b;
+    }
+
+    void header(Msg t) {
+        out_.clear();
+        out_.put<uint8_t>(static_cast<uint8_t>(t));
+        out_.put<uint8_t>(0);
+        out_.put<uint16_t>(0);
+        out_.put<uint32_t>(seq_);
+    }
+
+    void send() {
+        std::fflush(stdout);  // $display output reaches the bridge before the reply does
+        sock_.send(zmq::const_buffer(out_.data(), out_.size()), zmq::send_flags::none);
+        lastSent_ = std::chrono::steady_clock::now();
+    }
+
+    void hello(Reader& r) {
+        const uint16_t v = r.get<uint16_t>();
+        if (v != kProtocolVersion) {
+            throw WireError(Err::BadVersion, "protocol version " + std::to_string(v)
+                                                 + " requested, this harness speaks "
+                                                 + std::to_string(kProtocolVersion)
+                                                 + ": rebuild the harness (delete the build cache)");
+        }
+        header(Msg::HelloOk);
+        out_.put<uint16_t>(kProtocolVersion);
+        out_.put<uint16_t>(0);
+        out_.put<int8_t>(static_cast<int8_t>(sim_.precision()));
+        out_.put<uint8_t>(0);
+        out_.put<uint16_t>(0);
+        putString(kTopName);
+        const auto& t = sim_.table();
+        out_.put<uint32_t>(static_cast<uint32_t>(t.size()));
+        for (const Signal& s : t) {
+            putString(s.name);
+            out_.put<uint32_t>(s.width);
+            out_.put<uint32_t>(s.depth);
+            out_.put<uint8_t>(static_cast<uint8_t>(s.dir));
+            out_.put<uint8_t>(s.flags);
+            out_.put<uint16_t>(0);
+        }
+    }
+
+    void putString(const std::string& s) {
+        out_.put<uint32_t>(static_cast<uint32_t>(s.size()));
+        out_.bytes(s.data(), s.size());
+    }
+
+    uint32_t sigId(Reader& r, const char* role) {
+        const uint32_t id = r.get<uint32_t>();
+        if (id >= sim_.table().size()) {
+            throw WireError(Err::UnknownSignal, std::string(role) + " signal id " + std::to_string(id)
+                                                    + " is not in the signal table ("
+                                                    + std::to_string(sim_.table().size()) + " signals)");
+        }
+        return id;
+    }
+
+    const Signal& plain(uint32_t id) {
+        const Signal& s = sim_.table()[id];
+        if (s.flags & kMemory) {
+            throw WireError(Err::NotMemory, s.name + " is a memory: use a bulk read/write, not a value");
+        }
+        if (!s.data) throw WireError(Err::UnknownSignal, s.name + " has no readable storage");
+        return s;
+    }
+
+    std::vector<uint32_t> value(Reader& r, const Signal& s) {
+        std::vector<uint32_t> v(s.words());
+        const uint8_t* b = r.bytes(4 * v.size(), "value");
+        std::memcpy(v.data(), b, 4 * v.size());
+        if (s.overflows(v.data())) {
+            throw WireError(Err::WidthOverflow, "value for " + s.name + " does not fit in "
+                                                    + std::to_string(s.width) + " bits");
+        }
+        return v;
+    }
+
+    bool writable() const {
+        return sim_.phase() == Phase::Begin || sim_.phase() == Phase::Drive
+               || sim_.phase() == Phase::Active;
+    }
+
+    void requireWritable(const Signal& s) {
+        if (!writable()) {
+            throw WireError(Err::WriteInReadOnly, "write to " + s.name
+                                                      + " in the ReadOnly phase: await a trigger "
+                                                        "that leaves it (e.g. NextTimeStep) first");
+        }
+    }
+
+    struct Parsed {
+        Op op;
+        uint32_t sig = 0, id = 0;
+        std::vector<uint32_t> v;
+        Trigger trig{TrigKind::Timer};
+        uint64_t period = 0, high = 0, phase = 0;
+        bool startHigh = false;
+    };
+
+    Parsed parseOp(Reader& r, std::vector<uint32_t>& newIds) {
+        Parsed p;
+        p.op = static_cast<Op>(r.get<uint8_t>());
+        switch (p.op) {
+        case Op::Write: {
+            p.sig = sigId(r, "write");
+            const Signal& s = plain(p.sig);
+            if (!(s.flags & kWritable)) {
+                throw WireError(Err::NotWritable, s.name + " is not writable (an output, or an internal "
+                                                           "signal that is not public_flat_rw)");
+            }
+            p.v = value(r, s);
+            requireWritable(s);
+            break;
+        }
+        case Op::Force: {
+            p.sig = sigId(r, "force");
+            const Signal& s = plain(p.sig);
+            if (!(s.flags & kForceable)) {
+                throw WireError(Err::NotForceable, s.name + " is not forceable: add `forceable -module <m> "
+                                                            "-var <v>` for it to the top's .vlt");
+            }
+            p.v = value(r, s);
+            requireWritable(s);
+            break;
+        }
+        case Op::Release: {
+            p.sig = sigId(r, "release");
+            const Signal& s = plain(p.sig);
+            if (!(s.flags & kForceable)) throw WireError(Err::NotForceable, s.name + " is not forceable");
+            requireWritable(s);
+            break;
+        }
+        case Op::Arm: p.id = r.get<uint32_t>(); p.trig = parseTrigger(r, p.id, newIds); break;
+        case Op::Cancel: p.id = r.get<uint32_t>(); break;
+        case Op::Clock: {
+            p.sig = sigId(r, "clock");
+            const Signal& s = plain(p.sig);
+            p.period = r.get<uint64_t>();
+            p.high = r.get<uint64_t>();
+            p.phase = r.get<uint64_t>();
+            p.startHigh = r.get<uint8_t>() != 0;
+            if (s.width != 1 || !(s.flags & kWritable)) {
+                throw WireError(Err::NotWritable, "clock on " + s.name + ": needs a writable 1-bit signal");
+            }
+            if (p.high == 0 || p.high >= p.period) {
+                throw WireError(Err::BadOp, "clock on " + s.name + ": high time " + std::to_string(p.high)
+                                                + " must lie in (0, period " + std::to_string(p.period)
+                                                + ") in precision units");
+            }
+            if (p.phase == 0) requireWritable(s);
+            break;
+        }
+        case Op::ClockStop: p.sig = sigId(r, "clock stop"); break;
+        case Op::Watch:
+            p.sig = sigId(r, "watch");
+            plain(p.sig);
+            break;
+        case Op::Unwatch: p.sig = sigId(r, "unwatch"); break;
+        default:
+            throw WireError(Err::BadOp, "unknown op code " + std::to_string(static_cast<int>(p.op)));
+        }
+        return p;
+    }
+
+    Trigger parseTrigger(Reader& r, uint32_t id, std::vector<uint32_t>& newIds) {
+        if (sim_.armed(id) || std::find(newIds.begin(), newIds.end(), id) != newIds.end()) {
+            throw WireError(Err::BadTrigger, "trigger id " + std::to_string(id) + " is already armed");
+        }
+        newIds.push_back(id);
+        Trigger t{static_cast<TrigKind>(r.get<uint8_t>())};
+        auto edge = [&] {
+            const uint8_t e = r.get<uint8_t>();
+            if (e > 2) throw WireError(Err::BadTrigger, "edge kind " + std::to_string(e) + " is not 0..2");
+            return static_cast<EdgeKind>(e);
+        };
+        switch (t.kind) {
+        case TrigKind::Timer: {
+            const uint64_t d = r.get<uint64_t>();
+            if (d == 0) throw WireError(Err::BadTrigger, "Timer of 0: use ReadWrite or NextTimeStep");
+            t.count = sim_.now() + d;
+            break;
+        }
+        case TrigKind::Rising:
+        case TrigKind::Falling:
+        case TrigKind::Edge: {
+            t.sig = sigId(r, "edge");
+            const Signal& s = plain(t.sig);
+            if (t.kind != TrigKind::Edge && s.width != 1) {
+                throw WireError(Err::BadTrigger, "Rising/FallingEdge needs a 1-bit signal; " + s.name
+                                                     + " is " + std::to_string(s.width) + " bits: use Edge");
+            }
+            break;
+        }
+        case TrigKind::Cycles:
+            t.sig = sigId(r, "cycles");
+            plain(t.sig);
+            t.edge = edge();
+            t.count = r.get<uint64_t>();
+            if (t.count == 0) throw WireError(Err::BadTrigger, "ClockCycles of 0");
+            break;
+        case TrigKind::ReadOnly:
+        case TrigKind::ReadWrite:
+        case TrigKind::NextTimeStep: break;
+        case TrigKind::Until: {
+            t.sig = sigId(r, "until clock");
+            plain(t.sig);
+            t.edge = edge();
+            t.condSig = sigId(r, "until");
+            const Signal& s = plain(t.condSig);
+            t.notEqual = r.get<uint8_t>() != 0;
+            t.mask = value(r, s);
+            t.value = value(r, s);
+            for (size_t i = 0; i < t.mask.size(); ++i) t.value[i] &= t.mask[i];
+            break;
+        }
+        default:
+            throw WireError(Err::BadTrigger, "unknown trigger kind " + std::to_string(static_cast<int>(t.kind)));
+        }
+        return t;
+    }
+
+    void step(Reader& r, uint8_t flags) {
+        const uint32_t n = r.get<uint32_t>();
+        std::vector<Parsed> ops;
+        std::vector<uint32_t> newIds;
+        for (uint32_t i = 0; i < n; ++i) {
+            try {
+                ops.push_back(parseOp(r, newIds));
+            } catch (const WireError& e) {
+                throw WireError(e.code, "op " + std::to_string(i) + ": " + e.what());
+            }
+        }
+        if (r.left()) throw WireError(Err::BadMessage, std::to_string(r.left()) + " stray bytes after the ops");
+        // Validated as a whole: a bad op leaves the simulation untouched.
+        for (Parsed& p : ops) {
+            switch (p.op) {
+            case Op::Write: sim_.write(p.sig, p.v.data()); break;
+            case Op::Force: sim_.force(p.sig, p.v.data()); break;
+            case Op::Release: sim_.release(p.sig); break;
+            case Op::Arm: sim_.arm(p.id, std::move(p.trig)); break;
+            case Op::Cancel: sim_.cancel(p.id); break;
+            case Op::Clock: sim_.clock(p.sig, p.period, p.high, p.phase, p.startHigh); break;
+            case Op::ClockStop: sim_.stopClock(p.sig); break;
+            case Op::Watch: sim_.watch(p.sig); break;
+            case Op::Unwatch: sim_.unwatch(p.sig); break;
+            }
+        }
+        Status st = Status::Paused;
+        const auto t0 = std::chrono::steady_clock::now();
+        if (flags & kStepRun) {
+            sim_.clearFired();
+            st = sim_.run([this] { heartbeatIfDue(); });
+        }
+        runNs_ = static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+        event(st);
+        sim_.clearFired();
+    }
+
+    void event(Status st) {
+        header(Msg::Event);
+        out_.put<uint64_t>(sim_.now());
+        out_.put<uint8_t>(static_cast<uint8_t>(st));
+        out_.put<uint8_t>(static_cast<uint8_t>(sim_.phase()));
+        out_.put<uint16_t>(0);
+        out_.put<uint64_t>(sim_.evals());
+        out_.put<uint64_t>(runNs_);
+        const auto& f = sim_.fired();
+        out_.put<uint32_t>(static_cast<uint32_t>(f.size()));
+        out_.bytes(f.data(), 4 * f.size());
+        const auto& snap = sim_.snapshotSignals();
+        out_.put<uint32_t>(static_cast<uint32_t>(snap.size()));
+        uint32_t words = 0;
+        for (uint32_t id : snap) words += sim_.table()[id].words();
+        out_.put<uint32_t>(words);
+        auto* w = reinterpret_cast<uint32_t*>(out_.grow(4 * words));
+        for (uint32_t id : snap) {
+            const Signal& s = sim_.table()[id];
+            uint32_t tmp[1];
+            if (s.words() == 1) {  // out_ may be unaligned: go through a local
+                s.read(tmp);
+                std::memcpy(w, tmp, 4);
+            } else {
+                std::vector<uint32_t> big(s.words());
+                s.read(big.data());
+                std::memcpy(w, big.data(), 4 * big.size());
+            }
+            w += s.words();
+        }
+        runNs_ = 0;
+    }
+
+    const Signal& memory(Reader& r, uint32_t& offset, uint32_t& count) {
+        const uint32_t id = sigId(r, "memory");
+        const Signal& s = sim_.table()[id];
+        if (!(s.flags & kMemory)) throw WireError(Err::NotMemory, s.name + " is not a memory (unpacked array)");
+        offset = r.get<uint32_t>();
+        count = r.get<uint32_t>();
+        if (static_cast<uint64_t>(offset) + count > s.depth) {
+            throw WireError(Err::OutOfRange, s.name + ": elements [" + std::to_string(offset) + ", "
+                                                 + std::to_string(static_cast<uint64_t>(offset) + count)
+                                                 + ") outside its " + std::to_string(s.depth) + " elements");
+        }
+        return s;
+    }
+
+    void memRead(Reader& r) {
+        uint32_t offset, count;
+        const Signal& s = memory(r, offset, count);
+        header(Msg::MemData);
+        out_.put<uint32_t>(s.stride);
+        out_.bytes(static_cast<const uint8_t*>(s.data) + static_cast<size_t>(offset) * s.stride,
+                   static_cast<size_t>(count) * s.stride);
+    }
+
+    void memWrite(Reader& r) {
+        uint32_t offset, count;
+        const Signal& s = memory(r, offset, count);
+        if (!(s.flags & kWritable)) throw WireError(Err::NotWritable, s.name + " is not public_flat_rw");
+        const size_t n = static_cast<size_t>(count) * s.stride;
+        const uint8_t* b = r.bytes(n, "memory data");
+        if (r.left()) throw WireError(Err::BadMessage, "memory write: " + std::to_string(r.left()) + " stray bytes");
+        if (s.width % 8 != 0) {
+            // Bits above the element width must stay zero: Verilator's operators rely on it.
+            std::vector<uint32_t> v(s.words());
+            for (uint32_t i = 0; i < count; ++i) {
+                std::memset(v.data(), 0, 4 * v.size());
+                std::memcpy(v.data(), b + static_cast<size_t>(i) * s.stride, s.stride);
+                if (s.overflows(v.data())) {
+                    throw WireError(Err::WidthOverflow, s.name + "[" + std::to_string(offset + i)
+                                                            + "] does not fit in " + std::to_string(s.width) + " bits");
+                }
+            }
+        }
+        std::memcpy(static_cast<uint8_t*>(s.data) + static_cast<size_t>(offset) * s.stride, b, n);
+        header(Msg::Ok);
+    }
+
+    Sim& sim_;
+    zmq::socket_t& sock_;
+    Writer out_;
+    uint32_t seq_ = 0;
+    uint64_t runNs_ = 0;
+    std::chrono::steady_clock::time_point lastSent_ = std::chrono::steady_clock::now();
+};
+
+int usage() {
+    std::fprintf(stderr,
+                 "usage: harness (--connect EP | --bind EP) [--die-with-parent] [--peer-timeout-ms N] "
+                 "[+plusarg...]\n");
+    return 2;
+}
+
+}  // namespace
+}  // namespace cb
+
+int main(int argc, char** argv) {
+    using namespace cb;
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    std::string endpoint;
+    bool bind = false;
+    long peerTimeoutMs = -1;
+    std::vector<char*> simArgs{argv[0]};
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if ((a == "--connect" || a == "--bind") && i + 1 < argc) {
+            bind = a == "--bind";
+            endpoint = argv[++i];
+        } else if (a == "--die-with-parent") {
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+        } else if (a == "--peer-timeout-ms" && i + 1 < argc) {
+            peerTimeoutMs = std::stol(argv[++i]);
+        } else if (a[0] == '+') {
+            simArgs.push_back(argv[i]);
+        } else {
+            std::fprintf(stderr, "harness: unknown argument '%s'\n", argv[i]);
+            return usage();
+        }
+    }
+    if (endpoint.empty()) return usage();
+    if (peerTimeoutMs < 0) peerTimeoutMs = bind ? 10000 : 0;
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+
+    zmq::context_t zctx(1);
+    zmq::socket_t sock(zctx, zmq::socket_type::dealer);
+    sock.set(zmq::sockopt::linger, 0);
+    try {
+        if (bind) {
+            sock.bind(endpoint);
+            std::fprintf(stderr, "harness: top %s listening on %s\n", kTopName, endpoint.c_str());
+        } else {
+            sock.connect(endpoint);
+        }
+    } catch (const zmq::error_t& e) {
+        std::fprintf(stderr, "harness: cannot %s %s: %s\n", bind ? "bind" : "connect", endpoint.c_str(), e.what());
+        return 2;
+    }
+
+    int rc = 0;
+    try {
+        Sim sim(static_cast<int>(simArgs.size()), simArgs.data());
+        Harness h(sim, sock);
+        zmq::pollitem_t items[] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0}};
+        bool attached = false;
+        auto lastHeard = std::chrono::steady_clock::now();
+        for (;;) {
+            if (g_stop) break;
+            // Waits in slices so a signal or a silent peer ends the process cleanly.
+            const int n = zmq::poll(items, 1, std::chrono::milliseconds(250));
+            if (n == 0) {
+                if (attached && peerTimeoutMs > 0
+                    && std::chrono::steady_clock::now() - lastHeard > std::chrono::milliseconds(peerTimeoutMs)) {
+                    std::fprintf(stderr, "harness: no message from the peer for %ld ms, exiting\n", peerTimeoutMs);
+                    rc = 3;
+                    break;
+                }
+                continue;
+            }
+            zmq::message_t m;
+            if (!sock.recv(m, zmq::recv_flags::dontwait)) continue;
+            attached = true;
+            lastHeard = std::chrono::steady_clock::now();
+            bool more = true;
+            try {
+                more = h.handle(m);
+            } catch (const WireError& e) {
+                h.error(e);
+            }
+            if (!more) break;
+        }
+    } catch (const Shutdown&) {
+        rc = 0;
+    } catch (const zmq::error_t& e) {
+        if (e.num() != EINTR) {
+            std::fprintf(stderr, "harness: zeromq: %s\n", e.what());
+            rc = 2;
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "harness: %s\n", e.what());
+        rc = 2;
+    }
+    std::fflush(stdout);
+    return rc;
+}

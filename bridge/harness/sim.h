@@ -1,0 +1,140 @@
+// The simulation kernel of the harness: owns the VerilatedContext and the model, generates clocks,
+// keeps the armed triggers and runs time steps until one fires, so that TypeScript pays one round
+// trip per trigger, not per cycle. The order inside one time step follows cocotb's Verilator main:
+//   Begin     timers and NextTimeStep fire (values are still those of the previous step)
+//   Drive     clock edges due now are applied
+//   Active    eval; value-change triggers fire; writes they make are evaluated in the same step;
+//             ReadWrite fires once everything is stable (its writes loop back into Active)
+//   ReadOnly  everything settled; writes are refused
+//   End       the waveform is dumped, time jumps to the next event (never step by step)
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dut_signal.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+#include "wire.h"
+
+namespace cb {
+
+/// What the generated top glue (cb_top.cpp) provides for one Verilated model.
+struct Dut {
+    virtual ~Dut() = default;
+    virtual void eval() = 0;
+    virtual void final() = 0;
+    virtual void trace(VerilatedFstC* tfp) = 0;
+    virtual bool eventsPending() = 0;
+    virtual uint64_t nextTimeSlot() = 0;
+    /// Appends ports (in declaration order), then internal public signals.
+    virtual void bind(const VerilatedContext& ctx, std::vector<Signal>& table) = 0;
+};
+std::unique_ptr<Dut> makeDut(VerilatedContext* ctx);
+extern const char* const kTopName;
+
+enum class Phase : uint8_t { Begin = 0, Drive = 1, Active = 2, ReadOnly = 3, End = 4 };
+enum class TrigKind : uint8_t {
+    Timer = 1, Rising = 2, Falling = 3, Edge = 4, Cycles = 5,
+    ReadOnly = 6, ReadWrite = 7, NextTimeStep = 8, Until = 9,
+};
+enum class EdgeKind : uint8_t { Rising = 0, Falling = 1, Any = 2 };
+/// Why run() returned; mirrored in bridge/src/protocol.ts.
+enum class Status : uint8_t { Fired = 0, Finished = 1, Failed = 2, Idle = 3, Paused = 4 };
+
+struct Trigger {
+    TrigKind kind;
+    uint32_t sig = 0;          // edge/cycles: the signal; until: the clock
+    EdgeKind edge = EdgeKind::Rising;
+    uint64_t count = 0;        // timer: absolute time; cycles: edges left
+    uint32_t condSig = 0;      // until: the compared signal
+    bool notEqual = false;
+    std::vector<uint32_t> mask, value;
+};
+
+class Sim {
+public:
+    Sim(int argc, char** argv);
+    ~Sim();
+    void restart();
+
+    // Operations of a STEP request (validated by the caller through check*()).
+    void write(uint32_t sig, const uint32_t* v);
+    void force(uint32_t sig, const uint32_t* v);
+    void release(uint32_t sig);
+    void arm(uint32_t id, Trigger t);
+    void cancel(uint32_t id);
+    void clock(uint32_t sig, uint64_t period, uint64_t high, uint64_t phase, bool startHigh);
+    void stopClock(uint32_t sig);
+    void watch(uint32_t sig);
+    void unwatch(uint32_t sig);
+
+    /// Runs time steps until a trigger fires or the simulation ends; `tick` is called now and
+    /// then from the loop so the caller can send heartbeats.
+    Status run(const std::function<void()>& tick);
+
+    void traceOn(const std::string& path);
+    void traceOff();
+
+    const std::vector<Signal>& table() const { return table_; }
+    std::vector<Signal>& table() { return table_; }
+    const std::vector<uint32_t>& snapshotSignals() const { return snap_; }
+    const std::vector<uint32_t>& fired() const { return fired_; }
+    void clearFired() { fired_.clear(); }
+    uint64_t now() const { return now_; }
+    Phase phase() const { return phase_; }
+    bool ended() const { return ended_; }
+    bool armed(uint32_t id) const { return armed_.count(id) != 0; }
+    uint64_t evals() const { return evals_; }
+    int precision() const { return ctx_->timeprecision(); }
+
+private:
+    struct Clock {
+        uint32_t sig;
+        uint64_t low, high;  // time units low and high
+        uint64_t next;       // time of the next change
+        bool nextLevel;
+    };
+    void create();
+    void fireTimers();
+    void applyClocks();
+    void evalAndDetect();
+    void fireOn(uint32_t sig, bool rising, bool falling);
+    bool condition(const Trigger& t) const;
+    void addEdgeWatch(uint32_t sig);
+    void dropEdgeWatch(uint32_t sig);
+    bool nextEventTime(uint64_t& t);
+    void fire(uint32_t id) { fired_.push_back(id); }
+
+    int argc_;
+    char** argv_;
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<Dut> dut_;
+    std::unique_ptr<VerilatedFstC> tfp_;
+    std::vector<Signal> table_;
+    std::vector<uint32_t> snap_;  // ports then watched signals, in that order
+
+    uint64_t now_ = 0;
+    Phase phase_ = Phase::Active;
+    bool dirty_ = false;
+    bool dumped_ = false;
+    bool ended_ = false;
+    uint64_t evals_ = 0;
+
+    std::unordered_map<uint32_t, Trigger> armed_;
+    using TimerEntry = std::pair<uint64_t, uint32_t>;
+    std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>> timers_;
+    std::vector<uint32_t> readOnly_, readWrite_, nextStep_;
+    std::vector<std::vector<uint32_t>> onSig_;  // per signal: armed edge/cycles/until ids
+    std::vector<uint32_t> edgeSigs_;            // signals compared after each eval
+    std::vector<std::vector<uint32_t>> prev_;   // per signal: value after the last eval
+    std::vector<uint32_t> cur_;
+    std::vector<Clock> clocks_;
+    std::vector<uint32_t> fired_;
+};
+
+}  // namespace cb

@@ -1,0 +1,208 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import lockfile from 'proper-lockfile';
+import { forceablesFromHeader, topGlue } from './codegen.js';
+import { HARNESS_DIR, ROOT, cacheDir, verilatorBin } from './paths.js';
+import type { SignalTable } from './signals.js';
+import type { TopSpec } from './top.js';
+import { signalTableFromXml } from './xml.js';
+
+const run = promisify(execFile);
+
+/** Bumped whenever the build recipe changes, so old cache entries are not reused. */
+const RECIPE = 3;
+const PREFIX = 'Vtop';
+
+/** A failed Verilator or compiler run, with the log that says why. */
+export class BuildError extends Error {
+  override name = 'BuildError';
+}
+
+/** A built top: the harness binary and the signal table it was generated from. */
+export interface BuiltTop {
+  readonly harness: string;
+  readonly table: SignalTable;
+  readonly dir: string;
+  /** True when the build was found in the cache. */
+  readonly cached: boolean;
+}
+
+async function tool(cmd: string, args: string[], what: string): Promise<string> {
+  try {
+    const { stdout, stderr } = await run(cmd, args, { maxBuffer: 64 << 20 });
+    return stdout + stderr;
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
+    if (err.code === 'ENOENT') {
+      throw new BuildError(`${what}: '${cmd}' is not installed; run 'make deps' (or set VERILATOR=...)`);
+    }
+    const log = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+    throw new BuildError(`${what} failed:\n${log.split('\n').slice(-60).join('\n')}`);
+  }
+}
+
+let toolVersions: Promise<string> | undefined;
+/** Versions of everything that changes the binary: part of the cache key. */
+function versions(): Promise<string> {
+  toolVersions ??= (async () => {
+    const v = await tool(verilatorBin(), ['--version'], 'verilator --version');
+    const cxx = await tool('g++', ['--version'], 'g++ --version');
+    const zmq = await fs.readFile('/usr/include/zmq.h', 'utf8').catch(() => 'no zmq.h');
+    const zmqVer = [...zmq.matchAll(/#define ZMQ_VERSION_(MAJOR|MINOR|PATCH) (\d+)/g)].map((m) => m[2]).join('.');
+    return `${v.trim()}|${cxx.split('\n')[0]}|zmq ${zmqVer}|recipe ${RECIPE}`;
+  })();
+  return toolVersions;
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+}
+
+function verilatorArgs(spec: TopSpec): string[] {
+  const module = spec.module ?? spec.name;
+  const args = ['--top-module', module, '--timescale', spec.timescale ?? '1ns/1ps', '-Wno-fatal'];
+  for (const d of spec.includeDirs ?? []) args.push(`-I${path.join(ROOT, d)}`);
+  for (const [k, v] of Object.entries(spec.defines ?? {})) args.push(`+define+${k}=${v}`);
+  for (const [k, v] of Object.entries(spec.parameters ?? {})) args.push(`-G${k}=${v}`);
+  if (spec.timing) args.push('--timing');
+  args.push(...(spec.flags ?? []));
+  args.push(...(spec.config ?? []).map((f) => path.join(ROOT, f)));
+  args.push(...spec.sources.map((f) => path.join(ROOT, f)));
+  return args;
+}
+
+/** Content hash of everything a build of `spec` depends on. */
+export async function buildKey(spec: TopSpec): Promise<string> {
+  const h = createHash('sha256');
+  h.update(await versions());
+  h.update(JSON.stringify({ ...spec, dutType: undefined }));
+  const files = [...spec.sources, ...(spec.config ?? [])].map((f) => path.join(ROOT, f));
+  for (const d of spec.includeDirs ?? []) files.push(...(await filesUnder(path.join(ROOT, d))));
+  files.push(...(await filesUnder(HARNESS_DIR)));
+  for (const f of files) {
+    h.update(f.startsWith(ROOT) ? path.relative(ROOT, f) : f);
+    h.update(await fs.readFile(f).catch(() => {
+      throw new BuildError(`top '${spec.name}': source ${f} does not exist`);
+    }));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  // The holder refreshes the lock every few seconds; a lock left by a dead process goes stale.
+  const release = await lockfile.lock(target, {
+    realpath: false,
+    lockfilePath: `${target}.lock`,
+    stale: 20_000,
+    retries: { retries: 2400, factor: 1, minTimeout: 250, maxTimeout: 250 },
+  });
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+/** Writes a file so a reader never sees it half-written. */
+async function writeAtomic(file: string, data: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, data);
+  await fs.rename(tmp, file);
+}
+
+/** The signal table of `spec`, from Verilator's `--xml-only` (cached by content). */
+export async function describeTop(spec: TopSpec): Promise<SignalTable> {
+  const key = await buildKey(spec);
+  const file = path.join(cacheDir(), `${spec.name}-${key}.signals.json`);
+  if (existsSync(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as SignalTable;
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbench-xml-'));
+  try {
+    await tool(verilatorBin(), ['--xml-only', '--Mdir', tmp, '--prefix', PREFIX, ...verilatorArgs(spec)],
+      `verilator --xml-only for top '${spec.name}'`);
+    const skipped: string[] = [];
+    const table = signalTableFromXml(await fs.readFile(path.join(tmp, `${PREFIX}.xml`), 'utf8'), skipped);
+    for (const s of skipped) console.warn(`cellbench: top '${spec.name}': public signal ${s} (not accessible)`);
+    await fs.mkdir(cacheDir(), { recursive: true });
+    await writeAtomic(file, JSON.stringify(table));
+    return table;
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function hasCommand(cmd: string): Promise<boolean> {
+  try {
+    await run('sh', ['-c', `command -v ${cmd}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the harness for `spec`, or finds it in the cache. Concurrent callers (other test
+ * files, other processes) wait on a lock instead of building twice; a build is visible only
+ * once complete (renamed into place).
+ */
+export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
+  const key = await buildKey(spec);
+  const dir = path.join(cacheDir(), `${spec.name}-${key}`);
+  const harness = path.join(dir, 'harness');
+  const load = async (cached: boolean): Promise<BuiltTop> => ({
+    harness, dir, cached, table: JSON.parse(await fs.readFile(path.join(dir, 'signals.json'), 'utf8')) as SignalTable,
+  });
+  if (existsSync(harness)) return load(true);
+  return withLock(dir, async () => {
+    if (existsSync(harness)) return load(true);
+    const table = await describeTop(spec);
+    const tmp = `${dir}.tmp-${process.pid}`;
+    await fs.rm(tmp, { recursive: true, force: true });
+    const obj = path.join(tmp, 'obj');
+    await fs.mkdir(obj, { recursive: true });
+    const config = (await Promise.all((spec.config ?? []).map((f) => fs.readFile(path.join(ROOT, f), 'utf8')))).join('\n');
+    // Forceable signals must sit in the root class for the glue to reach their controls.
+    const flatten = /^\s*forceable\b/m.test(config) ? ['--flatten'] : [];
+    const harnessSrc = ['harness.cpp', 'sim.cpp', 'dut_signal.cpp'].map((f) => path.join(HARNESS_DIR, f));
+    const glue = path.join(obj, 'cb_top.cpp');
+    const args = ['--cc', '--exe', '--trace-fst', '--prefix', PREFIX, '--Mdir', obj, ...flatten,
+      '-CFLAGS', `-O2 -std=c++17 -I${HARNESS_DIR}`, '-LDFLAGS', '-lzmq', '-o', 'harness',
+      ...verilatorArgs(spec), ...harnessSrc, glue];
+    let log = await tool(verilatorBin(), args, `verilator for top '${spec.name}'`);
+    const root = await fs.readFile(path.join(obj, `${PREFIX}___024root.h`), 'utf8');
+    const forceables = forceablesFromHeader(root, table.top);
+    const publicNames = new Set(table.internals.map((s) => s.name));
+    for (const f of forceables) {
+      if (!publicNames.has(f.name)) {
+        throw new BuildError(`top '${spec.name}': forceable ${f.name} must also be public_flat_rw in its .vlt`);
+      }
+    }
+    await fs.writeFile(glue, topGlue(table, PREFIX, forceables));
+    const jobs = String(Math.max(1, os.availableParallelism()));
+    const env = { ...process.env, ...((await hasCommand('ccache')) ? { OBJCACHE: 'ccache' } : {}) };
+    try {
+      const { stdout, stderr } = await promisify(execFile)('make', ['-C', obj, '-j', jobs, '-f', `${PREFIX}.mk`], {
+        env, maxBuffer: 64 << 20,
+      });
+      log += stdout + stderr;
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string };
+      const out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+      throw new BuildError(`compiling the harness for top '${spec.name}' failed:\n${out.split('\n').slice(-60).join('\n')}`);
+    }
+    await fs.copyFile(path.join(obj, 'harness'), path.join(tmp, 'harness'));
+    await fs.chmod(path.join(tmp, 'harness'), 0o755);
+    await fs.writeFile(path.join(tmp, 'signals.json'), JSON.stringify(table));
+    await fs.writeFile(path.join(tmp, 'build.log'), log);
+    await fs.rm(obj, { recursive: true, force: true });
+    await fs.rm(dir, { recursive: true, force: true });
+    await fs.rename(tmp, dir);
+    return load(false);
+  });
+}

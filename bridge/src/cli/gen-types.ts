@@ -1,0 +1,40 @@
+// Writes gen/<top>.d.ts beside every tops.ts under tb/ (make types): the typed `dut` of each top.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describeTop } from '../build.js';
+import { dutTypes } from '../codegen.js';
+import { ROOT } from '../paths.js';
+import type { TopSpec } from '../top.js';
+
+const typeName = (name: string): string =>
+  `${name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}Dut`;
+
+function isTop(v: unknown): v is TopSpec {
+  return typeof v === 'object' && v !== null && 'name' in v && 'sources' in v;
+}
+
+const files = (await fs.readdir(path.join(ROOT, 'tb'), { recursive: true }))
+  .filter((f) => path.basename(f) === 'tops.ts')
+  .map((f) => path.join(ROOT, 'tb', f));
+let count = 0;
+for (const file of files) {
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const genDir = path.join(path.dirname(file), 'gen');
+  await fs.mkdir(genDir, { recursive: true });
+  const written = new Set<string>();
+  for (const spec of Object.values(mod).filter(isTop)) {
+    // Variants of one module (parameter overrides) share its type.
+    const module = spec.module ?? spec.name;
+    if (written.has(module)) continue;
+    written.add(module);
+    const table = await describeTop(spec);
+    const bridge = path.relative(genDir, path.join(ROOT, 'bridge', 'src', 'index.js')).replaceAll(path.sep, '/');
+    const out = path.join(genDir, `${module}.d.ts`);
+    const text = dutTypes(table, typeName(module), bridge.startsWith('.') ? bridge : `./${bridge}`);
+    const old = await fs.readFile(out, 'utf8').catch(() => '');
+    if (old !== text) await fs.writeFile(out, text);
+    count++;
+  }
+}
+console.log(`make types: ${count} top interface(s) under tb/*/gen/`);

@@ -1,0 +1,182 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Dealer } from 'zeromq';
+import { HarnessLostError } from './errors.js';
+import { Msg } from './protocol.js';
+
+/** Keeps the last `limit` characters of a stream: the harness's output for error messages. */
+class Tail {
+  private text = '';
+  constructor(private readonly limit = 16_384) {}
+  push(chunk: string): void {
+    this.text = (this.text + chunk).slice(-this.limit);
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Options of {@link Connection}. */
+export interface ConnectionOptions {
+  /** Fail a request when the harness sends nothing for this long. @defaultValue 2000 ms */
+  readonly peerTimeoutMs?: number;
+  /** Copy the harness's stdout/stderr to this process's. @defaultValue `SIM_VERBOSE=1` */
+  readonly echo?: boolean;
+}
+
+let endpointCounter = 0;
+
+/**
+ * One ZeroMQ DEALER socket to one harness, strictly request/reply, with the harness process
+ * when this side spawned it. A request fails, never hangs, when the process exits or when the
+ * peer stays silent past the heartbeat timeout.
+ */
+export class Connection {
+  readonly stdout = new Tail();
+  readonly stderr = new Tail();
+  private pending?: { resolve: (b: Buffer) => void; reject: (e: Error) => void };
+  private lost?: HarnessLostError;
+  private lastHeard = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  private exited?: Promise<void>;
+  private sending = false;
+
+  private constructor(
+    private readonly sock: Dealer,
+    readonly endpoint: string,
+    private readonly child: ChildProcess | undefined,
+    private readonly ipcPath: string | undefined,
+    private readonly peerTimeoutMs: number,
+  ) {
+    void this.receiveLoop();
+    this.timer = setInterval(() => this.beat(), 250);
+    this.timer.unref();
+  }
+
+  /** Spawns `harness` (with `+plusargs`) connected to a fresh `ipc://` endpoint. */
+  static async spawn(harness: string, plusargs: readonly string[], options: ConnectionOptions = {}): Promise<Connection> {
+    const ipcPath = path.join(os.tmpdir(), `cellbench-${process.pid}-${++endpointCounter}.sock`);
+    const endpoint = `ipc://${ipcPath}`;
+    const sock = new Dealer({ linger: 0 });
+    // Bound before the harness starts, so its connect succeeds at once (no reconnect interval).
+    await sock.bind(endpoint);
+    const child = spawn(harness, ['--connect', endpoint, '--die-with-parent', ...plusargs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const c = new Connection(sock, endpoint, child, ipcPath, options.peerTimeoutMs ?? 2000);
+    const echo = options.echo ?? process.env.SIM_VERBOSE === '1';
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+      c.stdout.push(s);
+      if (echo) process.stdout.write(s);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+      c.stderr.push(s);
+      if (echo) process.stderr.write(s);
+    });
+    c.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        c.fail(new HarnessLostError(`harness ${how}${c.output()}`));
+        resolve();
+      });
+      child.on('error', (e) => {
+        c.fail(new HarnessLostError(`cannot start harness ${harness}: ${e.message}`));
+        resolve();
+      });
+    });
+    return c;
+  }
+
+  /** Attaches to a harness started elsewhere with `--bind` (e.g. `tcp://host:5555`). */
+  static async attach(endpoint: string, options: ConnectionOptions = {}): Promise<Connection> {
+    const sock = new Dealer({ linger: 0, reconnectInterval: 50 });
+    sock.connect(endpoint);
+    return new Connection(sock, endpoint, undefined, undefined, options.peerTimeoutMs ?? 2000);
+  }
+
+  /** The harness's recent stdout and stderr, formatted for an error message. */
+  output(): string {
+    const out = this.stdout.toString().trim();
+    const err = this.stderr.toString().trim();
+    return (out ? `\n--- harness stdout ---\n${out}` : '') + (err ? `\n--- harness stderr ---\n${err}` : '');
+  }
+
+  /** Sends one request frame and resolves with the reply frame. */
+  request(frame: Buffer): Promise<Buffer> {
+    if (this.lost) return Promise.reject(this.lost);
+    if (this.pending) return Promise.reject(new Error('bridge bug: a request is already in flight'));
+    return new Promise<Buffer>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.lastHeard = Date.now();
+      this.sending = true;
+      this.sock.send(frame).then(
+        () => {
+          this.sending = false;
+        },
+        (e: Error) => {
+          this.sending = false;
+          this.fail(new HarnessLostError(`cannot send to the harness at ${this.endpoint}: ${e.message}`));
+        },
+      );
+    });
+  }
+
+  private async receiveLoop(): Promise<void> {
+    try {
+      for await (const [frame] of this.sock) {
+        this.lastHeard = Date.now();
+        if (!frame || frame.length === 0 || frame[0] === Msg.HarnessHeartbeat) continue;
+        const p = this.pending;
+        this.pending = undefined;
+        p?.resolve(frame);
+      }
+    } catch (e) {
+      if (!this.sock.closed) this.fail(new HarnessLostError(`receiving from the harness failed: ${(e as Error).message}`));
+    }
+  }
+
+  private beat(): void {
+    if (this.lost) return;
+    if (this.pending) {
+      const silent = Date.now() - this.lastHeard;
+      if (silent > this.peerTimeoutMs) {
+        this.fail(new HarnessLostError(`the harness at ${this.endpoint} sent nothing for ${silent} ms (its heartbeat is every 500 ms): it died or hangs${this.output()}`));
+      }
+    } else if (!this.sending) {
+      // Lets a harness started by hand (--bind) notice that this side went away.
+      this.sock.send(Buffer.from([Msg.Heartbeat, 0, 0, 0, 0, 0, 0, 0])).catch(() => undefined);
+    }
+  }
+
+  private fail(e: HarnessLostError): void {
+    this.lost ??= e;
+    const p = this.pending;
+    this.pending = undefined;
+    p?.reject(this.lost);
+  }
+
+  /** The process's exit, when this side spawned it. */
+  get process(): ChildProcess | undefined {
+    return this.child;
+  }
+
+  /** Asks the harness to quit (it closes its waveform and calls `final()`), then cleans up. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    if (!this.lost) {
+      const bye = this.request(Buffer.from([Msg.Quit, 0, 0, 0, 0, 0, 0, 0])).catch(() => undefined);
+      await Promise.race([bye, new Promise((r) => setTimeout(r, 2000))]);
+    }
+    this.lost ??= new HarnessLostError('the simulator was closed');
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
+      const done = Promise.race([this.exited, new Promise((r) => setTimeout(r, 1000))]);
+      this.child.kill('SIGTERM');
+      await done;
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    }
+    this.sock.close();
+    if (this.ipcPath) rmSync(this.ipcPath, { force: true });
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * cellbench's cocotb-style bridge: a Verilator harness driven from TypeScript over ZeroMQ.
+ * See bridge/README.md for the API and bridge/PROTOCOL.md for the wire format.
+ */
+export { buildTop, describeTop, BuildError, type BuiltTop } from './build.js';
+export { Clock, type ClockOptions } from './clock.js';
+export {
+  BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError,
+  SimTimeoutError, TaskFailedError, UnknownSignalError,
+} from './errors.js';
+export { MemoryHandle, SignalHandle, type AnyHandle, type MemoryData } from './handle.js';
+export { Simulator, type SimStats, type StartOptions } from './simulator.js';
+export { Dir, type SignalInfo, type SignalTable } from './signals.js';
+export { Lock, SimEvent, Task } from './task.js';
+export { defineTop, type TopSpec } from './top.js';
+export {
+  ClockCycles, Combine, Edge, FallingEdge, First, NextTimeStep, ReadOnly, ReadWrite, RisingEdge, Timer, Trigger,
+  Until, withTimeout, type Awaitable, type FirstResult, type UntilOptions,
+} from './triggers.js';
+export type { TimeUnit } from './units.js';

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The repository root: every path in a {@link TopSpec} is relative to it. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The harness sources, compiled with every top. */
+export const HARNESS_DIR = path.join(ROOT, 'bridge', 'harness');
+
+/**
+ * Where Verilated builds are kept, keyed by content.
+ * @defaultValue `$CELLBENCH_CACHE`, else `~/.cache/cellbench`
+ */
+export function cacheDir(): string {
+  return process.env.CELLBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'cellbench');
+}
+
+/** The Verilator binary. @defaultValue `$VERILATOR`, else `verilator` on the PATH */
+export function verilatorBin(): string {
+  return process.env.VERILATOR ?? 'verilator';
+}

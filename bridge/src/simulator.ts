@@ -1,0 +1,598 @@
+import { buildTop } from './build.js';
+import { Connection, type ConnectionOptions } from './connection.js';
+import {
+  BridgeError, CancelledError, HarnessError, SignalAccessError, SimEndedError, SimIdleError, TaskFailedError,
+} from './errors.js';
+import { buildDut, MemoryHandle, type AnyHandle, type MemoryData, SignalHandle, type SignalOwner } from './handle.js';
+import {
+  Decoder, Encoder, ErrCode, Msg, Op, Phase, PROTOCOL_VERSION, ProtocolError, STEP_RUN, Status, readHeader,
+} from './protocol.js';
+import { Dir, SigFlag, type SignalInfo } from './signals.js';
+import { Task, currentTask, type TaskHost } from './task.js';
+import type { TopSpec } from './top.js';
+import type { Trigger } from './triggers.js';
+import { fromSteps, toSteps, type TimeUnit } from './units.js';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
+  task: Task<unknown> | undefined;
+}
+
+interface TableEntry extends SignalInfo {
+  readonly forceable: boolean;
+}
+
+/** Counters of one simulator, reset by {@link Simulator.resetStats}. */
+export interface SimStats {
+  /** Requests sent to the harness (each is one round trip). */
+  roundTrips: number;
+  /** Time steps the harness evaluated (`eval()` calls). */
+  evals: number;
+  /** Wall time the harness spent running time steps. */
+  harnessMs: number;
+  /** Wall time spent waiting for replies, harness time included. */
+  waitMs: number;
+  /** Wall time since the reset. */
+  wallMs: number;
+}
+
+/** Options of {@link Simulator.start}. */
+export interface StartOptions extends ConnectionOptions {
+  /** `+plusargs` for the simulation (`$test$plusargs`, `$value$plusargs`). */
+  readonly plusargs?: readonly string[];
+  /** Attach to a harness started by hand instead of spawning one. @defaultValue `$SIM_ENDPOINT` */
+  readonly endpoint?: string;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  [Status.Finished]: '$finish',
+  [Status.Failed]: '$fatal, $stop or a failed assertion',
+};
+
+/**
+ * One simulation: a harness process (or an attached one) and the scheduler of the test's tasks.
+ * The harness runs time while every task waits on a trigger; it stops when one fires, and the
+ * reply carries the values of every port and watched signal, so reads cost nothing.
+ */
+export class Simulator<D = unknown> implements SignalOwner, TaskHost {
+  private static active: Simulator<unknown> | undefined;
+
+  /** The simulator that triggers without a handle (Timer, ReadOnly…) belong to. */
+  static get current(): Simulator<unknown> {
+    if (!Simulator.active) throw new BridgeError('no simulator is running: start one (Simulator.start or the simTest fixture)');
+    return Simulator.active;
+  }
+
+  /** The simulator owning a handle (the current one: one simulator per test file). */
+  static owning(_h: { readonly id: number } | undefined): Simulator<unknown> {
+    return Simulator.current;
+  }
+
+  /** The DUT's signals: `sim.dut.clk_i`, `sim.dut.u_core.state_q`. */
+  readonly dut: D;
+  /** Top module name. */
+  readonly top: string;
+  /** Simulator precision, as a power of ten of seconds (−12 for 1 ps). */
+  readonly precision: number;
+  readonly handles: readonly AnyHandle[];
+
+  private readonly table: readonly TableEntry[];
+  private readonly byName: Map<string, AnyHandle>;
+  private ops = new Encoder();
+  private opCount = 0;
+  private seq = 0;
+  private snapIds: number[] = [];
+  private offsets: Int32Array;
+  private snap = new Uint32Array(0);
+  private waiters = new Map<number, Waiter>();
+  private nextTrigger = 1;
+  private flushQueued = false;
+  private busy = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  private tasks = new Set<Task<unknown>>();
+  private nowSteps = 0n;
+  private phase = Phase.Active;
+  private ended?: SimEndedError;
+  private failure?: Error;
+  private stats: SimStats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0 };
+  private statsSince = performance.now();
+  private evalBase = 0;
+
+  private constructor(
+    private readonly conn: Connection,
+    hello: Decoder,
+  ) {
+    hello.u16();
+    hello.u16();
+    this.precision = hello.i8();
+    hello.u8();
+    hello.u16();
+    this.top = hello.str();
+    const n = hello.u32();
+    const table: TableEntry[] = [];
+    for (let i = 0; i < n; i++) {
+      const name = hello.str();
+      const width = hello.u32();
+      const depth = hello.u32();
+      const dir = hello.u8() as Dir;
+      const flags = hello.u8();
+      hello.u16();
+      table.push({ name, width, depth, dir, writable: (flags & SigFlag.Writable) !== 0, forceable: (flags & SigFlag.Forceable) !== 0 });
+    }
+    this.table = table;
+    this.handles = table.map((info, id) =>
+      info.depth ? (new MemoryHandle(this, id, info) as AnyHandle) : (new SignalHandle(this, id, info) as AnyHandle),
+    );
+    this.byName = new Map(this.handles.map((h) => [h.info.name, h]));
+    this.offsets = new Int32Array(table.length);
+    this.resetSnapshotLayout();
+    this.dut = buildDut(this.top, this.handles) as D;
+    Simulator.active = this as Simulator<unknown>;
+  }
+
+  /**
+   * Builds `top` (or finds it in the cache), spawns its harness and handshakes. With
+   * `endpoint` (or `SIM_ENDPOINT`) it attaches to a running harness instead.
+   */
+  static async start<D>(top: TopSpec<D>, options: StartOptions = {}): Promise<Simulator<D>> {
+    const endpoint = options.endpoint ?? process.env.SIM_ENDPOINT;
+    const conn = endpoint
+      ? await Connection.attach(endpoint, options)
+      : await Connection.spawn((await buildTop(top)).harness, options.plusargs ?? [], options);
+    try {
+      const enc = new Encoder().reset(Msg.Hello, 0, 0).u16(PROTOCOL_VERSION).u16(0);
+      const reply = await conn.request(enc.frame());
+      const d = Simulator.expect(reply, Msg.HelloOk);
+      const sim = new Simulator<D>(conn, d);
+      const want = top.module ?? top.name;
+      if (sim.top !== want) {
+        throw new BridgeError(`the harness at ${conn.endpoint} simulates top '${sim.top}', but this test needs '${want}'`);
+      }
+      await sim.sync();
+      return sim;
+    } catch (e) {
+      await conn.close();
+      throw e;
+    }
+  }
+
+  private static expect(frame: Buffer, type: Msg): Decoder {
+    const d = new Decoder(frame);
+    const h = readHeader(d);
+    if (h.type === Msg.Error) {
+      const code = d.u16() as ErrCode;
+      d.u16();
+      throw new HarnessError(code, d.str());
+    }
+    if (h.type !== type) throw new ProtocolError(`expected ${Msg[type]}, got message type 0x${h.type.toString(16)}`);
+    return d;
+  }
+
+  // ---- time ---------------------------------------------------------------------------------
+
+  /** Current simulated time in `unit`. @param unit @defaultValue `'ns'` */
+  time(unit: TimeUnit = 'ns'): number {
+    return fromSteps(this.nowSteps, unit, this.precision);
+  }
+
+  /** Current simulated time in steps (10^precision s). */
+  get now(): bigint {
+    return this.nowSteps;
+  }
+
+  /** `time` in `unit` as a whole number of steps. */
+  steps(time: number | bigint, unit: TimeUnit): bigint {
+    return toSteps(time, unit, this.precision);
+  }
+
+  /** The current time for messages, e.g. `1234.5 ns`. */
+  describeTime(): string {
+    return `${this.time('ns')} ns`;
+  }
+
+  // ---- signal access (SignalOwner) ----------------------------------------------------------
+
+  /** A handle by hierarchical name (`'u_core.state_q'`). */
+  signal(name: string): AnyHandle {
+    const h = this.byName.get(name);
+    if (!h) {
+      const near = [...this.byName.keys()].filter((k) => k.includes(name.split('.').at(-1) ?? name)).slice(0, 5);
+      throw new SignalAccessError(`top '${this.top}' has no signal '${name}'${near.length ? ` (similar: ${near.join(', ')})` : ''}`);
+    }
+    return h;
+  }
+
+  readValue(id: number): number | bigint {
+    const off = this.offsets[id]!;
+    const info = this.table[id]!;
+    if (off < 0) {
+      throw new SignalAccessError(`${info.name} is not in the snapshot: call \`await sim.watch(dut.${info.name})\` once, then every trigger brings its value`);
+    }
+    if (info.width <= 32) return this.snap[off]!;
+    let v = 0n;
+    for (let i = Math.ceil(info.width / 32) - 1; i >= 0; i--) v = (v << 32n) | BigInt(this.snap[off + i]!);
+    return v;
+  }
+
+  /** Encodes `value` for signal `id` as little-endian words, checking it fits. */
+  words(id: number, value: number | bigint | boolean): Uint32Array {
+    const info = this.table[id]!;
+    const w = info.width;
+    let v: bigint;
+    if (typeof value === 'boolean') v = value ? 1n : 0n;
+    else if (typeof value === 'number') {
+      if (!Number.isInteger(value)) throw new SignalAccessError(`${info.name}: ${value} is not an integer`);
+      v = BigInt(value);
+    } else v = value;
+    const limit = 1n << BigInt(w);
+    if (v < 0n && v >= -(limit >> 1n)) v += limit;  // two's complement for signed values
+    if (v < 0n || v >= limit) {
+      throw new SignalAccessError(`${info.name}: value ${value} (0x${(typeof value === 'boolean' ? Number(value) : value).toString(16)}) does not fit in ${w} bits`);
+    }
+    const out = new Uint32Array(Math.ceil(w / 32));
+    if (w <= 32) out[0] = Number(v);
+    else for (let i = 0; i < out.length; i++, v >>= 32n) out[i] = Number(v & 0xffffffffn);
+    return out;
+  }
+
+  private checkWrite(id: number, what: string): TableEntry {
+    const info = this.table[id]!;
+    if (info.depth) throw new SignalAccessError(`${info.name} is a memory: use its read()/write()`);
+    if (this.phase === Phase.ReadOnly || this.phase === Phase.End) {
+      throw new SignalAccessError(`${what} ${info.name} in the ReadOnly phase (t=${this.describeTime()}): await a trigger that leaves it, e.g. NextTimeStep() or a clock edge`);
+    }
+    return info;
+  }
+
+  deposit(id: number, value: number | bigint | boolean): void {
+    const info = this.checkWrite(id, 'write to');
+    if (!info.writable) {
+      throw new SignalAccessError(`${info.name} is not writable (${info.dir === Dir.Out ? 'an output' : 'an internal signal that is not public_flat_rw'})`);
+    }
+    this.op(Op.Write).u32(id).words(this.words(id, value));
+  }
+
+  force(id: number, value: number | bigint | boolean): void {
+    const info = this.checkWrite(id, 'force of');
+    if (!info.forceable) throw new SignalAccessError(`${info.name} is not forceable: add \`forceable -module <m> -var <v>\` (and public_flat_rw) to the top's .vlt`);
+    this.op(Op.Force).u32(id).words(this.words(id, value));
+  }
+
+  release(id: number): void {
+    const info = this.checkWrite(id, 'release of');
+    if (!info.forceable) throw new SignalAccessError(`${info.name} is not forceable`);
+    this.op(Op.Release).u32(id);
+  }
+
+  async readMemory(id: number, offset: number, count: number): Promise<MemoryData> {
+    const info = this.memory(id, offset, count);
+    const enc = new Encoder().reset(Msg.MemRead, 0, ++this.seq).u32(id).u32(offset).u32(count);
+    const d = await this.aux(enc.frame(), Msg.MemData);
+    const stride = d.u32();
+    const bytes = new Uint8Array(count * stride);
+    bytes.set(d.bytes(count * stride));
+    switch (stride) {
+      case 1: return bytes;
+      case 2: return new Uint16Array(bytes.buffer);
+      case 4: return new Uint32Array(bytes.buffer);
+      case 8: return new BigUint64Array(bytes.buffer);
+      default: throw new SignalAccessError(`${info.name}: memories wider than 64 bits are not supported`);
+    }
+  }
+
+  async writeMemory(id: number, offset: number, data: MemoryData | ArrayLike<number>): Promise<void> {
+    const info = this.memory(id, offset, data.length);
+    const stride = info.width <= 8 ? 1 : info.width <= 16 ? 2 : info.width <= 32 ? 4 : 8;
+    if (info.width > 64) throw new SignalAccessError(`${info.name}: memories wider than 64 bits are not supported`);
+    let bytes: Uint8Array;
+    if (ArrayBuffer.isView(data) && data.BYTES_PER_ELEMENT === stride) {
+      bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    } else {
+      const limit = 2 ** Math.min(info.width, 53);
+      const typed = stride === 8 ? new BigUint64Array(data.length) : stride === 4 ? new Uint32Array(data.length) : stride === 2 ? new Uint16Array(data.length) : new Uint8Array(data.length);
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i]!;
+        if (typeof v === 'number' && (!Number.isInteger(v) || v < 0 || v >= limit)) {
+          throw new SignalAccessError(`${info.name}[${offset + i}]: ${v} does not fit in ${info.width} bits`);
+        }
+        if (typed instanceof BigUint64Array) typed[i] = BigInt(v);
+        else typed[i] = Number(v);
+      }
+      bytes = new Uint8Array(typed.buffer);
+    }
+    const enc = new Encoder().reset(Msg.MemWrite, 0, ++this.seq).u32(id).u32(offset).u32(data.length).bytes(bytes);
+    await this.aux(enc.frame(), Msg.Ok);
+  }
+
+  private memory(id: number, offset: number, count: number): SignalInfo {
+    const info = this.table[id]!;
+    if (!info.depth) throw new SignalAccessError(`${info.name} is not a memory`);
+    if (!Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 0 || offset + count > info.depth) {
+      throw new SignalAccessError(`${info.name}: elements [${offset}, ${offset + count}) lie outside its ${info.depth} elements`);
+    }
+    return info;
+  }
+
+  /** Adds internal signals to every snapshot from now on (ports always are). */
+  async watch(...handles: readonly (SignalHandle<number> | SignalHandle<bigint>)[]): Promise<void> {
+    for (const h of handles) {
+      if (this.offsets[h.id]! >= 0) continue;
+      if (h.info.depth) throw new SignalAccessError(`${h.name} is a memory: use its read()/write()`);
+      this.op(Op.Watch).u32(h.id);
+      this.snapIds.push(h.id);
+    }
+    this.layout();
+    await this.sync();
+  }
+
+  // ---- clocks -----------------------------------------------------------------------------------
+
+  /** @internal Used by {@link Clock}. */
+  startClock(id: number, period: bigint, high: bigint, phase: bigint, startHigh: boolean): void {
+    if (phase === 0n) this.checkWrite(id, 'clock on');
+    this.op(Op.Clock).u32(id).u64(period).u64(high).u64(phase).u8(startHigh ? 1 : 0);
+  }
+
+  /** @internal Used by {@link Clock}. */
+  stopClock(id: number): void {
+    this.op(Op.ClockStop).u32(id);
+  }
+
+  // ---- triggers and tasks -------------------------------------------------------------------
+
+  /**
+   * Arms `trigger` in the harness (with the next resume) and returns its id and a promise that
+   * resolves when it fires. Used by `await trigger` and by `First`.
+   */
+  arm(trigger: Trigger): { id: number; promise: Promise<void> } {
+    const id = this.nextTrigger++;
+    const task = currentTask.getStore();
+    const promise = new Promise<void>((resolve, reject) => {
+      const stop = this.failure ?? this.ended ?? (task?.cancelled ? new CancelledError(`task '${task.name}' was cancelled`) : undefined);
+      if (stop) {
+        reject(stop);
+        return;
+      }
+      this.op(Op.Arm).u32(id);
+      trigger.encode(this.ops);
+      this.waiters.set(id, { resolve, reject, task });
+      this.scheduleFlush();
+    });
+    return { id, promise };
+  }
+
+  /** Disarms a trigger that nobody waits for any more (its promise never settles). */
+  cancelTrigger(id: number): void {
+    if (this.waiters.delete(id)) this.op(Op.Cancel).u32(id);
+  }
+
+  /** Starts `fn` as a concurrent task (cocotb's `start_soon`). */
+  startSoon<T>(fn: () => Promise<T>, name = `task${this.tasks.size + 1}`): Task<T> {
+    const t = new Task<T>(this, fn, name);
+    this.tasks.add(t as Task<unknown>);
+    return t;
+  }
+
+  cancelWaitsOf(task: Task<unknown>, err: CancelledError): void {
+    for (const [id, w] of this.waiters) {
+      if (w.task !== task) continue;
+      this.cancelTrigger(id);
+      w.reject(err);
+    }
+  }
+
+  taskFailed(task: Task<unknown>, err: unknown): void {
+    const msg = err instanceof Error ? err.message : String(err);
+    this.fail(new TaskFailedError(`task '${task.name}' failed at ${this.describeTime()}: ${msg}`, { cause: err }));
+  }
+
+  /** Fails the test: every waiting trigger rejects with `err`, and nothing runs any more. */
+  fail(err: Error): void {
+    this.failure ??= err;
+    this.rejectAll(this.failure);
+  }
+
+  /** The error that failed this test, if any (a task's, a timeout's, the harness's). */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Why the simulation ended ($finish, $fatal…), if it did. */
+  get endedBy(): SimEndedError | undefined {
+    return this.ended;
+  }
+
+  private rejectAll(err: Error): void {
+    const ws = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const w of ws) w.reject(err);
+  }
+
+  private op(code: Op): Encoder {
+    this.opCount++;
+    return this.ops.u8(code);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // setImmediate runs once every microtask has drained: every task has reached its next await.
+    setImmediate(() => {
+      this.flushQueued = false;
+      void this.flush();
+    });
+  }
+
+  private takeOps(type: Msg, flags: number): Buffer {
+    const body = this.ops.frame();
+    const head = new Encoder().reset(type, flags, ++this.seq).u32(this.opCount).frame();
+    this.ops = new Encoder();
+    this.opCount = 0;
+    return Buffer.concat([head, body]);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.busy || this.waiters.size === 0 || this.failure || this.ended) return;
+    this.busy = true;
+    try {
+      await this.exchangeEvent(this.takeOps(Msg.Step, STEP_RUN));
+    } catch (e) {
+      this.fail(e as Error);
+    } finally {
+      this.busy = false;
+    }
+    if (this.waiters.size) this.scheduleFlush();
+  }
+
+  /** Sends pending ops without running time (and refreshes the snapshot). */
+  async sync(): Promise<void> {
+    await this.serial(() => this.exchangeEvent(this.takeOps(Msg.Step, 0)));
+  }
+
+  /** Runs a request that is not a time step; time stays put until it is answered. */
+  private async aux(frame: Buffer, type: Msg): Promise<Decoder> {
+    return this.serial(async () => Simulator.expect(await this.roundTrip(frame), type));
+  }
+
+  private async serial<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.busy) await new Promise((r) => setImmediate(r));
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+      if (this.waiters.size) this.scheduleFlush();
+    }
+  }
+
+  private async roundTrip(frame: Buffer): Promise<Buffer> {
+    const t0 = performance.now();
+    this.stats.roundTrips++;
+    try {
+      return await this.conn.request(frame);
+    } catch (e) {
+      throw this.withTime(e as Error);
+    } finally {
+      this.stats.waitMs += performance.now() - t0;
+    }
+  }
+
+  private withTime(e: Error): Error {
+    if (e instanceof BridgeError && !(e instanceof HarnessError)) e.message = `${e.message}\n(simulated time reached: ${this.describeTime()})`;
+    return e;
+  }
+
+  private async exchangeEvent(frame: Buffer): Promise<void> {
+    const d = Simulator.expect(await this.roundTrip(frame), Msg.Event);
+    this.nowSteps = d.u64();
+    const status = d.u8() as Status;
+    this.phase = d.u8() as Phase;
+    d.u16();
+    this.stats.evals = Number(d.u64()) - this.evalBase;
+    this.stats.harnessMs += Number(d.u64()) / 1e6;
+    const fired = d.words(d.u32());
+    if (process.env.CB_DEBUG) console.error("reply", Status[status], Phase[this.phase], this.nowSteps, [...fired], this.waiters.size);
+    const nSig = d.u32();
+    if (nSig !== this.snapIds.length) throw new ProtocolError(`snapshot has ${nSig} signals, expected ${this.snapIds.length}`);
+    this.snap = d.words(d.u32());
+    switch (status) {
+      case Status.Fired:
+        for (const id of fired) {
+          const w = this.waiters.get(id);
+          this.waiters.delete(id);
+          w?.resolve();
+        }
+        break;
+      case Status.Finished:
+      case Status.Failed: {
+        // The harness flushed its stdout before replying; give the pipe a moment to deliver it.
+        await new Promise((r) => setTimeout(r, 30));
+        this.ended = new SimEndedError(`simulation ended by ${STATUS_TEXT[status]} at ${this.describeTime()}${this.conn.output()}`);
+        this.rejectAll(this.ended);
+        break;
+      }
+      case Status.Idle:
+        this.rejectAll(new SimIdleError(`at ${this.describeTime()} nothing is left to simulate (no clock, timer or HDL event), so the awaited triggers can never fire: start a Clock or await a Timer`));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private resetSnapshotLayout(): void {
+    this.snapIds = this.table.flatMap((s, i) => (s.dir !== Dir.Internal ? [i] : []));
+    this.layout();
+  }
+
+  /** Word offsets of the snapshot: ports in table order, then watched signals in watch order. */
+  private layout(): void {
+    this.offsets.fill(-1);
+    let off = 0;
+    for (const id of this.snapIds) {
+      this.offsets[id] = off;
+      off += Math.ceil(this.table[id]!.width / 32);
+    }
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** Writes an FST waveform from now on to `file` (absolute path), or stops with `undefined`. */
+  async trace(file: string | undefined): Promise<void> {
+    const enc = new Encoder().reset(Msg.Trace, 0, ++this.seq).u8(file ? 1 : 0).str(file ?? '');
+    await this.aux(enc.frame(), Msg.Ok);
+  }
+
+  /**
+   * Recreates the model at time 0 in the same process: tasks of the previous run are cancelled,
+   * triggers, clocks, forces and watches dropped.
+   */
+  async restart(): Promise<void> {
+    for (const t of this.tasks) t.cancel();
+    this.tasks.clear();
+    this.rejectAll(new CancelledError('the simulator restarted'));
+    this.ops = new Encoder();
+    this.opCount = 0;
+    this.failure = undefined;
+    this.ended = undefined;
+    this.resetSnapshotLayout();
+    const frame = new Encoder().reset(Msg.Restart, 0, ++this.seq).frame();
+    await this.serial(() => this.exchangeEvent(frame));
+    this.resetStats();
+  }
+
+  /** Cancels every task still running (at the end of a test). */
+  cancelAll(): void {
+    for (const t of this.tasks) t.cancel();
+    this.tasks.clear();
+  }
+
+  /** Counters since the last reset (or restart). */
+  perf(): SimStats {
+    return { ...this.stats, wallMs: performance.now() - this.statsSince };
+  }
+
+  resetStats(): void {
+    this.evalBase += this.stats.evals;
+    this.stats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0 };
+    this.statsSince = performance.now();
+  }
+
+  /** Measures one raw round trip (PING/PONG) through the whole stack, for benchmarks. */
+  async ping(payload: Uint8Array = new Uint8Array(0)): Promise<void> {
+    await this.aux(new Encoder().reset(Msg.Ping, 0, ++this.seq).bytes(payload).frame(), Msg.Pong);
+  }
+
+  /** Stops the harness (closing its waveform) and releases everything. */
+  async close(): Promise<void> {
+    this.cancelAll();
+    this.rejectAll(new CancelledError('the simulator was closed'));
+    if (Simulator.active === (this as Simulator<unknown>)) Simulator.active = undefined;
+    await this.conn.close();
+  }
+
+  /** The harness's recent stdout/stderr. */
+  get output(): string {
+    return this.conn.output();
+  }
+}

@@ -1,0 +1,136 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CancelledError } from './errors.js';
+
+/** The task whose code is running (through every await), so triggers know their owner. */
+export const currentTask = new AsyncLocalStorage<Task<unknown>>();
+
+/** What a task needs from its simulator. */
+export interface TaskHost {
+  /** Rejects the triggers `task` waits on with `err`. */
+  cancelWaitsOf(task: Task<unknown>, err: CancelledError): void;
+  /** A task threw: the test fails. */
+  taskFailed(task: Task<unknown>, err: unknown): void;
+}
+
+/**
+ * A concurrent activity of a test (cocotb's `start_soon`): starts after the current task
+ * yields, runs until its function returns. `await task` gives its result or rethrows;
+ * `cancel()` raises {@link CancelledError} at the trigger it waits on.
+ */
+export class Task<T> implements PromiseLike<T> {
+  private readonly done: Promise<T>;
+  private state: 'pending' | 'done' | 'failed' | 'cancelled' = 'pending';
+
+  constructor(
+    private readonly host: TaskHost,
+    fn: () => Promise<T>,
+    /** Name used in failure messages. */
+    readonly name: string,
+  ) {
+    this.done = new Promise<T>((resolve, reject) => {
+      queueMicrotask(() => {
+        currentTask.run(this as Task<unknown>, fn).then(
+          (v) => {
+            if (this.state === 'pending') this.state = 'done';
+            resolve(v);
+          },
+          (e: unknown) => {
+            if (this.state === 'cancelled' && e instanceof CancelledError) {
+              reject(e);
+              return;
+            }
+            this.state = 'failed';
+            host.taskFailed(this as Task<unknown>, e);
+            reject(e);
+          },
+        );
+      });
+    });
+    this.done.catch(() => undefined);  // failures reach the test through the simulator
+  }
+
+  /** True once the task has returned, thrown or been cancelled. */
+  get finished(): boolean {
+    return this.state !== 'pending';
+  }
+
+  get cancelled(): boolean {
+    return this.state === 'cancelled';
+  }
+
+  /** Stops the task at the trigger it waits on. Does nothing once the task has finished. */
+  cancel(): void {
+    if (this.state !== 'pending') return;
+    this.state = 'cancelled';
+    this.host.cancelWaitsOf(this as Task<unknown>, new CancelledError(`task '${this.name}' was cancelled`));
+  }
+
+  then<A = T, B = never>(
+    onFulfilled?: ((v: T) => A | PromiseLike<A>) | null,
+    onRejected?: ((e: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.done.then(onFulfilled, onRejected);
+  }
+}
+
+/** A flag tasks can wait on (cocotb's `Event`); pure TypeScript, costs no round trip. */
+export class SimEvent<T = undefined> {
+  private waiters: ((v: T | undefined) => void)[] = [];
+  private isSet = false;
+  /** The value given to the last `set`. */
+  data: T | undefined;
+
+  constructor(readonly name = 'event') {}
+
+  /** Wakes every waiter; later waits return at once until `clear()`. */
+  set(data?: T): void {
+    this.data = data;
+    this.isSet = true;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f(data);
+  }
+
+  clear(): void {
+    this.isSet = false;
+  }
+
+  get isSetNow(): boolean {
+    return this.isSet;
+  }
+
+  /** Resolves when the event is set (at once when it already is). */
+  wait(): Promise<T | undefined> {
+    if (this.isSet) return Promise.resolve(this.data);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
+/** A mutex for tasks sharing a bus (cocotb's `Lock`); FIFO, pure TypeScript. */
+export class Lock {
+  private held = false;
+  private queue: (() => void)[] = [];
+
+  constructor(readonly name = 'lock') {}
+
+  get locked(): boolean {
+    return this.held;
+  }
+
+  /** Resolves once this caller holds the lock. */
+  acquire(): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  /** Hands the lock to the next waiter, if any. */
+  release(): void {
+    if (!this.held) throw new Error(`release of ${this.name}, which is not held`);
+    const next = this.queue.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}

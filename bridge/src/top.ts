@@ -1,0 +1,33 @@
+/**
+ * How to build one simulation top. Paths are relative to the repository root; the type parameter
+ * is the generated interface of the top's signals (`gen/<name>.d.ts`, written by `make types`).
+ */
+export interface TopSpec<D = unknown> {
+  /** Unique name: the build cache key and the generated type's file name. */
+  readonly name: string;
+  /** Top module. @defaultValue the name */
+  readonly module?: string;
+  /** SystemVerilog sources, in compile order. */
+  readonly sources: readonly string[];
+  /** Verilator configuration files (`.vlt`): `public_flat_rw` and `forceable` signals. */
+  readonly config?: readonly string[];
+  /** Include directories (every file in them is part of the cache key). */
+  readonly includeDirs?: readonly string[];
+  /** `+define+` macros. */
+  readonly defines?: Readonly<Record<string, string | number>>;
+  /** Top-level parameter overrides (`-G`). */
+  readonly parameters?: Readonly<Record<string, string | number>>;
+  /** Time unit and precision. @defaultValue `'1ns/1ps'` */
+  readonly timescale?: string;
+  /** Build with `--timing` (delays and events inside the HDL). @defaultValue false */
+  readonly timing?: boolean;
+  /** Further Verilator flags. */
+  readonly flags?: readonly string[];
+  /** Phantom field carrying the DUT type; never set. */
+  readonly dutType?: D;
+}
+
+/** Declares a top; `D` is its generated signal interface. */
+export function defineTop<D>(spec: Omit<TopSpec<D>, 'dutType'>): TopSpec<D> {
+  return spec;
+}

@@ -1,0 +1,225 @@
+import { SimTimeoutError, SignalAccessError } from './errors.js';
+import type { SignalHandle } from './handle.js';
+import { EdgeKind, type Encoder, TrigKind } from './protocol.js';
+import { Simulator } from './simulator.js';
+import { Task } from './task.js';
+import type { TimeUnit } from './units.js';
+
+type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
+
+/** Something a test can await in `First`/`Combine`: a trigger, a task, or any promise. */
+export type Awaitable<T = unknown> = PromiseLike<T>;
+
+/**
+ * A trigger the harness evaluates; awaiting it costs one round trip (shared with every other
+ * trigger armed at the same time). It resolves with nothing: a thenable cannot be an await's
+ * result in JavaScript, so `First` tells the winner by index.
+ */
+export abstract class Trigger implements PromiseLike<void> {
+  constructor(protected readonly sim: Simulator<unknown>) {}
+
+  /** Writes the ARM op's kind and fields (bridge/PROTOCOL.md). */
+  abstract encode(enc: Encoder): void;
+
+  /** Arms the trigger once; resolves when it fires. */
+  wait(): Promise<void> {
+    return this.sim.arm(this).promise;
+  }
+
+  then<A = void, B = never>(
+    onFulfilled?: ((v: void) => A | PromiseLike<A>) | null,
+    onRejected?: ((e: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.wait().then(onFulfilled, onRejected);
+  }
+}
+
+function simOf(h: { readonly id: number } | undefined): Simulator<unknown> {
+  return Simulator.owning(h);
+}
+
+function oneBit(s: AnySignal, what: string): void {
+  if (s.width !== 1) throw new SignalAccessError(`${what} needs a 1-bit signal; ${s.name} has ${s.width} bits: use Edge`);
+}
+
+class EdgeTrigger extends Trigger {
+  constructor(
+    private readonly kind: TrigKind,
+    readonly signal: AnySignal,
+  ) {
+    super(simOf(signal));
+  }
+  encode(enc: Encoder): void {
+    enc.u8(this.kind).u32(this.signal.id);
+  }
+}
+
+/** Fires on the next 0→1 change of a 1-bit signal, after the edge is evaluated (flops updated). */
+export function RisingEdge(signal: AnySignal): Trigger {
+  oneBit(signal, 'RisingEdge');
+  return new EdgeTrigger(TrigKind.Rising, signal);
+}
+
+/** Fires on the next 1→0 change of a 1-bit signal. */
+export function FallingEdge(signal: AnySignal): Trigger {
+  oneBit(signal, 'FallingEdge');
+  return new EdgeTrigger(TrigKind.Falling, signal);
+}
+
+/** Fires on the next change of any bit of the signal. */
+export function Edge(signal: AnySignal): Trigger {
+  return new EdgeTrigger(TrigKind.Edge, signal);
+}
+
+class TimerTrigger extends Trigger {
+  private readonly steps: bigint;
+  constructor(sim: Simulator<unknown>, time: number | bigint, unit: TimeUnit) {
+    super(sim);
+    this.steps = sim.steps(time, unit);
+    if (this.steps <= 0n) throw new SignalAccessError(`Timer(${time} ${unit}) must be at least one step`);
+  }
+  encode(enc: Encoder): void {
+    enc.u8(TrigKind.Timer).u64(this.steps);
+  }
+}
+
+/**
+ * Fires `time` later, at the start of that time step (before its clock edges are applied).
+ * @param unit @defaultValue `'step'`
+ */
+export function Timer(time: number | bigint, unit: TimeUnit = 'step'): Trigger {
+  return new TimerTrigger(simOf(undefined), time, unit);
+}
+
+class CyclesTrigger extends Trigger {
+  constructor(
+    readonly signal: AnySignal,
+    private readonly count: number,
+    private readonly edge: EdgeKind,
+  ) {
+    super(simOf(signal));
+    if (!Number.isInteger(count) || count < 1) throw new SignalAccessError(`ClockCycles(${signal.name}, ${count}): the count must be a positive integer`);
+  }
+  encode(enc: Encoder): void {
+    enc.u8(TrigKind.Cycles).u32(this.signal.id).u8(this.edge).u64(this.count);
+  }
+}
+
+/**
+ * Fires on the `count`-th edge of `signal`, counted in the harness: one round trip whatever the
+ * count. @param rising @defaultValue true (false counts falling edges)
+ */
+export function ClockCycles(signal: AnySignal, count: number, rising = true): Trigger {
+  return new CyclesTrigger(signal, count, rising ? EdgeKind.Rising : EdgeKind.Falling);
+}
+
+class PhaseTrigger extends Trigger {
+  constructor(private readonly kind: TrigKind) {
+    super(simOf(undefined));
+  }
+  encode(enc: Encoder): void {
+    enc.u8(this.kind);
+  }
+}
+
+/** Fires when the current time step has settled; writes are then refused until time moves. */
+export function ReadOnly(): Trigger {
+  return new PhaseTrigger(TrigKind.ReadOnly);
+}
+
+/** Fires once the current time step is stable; writes made then are evaluated in the same step. */
+export function ReadWrite(): Trigger {
+  return new PhaseTrigger(TrigKind.ReadWrite);
+}
+
+/** Fires at the start of the next time step that has any event. */
+export function NextTimeStep(): Trigger {
+  return new PhaseTrigger(TrigKind.NextTimeStep);
+}
+
+/** Options of {@link Until}. */
+export interface UntilOptions {
+  /** Bits compared. @defaultValue all */
+  readonly mask?: number | bigint;
+  /** Fire when the value differs instead. @defaultValue false */
+  readonly notEqual?: boolean;
+  /** Which edges of the clock sample the condition. @defaultValue `'rising'` */
+  readonly edge?: 'rising' | 'falling' | 'both';
+}
+
+class UntilTrigger extends Trigger {
+  private readonly mask: Uint32Array;
+  private readonly val: Uint32Array;
+  constructor(
+    readonly clock: AnySignal,
+    readonly signal: AnySignal,
+    value: number | bigint,
+    private readonly options: UntilOptions,
+  ) {
+    super(simOf(clock));
+    const all = (1n << BigInt(signal.width)) - 1n;
+    this.mask = this.sim.words(signal.id, options.mask ?? all);
+    this.val = this.sim.words(signal.id, value);
+  }
+  encode(enc: Encoder): void {
+    const edge = { rising: EdgeKind.Rising, falling: EdgeKind.Falling, both: EdgeKind.Any }[this.options.edge ?? 'rising'];
+    enc.u8(TrigKind.Until).u32(this.clock.id).u8(edge).u32(this.signal.id).u8(this.options.notEqual ? 1 : 0);
+    enc.words(this.mask).words(this.val);
+  }
+}
+
+/**
+ * The wait-until trigger: on each edge of `clock` the harness compares `signal & mask` with
+ * `value` (after the edge is evaluated) and fires on the first match. One round trip replaces
+ * `while (dut.x.value !== v) await RisingEdge(clk)`, however many cycles that takes; unlike that
+ * loop it does not look at the value before the first edge.
+ */
+export function Until(clock: AnySignal, signal: AnySignal, value: number | bigint, options: UntilOptions = {}): Trigger {
+  return new UntilTrigger(clock, signal, value, options);
+}
+
+/** Which awaitable of a {@link First} completed first, and its result. */
+export interface FirstResult<T> {
+  readonly index: number;
+  readonly value: T;
+}
+
+/**
+ * Resolves with the index and result of the first awaitable to complete; the harness triggers
+ * that lost are cancelled.
+ */
+export async function First<T extends readonly Awaitable[]>(...items: T): Promise<FirstResult<Awaited<T[number]>>> {
+  const sim = Simulator.current;
+  const armed: number[] = [];
+  const racers = items.map((a, i) => {
+    if (a instanceof Trigger) {
+      const { id, promise } = sim.arm(a);
+      armed.push(id);
+      return promise.then(() => ({ index: i, value: undefined as unknown }));
+    }
+    return Promise.resolve(a).then((value) => ({ index: i, value: value as unknown }));
+  });
+  try {
+    return (await Promise.race(racers)) as FirstResult<Awaited<T[number]>>;
+  } finally {
+    for (const id of armed) sim.cancelTrigger(id);
+  }
+}
+
+/** Resolves when every awaitable has completed, with their results in order. */
+export function Combine<T extends readonly Awaitable[]>(...items: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  return Promise.all(items.map((a) => (a instanceof Trigger ? a.wait() : a))) as Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }>;
+}
+
+/**
+ * Awaits `what`, failing with {@link SimTimeoutError} when `time` of simulated time passes first.
+ * @param unit @defaultValue `'step'`
+ */
+export async function withTimeout<T>(what: Awaitable<T>, time: number | bigint, unit: TimeUnit = 'step'): Promise<T> {
+  const r = await First(what, Timer(time, unit));
+  if (r.index === 1) {
+    const sim = Simulator.current;
+    throw new SimTimeoutError(`timed out after ${time} ${unit} of simulated time (now ${sim.describeTime()})${what instanceof Task ? ` waiting for task '${what.name}'` : ''}`);
+  }
+  return r.value as T;
+}

@@ -1,0 +1,35 @@
+import { defineTop } from '../../bridge/src/index.js';
+import type { AxisSliceDut } from './gen/axis_slice.js';
+import type { CounterDut } from './gen/counter.js';
+import type { TickerDut } from './gen/ticker.js';
+
+const counterSources = ['tb/bridge/hdl/counter_core.sv', 'tb/bridge/hdl/counter.sv'];
+
+/** The bridge's main fixture: edges, wide values, internal/forceable signals, a memory. */
+export const counter = defineTop<CounterDut>({
+  name: 'counter',
+  sources: counterSources,
+  config: ['tb/bridge/hdl/counter.vlt'],
+});
+
+/** The same counter with `$fatal` when it reaches 5. */
+export const counterFatal = defineTop<CounterDut>({
+  name: 'counter_fatal',
+  module: 'counter',
+  sources: counterSources,
+  config: ['tb/bridge/hdl/counter.vlt'],
+  parameters: { FatalAt: 5 },
+});
+
+/** A top with its own time (--timing): delays, a clock in HDL, `$finish`. */
+export const ticker = defineTop<TickerDut>({
+  name: 'ticker',
+  sources: ['tb/bridge/hdl/ticker.sv'],
+  timing: true,
+});
+
+/** The demo and benchmark DUT: an 8-bit AXI-Stream register slice with a beat counter. */
+export const axisSlice = defineTop<AxisSliceDut>({
+  name: 'axis_slice',
+  sources: ['rtl/common/axis_slice.sv'],
+});

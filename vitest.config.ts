@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// One simulator process per test file; files run in parallel workers (one per core).
+export default defineConfig({
+  test: {
+    include: ['tb/**/*.test.ts', 'models/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 300_000,  // a first build of a top takes a while; later runs hit the cache
+    reporters: process.env.CI ? ['default', ['junit', { outputFile: 'reports/junit.xml' }]] : ['default'],
+  },
+});
