@@ -19,6 +19,15 @@ void Signal::load(const void* p, uint32_t* out) const {
     // needs its second word: memcpy above covers it.
 }
 
+void Signal::mergeForce(uint32_t* out) const {
+    uint32_t en[64], val[64];
+    const uint32_t n = words();
+    if (n > 64) return;  // wider forceables read their storage; none exist in practice
+    load(forceEn, en);
+    load(forceVal, val);
+    for (uint32_t i = 0; i < n; ++i) out[i] = (en[i] & val[i]) | (~en[i] & out[i]);
+}
+
 void Signal::store(void* p, const uint32_t* in) const {
     switch (stride) {
     case 1: *static_cast<uint8_t*>(p) = static_cast<uint8_t>(in[0]); break;

@@ -32,8 +32,12 @@ struct Signal {
 
     uint32_t words() const { return (width + 31) / 32; }
 
-    /// Copies the current value into `out` (words() words, upper bits zero).
-    void read(uint32_t* out) const { load(data, out); }
+    /// Copies the current value into `out` (words() words, upper bits zero). A forced signal
+    /// reads as Verilog says it does: its forced bits, not the storage underneath.
+    void read(uint32_t* out) const {
+        load(data, out);
+        if (forceEn) mergeForce(out);
+    }
     /// Stores `in` (words() words, already checked against the width).
     void write(const uint32_t* in) { store(data, in); }
     /// True when `in` has a bit set above the width.
@@ -42,6 +46,7 @@ struct Signal {
         return top != 0 && (in[words() - 1] >> top) != 0;
     }
     void load(const void* p, uint32_t* out) const;
+    void mergeForce(uint32_t* out) const;
     void store(void* p, const uint32_t* in) const;
 };
 

@@ -27,6 +27,9 @@ void Sim::create() {
     }
     onSig_.assign(table_.size(), {});
     prev_.assign(table_.size(), {});
+    watched_.assign(table_.size(), 0);
+    saved_.assign(table_.size(), 0);
+    savedList_.clear();
     now_ = 0;
     phase_ = Phase::Active;
     dirty_ = false;
@@ -55,15 +58,25 @@ void Sim::restart() {
     create();
 }
 
+void Sim::saveBeforeChange(uint32_t sig) {
+    if (watched_[sig] || saved_[sig]) return;
+    prev_[sig].resize(table_[sig].words());
+    table_[sig].read(prev_[sig].data());
+    saved_[sig] = 1;
+    savedList_.push_back(sig);
+}
+
 void Sim::write(uint32_t sig, const uint32_t* v) {
     Signal& s = table_[sig];
     if (s.held) return;  // a deposit never overrides a force
+    saveBeforeChange(sig);
     s.write(v);
     dirty_ = true;
 }
 
 void Sim::force(uint32_t sig, const uint32_t* v) {
     Signal& s = table_[sig];
+    saveBeforeChange(sig);
     if (s.forceEn) {
         s.store(s.forceVal, v);
         std::vector<uint32_t> ones(s.words(), ~0u);
@@ -79,6 +92,7 @@ void Sim::force(uint32_t sig, const uint32_t* v) {
 
 void Sim::release(uint32_t sig) {
     Signal& s = table_[sig];
+    saveBeforeChange(sig);
     if (s.forceEn) {
         std::vector<uint32_t> zeros(s.words(), 0);
         s.store(s.forceEn, zeros.data());
@@ -88,13 +102,16 @@ void Sim::release(uint32_t sig) {
 }
 
 void Sim::addEdgeWatch(uint32_t sig) {
-    if (std::find(edgeSigs_.begin(), edgeSigs_.end(), sig) != edgeSigs_.end()) return;
+    if (watched_[sig]) return;
+    watched_[sig] = 1;
     edgeSigs_.push_back(sig);
+    if (saved_[sig]) return;  // prev_ holds the value before the pending write
     prev_[sig].resize(table_[sig].words());
     table_[sig].read(prev_[sig].data());
 }
 
 void Sim::dropEdgeWatch(uint32_t sig) {
+    watched_[sig] = 0;
     edgeSigs_.erase(std::remove(edgeSigs_.begin(), edgeSigs_.end(), sig), edgeSigs_.end());
 }
 
@@ -214,6 +231,8 @@ void Sim::evalAndDetect() {
     dut_->eval();
     ++evals_;
     dirty_ = false;
+    for (uint32_t sig : savedList_) saved_[sig] = 0;
+    savedList_.clear();
     for (size_t k = 0; k < edgeSigs_.size();) {
         const uint32_t sig = edgeSigs_[k];
         const Signal& s = table_[sig];

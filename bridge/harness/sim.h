@@ -106,6 +106,7 @@ private:
     void fireOn(uint32_t sig, bool rising, bool falling);
     bool condition(const Trigger& t) const;
     void addEdgeWatch(uint32_t sig);
+    void saveBeforeChange(uint32_t sig);
     void dropEdgeWatch(uint32_t sig);
     bool nextEventTime(uint64_t& t);
     void fire(uint32_t id) { fired_.push_back(id); }
@@ -132,6 +133,10 @@ private:
     std::vector<std::vector<uint32_t>> onSig_;  // per signal: armed edge/cycles/until ids
     std::vector<uint32_t> edgeSigs_;            // signals compared after each eval
     std::vector<std::vector<uint32_t>> prev_;   // per signal: value after the last eval
+    // A trigger armed after a write but before the eval that applies it must compare against
+    // the evaluated value, so a write to an unwatched signal first saves that value in prev_.
+    std::vector<uint8_t> watched_, saved_;
+    std::vector<uint32_t> savedList_;
     std::vector<uint32_t> cur_;
     std::vector<Clock> clocks_;
     std::vector<uint32_t> fired_;

@@ -250,13 +250,15 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     if (!info.writable) {
       throw new SignalAccessError(`${info.name} is not writable (${info.dir === Dir.Out ? 'an output' : 'an internal signal that is not public_flat_rw'})`);
     }
-    this.op(Op.Write).u32(id).words(this.words(id, value));
+    const w = this.words(id, value);  // validated before anything is queued
+    this.op(Op.Write).u32(id).words(w);
   }
 
   force(id: number, value: number | bigint | boolean): void {
     const info = this.checkWrite(id, 'force of');
     if (!info.forceable) throw new SignalAccessError(`${info.name} is not forceable: add \`forceable -module <m> -var <v>\` (and public_flat_rw) to the top's .vlt`);
-    this.op(Op.Force).u32(id).words(this.words(id, value));
+    const w = this.words(id, value);
+    this.op(Op.Force).u32(id).words(w);
   }
 
   release(id: number): void {
@@ -396,6 +398,13 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   /** The error that failed this test, if any (a task's, a timeout's, the harness's). */
   get failed(): Error | undefined {
     return this.failure;
+  }
+
+  /** Returns and clears the failure, for a test that provokes one on purpose. */
+  takeFailure(): Error | undefined {
+    const f = this.failure;
+    this.failure = undefined;
+    return f;
   }
 
   /** Why the simulation ended ($finish, $fatal…), if it did. */

@@ -12,8 +12,11 @@ module ticker #(
   always #5 clk_o = ~clk_o;
   initial ticks_o = 8'd0;
   always @(posedge clk_o) ticks_o <= ticks_o + 8'd1;
+  // +finish_at=<ns> overrides the parameter: the bridge passes plusargs at spawn.
+  int unsigned finish_at;
   initial begin
-    #(FinishAt);
+    if (!$value$plusargs("finish_at=%d", finish_at)) finish_at = FinishAt;
+    #(finish_at * 1ns);
     $finish;
   end
 endmodule

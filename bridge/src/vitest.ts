@@ -1,0 +1,110 @@
+import { randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { test as base, type TestAPI } from 'vitest';
+import { HarnessLostError, SimTimeoutError } from './errors.js';
+import { ROOT } from './paths.js';
+import { Simulator, type SimStats } from './simulator.js';
+import type { TopSpec } from './top.js';
+import { Timer } from './triggers.js';
+import type { TimeUnit } from './units.js';
+
+/** Options of {@link simTest}, for every test of the file. */
+export interface SimTestOptions {
+  /** Fail a test whose simulated time passes this limit. @defaultValue none */
+  readonly simTimeout?: readonly [number, TimeUnit];
+  /** `+plusargs` for the simulation. */
+  readonly plusargs?: readonly string[];
+  /** Trace every test to `waves/<file>/<test>.fst`. @defaultValue `WAVES=1` */
+  readonly waves?: boolean;
+}
+
+/** What a test of {@link simTest} receives. */
+export interface SimFixtures<D> {
+  /** The simulator, at time 0 with a fresh model. */
+  readonly sim: Simulator<D>;
+  /** Its signals (`sim.dut`). */
+  readonly dut: D;
+  /** The test's seed: `SEED=…` replays it; printed when the test fails. */
+  readonly seed: number;
+}
+
+interface Slot<D> {
+  sim?: Simulator<D>;
+  fresh: boolean;
+}
+
+const slug = (s: string): string => s.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'test';
+
+/** Where the waveform of a test goes: `waves/<test file>/<test name>.fst`. */
+export function wavePath(testFile: string, testName: string, suffix = ''): string {
+  const rel = path.relative(path.join(ROOT, 'tb'), testFile).replace(/\.test\.ts$/, '');
+  return path.join(ROOT, 'waves', rel, `${slug(testName)}${suffix}.fst`);
+}
+
+/**
+ * A vitest `test` whose tests each get a simulator of `top`: one harness process per test file,
+ * brought back to time 0 (`restart()`) before every test; a harness that died is respawned.
+ * The test fails when any task fails, when the simulated-time limit passes, or when the harness
+ * dies, with the simulated time in the message.
+ */
+export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestAPI<SimFixtures<D> & { slot: Slot<D> }> {
+  return base.extend<{ slot: Slot<D>; seed: number; sim: Simulator<D>; dut: D }>({
+    slot: [
+      async ({}, use) => {
+        const slot: Slot<D> = { fresh: true };
+        await use(slot);
+        await slot.sim?.close();
+      },
+      { scope: 'file' },
+    ],
+    seed: async ({ onTestFailed, task }, use) => {
+      const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
+      onTestFailed(() => {
+        const file = path.relative(ROOT, task.file.filepath);
+        console.error(`seed ${seed}: replay with SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}`);
+      });
+      await use(seed);
+    },
+    sim: async ({ slot, task }, use) => {
+      if (slot.sim && !slot.fresh) {
+        await slot.sim.restart().catch(async (e: unknown) => {
+          if (!(e instanceof HarnessLostError)) throw e;
+          await slot.sim?.close();
+          slot.sim = undefined;
+        });
+      }
+      slot.sim ??= await Simulator.start(top, { plusargs: options.plusargs ?? [] });
+      slot.fresh = false;
+      const sim = slot.sim;
+      const waves = options.waves ?? process.env.WAVES === '1';
+      if (waves) {
+        const file = wavePath(task.file.filepath, task.name);
+        mkdirSync(path.dirname(file), { recursive: true });
+        await sim.trace(file);
+      }
+      let limit: number | undefined;
+      if (options.simTimeout) {
+        const [time, unit] = options.simTimeout;
+        const { id, promise } = sim.arm(Timer(time, unit));
+        limit = id;
+        promise.then(
+          () => sim.fail(new SimTimeoutError(`the test's simulated-time limit of ${time} ${unit} passed`)),
+          () => undefined,
+        );
+      }
+      await use(sim);
+      if (limit !== undefined) sim.cancelTrigger(limit);
+      sim.cancelAll();
+      const stats: SimStats = sim.perf();
+      (task.meta as Record<string, unknown>).sim = stats;
+      if (process.env.SIM_STATS === '1') {
+        console.log(`${task.name}: ${stats.roundTrips} round trips, ${stats.evals} evals, harness ${stats.harnessMs.toFixed(1)} ms, wait ${stats.waitMs.toFixed(1)} ms of ${stats.wallMs.toFixed(1)} ms`);
+      }
+      if (sim.failed) throw sim.failed;
+    },
+    dut: async ({ sim }, use) => {
+      await use(sim.dut);
+    },
+  }) as unknown as TestAPI<SimFixtures<D> & { slot: Slot<D> }>;
+}
