@@ -21,7 +21,8 @@ export type MemoryData = Uint8Array | Uint16Array | Uint32Array | BigUint64Array
  */
 export class SignalHandle<T extends number | bigint> {
   constructor(
-    private readonly owner: SignalOwner,
+    /** The simulator this signal belongs to. */
+    readonly owner: SignalOwner,
     /** Index in the signal table. */
     readonly id: number,
     readonly info: SignalInfo,
@@ -62,7 +63,8 @@ export class SignalHandle<T extends number | bigint> {
 export class MemoryHandle<T extends number | bigint> {
   declare private readonly element?: T;
   constructor(
-    private readonly owner: SignalOwner,
+    /** The simulator this memory belongs to. */
+    readonly owner: SignalOwner,
     readonly id: number,
     readonly info: SignalInfo,
   ) {}

@@ -64,9 +64,15 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return Simulator.active;
   }
 
-  /** The simulator owning a handle (the current one: one simulator per test file). */
-  static owning(_h: { readonly id: number } | undefined): Simulator<unknown> {
-    return Simulator.current;
+  /** The simulator a handle belongs to; the current one for triggers without a handle. */
+  static owning(h: { readonly owner: SignalOwner } | undefined): Simulator<unknown> {
+    return h && h.owner instanceof Simulator ? (h.owner as Simulator<unknown>) : Simulator.current;
+  }
+
+  /** Makes this the simulator of handle-less triggers (Timer, ReadOnly…) and of `First`. */
+  activate(): this {
+    Simulator.active = this as Simulator<unknown>;
+    return this;
   }
 
   /** The DUT's signals: `sim.dut.clk_i`, `sim.dut.u_core.state_q`. */
@@ -84,7 +90,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private seq = 0;
   private snapIds: number[] = [];
   private offsets: Int32Array;
-  private snap = new Uint32Array(0);
+  private snap: Uint32Array = new Uint32Array(0);
   private waiters = new Map<number, Waiter>();
   private nextTrigger = 1;
   private flushQueued = false;
@@ -128,7 +134,6 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.offsets = new Int32Array(table.length);
     this.resetSnapshotLayout();
     this.dut = buildDut(this.top, this.handles) as D;
-    Simulator.active = this as Simulator<unknown>;
   }
 
   /**
@@ -150,7 +155,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
         throw new BridgeError(`the harness at ${conn.endpoint} simulates top '${sim.top}', but this test needs '${want}'`);
       }
       await sim.sync();
-      return sim;
+      return sim.activate();
     } catch (e) {
       await conn.close();
       throw e;
@@ -501,7 +506,6 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.stats.evals = Number(d.u64()) - this.evalBase;
     this.stats.harnessMs += Number(d.u64()) / 1e6;
     const fired = d.words(d.u32());
-    if (process.env.CB_DEBUG) console.error("reply", Status[status], Phase[this.phase], this.nowSteps, [...fired], this.waiters.size);
     const nSig = d.u32();
     if (nSig !== this.snapIds.length) throw new ProtocolError(`snapshot has ${nSig} signals, expected ${this.snapIds.length}`);
     this.snap = d.words(d.u32());
@@ -598,6 +602,11 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.rejectAll(new CancelledError('the simulator was closed'));
     if (Simulator.active === (this as Simulator<unknown>)) Simulator.active = undefined;
     await this.conn.close();
+  }
+
+  /** Process id of the harness, when this side spawned it. */
+  get pid(): number | undefined {
+    return this.conn.process?.pid;
   }
 
   /** The harness's recent stdout/stderr. */

@@ -16,7 +16,8 @@ export type Awaitable<T = unknown> = PromiseLike<T>;
  * result in JavaScript, so `First` tells the winner by index.
  */
 export abstract class Trigger implements PromiseLike<void> {
-  constructor(protected readonly sim: Simulator<unknown>) {}
+  /** @param sim The simulator that evaluates this trigger. */
+  constructor(readonly sim: Simulator<unknown>) {}
 
   /** Writes the ARM op's kind and fields (bridge/PROTOCOL.md). */
   abstract encode(enc: Encoder): void;
@@ -34,10 +35,6 @@ export abstract class Trigger implements PromiseLike<void> {
   }
 }
 
-function simOf(h: { readonly id: number } | undefined): Simulator<unknown> {
-  return Simulator.owning(h);
-}
-
 function oneBit(s: AnySignal, what: string): void {
   if (s.width !== 1) throw new SignalAccessError(`${what} needs a 1-bit signal; ${s.name} has ${s.width} bits: use Edge`);
 }
@@ -47,7 +44,7 @@ class EdgeTrigger extends Trigger {
     private readonly kind: TrigKind,
     readonly signal: AnySignal,
   ) {
-    super(simOf(signal));
+    super(Simulator.owning(signal));
   }
   encode(enc: Encoder): void {
     enc.u8(this.kind).u32(this.signal.id);
@@ -88,7 +85,7 @@ class TimerTrigger extends Trigger {
  * @param unit @defaultValue `'step'`
  */
 export function Timer(time: number | bigint, unit: TimeUnit = 'step'): Trigger {
-  return new TimerTrigger(simOf(undefined), time, unit);
+  return new TimerTrigger(Simulator.owning(undefined), time, unit);
 }
 
 class CyclesTrigger extends Trigger {
@@ -97,7 +94,7 @@ class CyclesTrigger extends Trigger {
     private readonly count: number,
     private readonly edge: EdgeKind,
   ) {
-    super(simOf(signal));
+    super(Simulator.owning(signal));
     if (!Number.isInteger(count) || count < 1) throw new SignalAccessError(`ClockCycles(${signal.name}, ${count}): the count must be a positive integer`);
   }
   encode(enc: Encoder): void {
@@ -115,7 +112,7 @@ export function ClockCycles(signal: AnySignal, count: number, rising = true): Tr
 
 class PhaseTrigger extends Trigger {
   constructor(private readonly kind: TrigKind) {
-    super(simOf(undefined));
+    super(Simulator.owning(undefined));
   }
   encode(enc: Encoder): void {
     enc.u8(this.kind);
@@ -156,7 +153,7 @@ class UntilTrigger extends Trigger {
     value: number | bigint,
     private readonly options: UntilOptions,
   ) {
-    super(simOf(clock));
+    super(Simulator.owning(clock));
     const all = (1n << BigInt(signal.width)) - 1n;
     this.mask = this.sim.words(signal.id, options.mask ?? all);
     this.val = this.sim.words(signal.id, value);
@@ -189,12 +186,11 @@ export interface FirstResult<T> {
  * that lost are cancelled.
  */
 export async function First<T extends readonly Awaitable[]>(...items: T): Promise<FirstResult<Awaited<T[number]>>> {
-  const sim = Simulator.current;
-  const armed: number[] = [];
+  const armed: { sim: Simulator<unknown>; id: number }[] = [];
   const racers = items.map((a, i) => {
     if (a instanceof Trigger) {
-      const { id, promise } = sim.arm(a);
-      armed.push(id);
+      const { id, promise } = a.sim.arm(a);
+      armed.push({ sim: a.sim, id });
       return promise.then(() => ({ index: i, value: undefined as unknown }));
     }
     return Promise.resolve(a).then((value) => ({ index: i, value: value as unknown }));
@@ -202,7 +198,7 @@ export async function First<T extends readonly Awaitable[]>(...items: T): Promis
   try {
     return (await Promise.race(racers)) as FirstResult<Awaited<T[number]>>;
   } finally {
-    for (const id of armed) sim.cancelTrigger(id);
+    for (const { sim, id } of armed) sim.cancelTrigger(id);
   }
 }
 

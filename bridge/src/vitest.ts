@@ -29,10 +29,16 @@ export interface SimFixtures<D> {
   readonly seed: number;
 }
 
-interface Slot<D> {
-  sim?: Simulator<D>;
+interface Slot {
+  sim?: Simulator<unknown>;
   fresh: boolean;
 }
+
+/**
+ * The simulators of this test file, one per top. Vitest shares a file-scoped fixture by name
+ * among every `test` of the file, so the slots are keyed by top here, not by fixture.
+ */
+type Slots = Map<string, Slot>;
 
 const slug = (s: string): string => s.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'test';
 
@@ -48,13 +54,13 @@ export function wavePath(testFile: string, testName: string, suffix = ''): strin
  * The test fails when any task fails, when the simulated-time limit passes, or when the harness
  * dies, with the simulated time in the message.
  */
-export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestAPI<SimFixtures<D> & { slot: Slot<D> }> {
-  return base.extend<{ slot: Slot<D>; seed: number; sim: Simulator<D>; dut: D }>({
-    slot: [
+export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestAPI<SimFixtures<D>> {
+  return base.extend<{ simSlots: Slots; seed: number; sim: Simulator<D>; dut: D }>({
+    simSlots: [
       async ({}, use) => {
-        const slot: Slot<D> = { fresh: true };
-        await use(slot);
-        await slot.sim?.close();
+        const slots: Slots = new Map();
+        await use(slots);
+        for (const slot of slots.values()) await slot.sim?.close();
       },
       { scope: 'file' },
     ],
@@ -66,17 +72,23 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       });
       await use(seed);
     },
-    sim: async ({ slot, task }, use) => {
+    sim: async ({ simSlots, task }, use) => {
+      const key = `${top.name}\0${(options.plusargs ?? []).join(' ')}`;
+      let slot = simSlots.get(key);
+      if (!slot) {
+        slot = { fresh: true };
+        simSlots.set(key, slot);
+      }
       if (slot.sim && !slot.fresh) {
         await slot.sim.restart().catch(async (e: unknown) => {
           if (!(e instanceof HarnessLostError)) throw e;
-          await slot.sim?.close();
-          slot.sim = undefined;
+          await slot?.sim?.close();
+          if (slot) slot.sim = undefined;
         });
       }
-      slot.sim ??= await Simulator.start(top, { plusargs: options.plusargs ?? [] });
+      slot.sim ??= (await Simulator.start(top, { plusargs: options.plusargs ?? [] })) as Simulator<unknown>;
       slot.fresh = false;
-      const sim = slot.sim;
+      const sim = (slot.sim as Simulator<D>).activate();
       const waves = options.waves ?? process.env.WAVES === '1';
       if (waves) {
         const file = wavePath(task.file.filepath, task.name);
@@ -103,8 +115,8 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       }
       if (sim.failed) throw sim.failed;
     },
-    dut: async ({ sim }, use) => {
+    dut: async ({ sim }: { sim: Simulator<D> }, use: (d: D) => Promise<void>) => {
       await use(sim.dut);
     },
-  }) as unknown as TestAPI<SimFixtures<D> & { slot: Slot<D> }>;
+  }) as unknown as TestAPI<SimFixtures<D>>;
 }

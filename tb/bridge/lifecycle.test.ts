@@ -1,0 +1,146 @@
+// How a simulation ends and fails: $finish, $fatal, a killed or hung harness, an idle model,
+// plusargs, --timing models, a harness attached over tcp, waveforms.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test as plain } from 'vitest';
+import {
+  buildTop, Clock, ClockCycles, HarnessLostError, RisingEdge, SimEndedError, SimIdleError, Simulator, Timer,
+} from '../../bridge/src/index.js';
+import { simTest, wavePath } from '../../bridge/src/vitest.js';
+import { counter, counterFatal, ticker } from './tops.js';
+
+const fatal = simTest(counterFatal);
+const tick = simTest(ticker, { plusargs: ['+finish_at=300'] });
+const test = simTest(counter);
+
+describe('the design ends the run', () => {
+  fatal('$fatal fails the awaiting test with its message and the time', async ({ sim, dut }) => {
+    new Clock(dut.clk_i, 10, 'ns').start();
+    dut.rst_ni.value = 1;
+    dut.en_i.value = 1;
+    const err = await ClockCycles(dut.clk_i, 100).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SimEndedError);
+    expect(String(err)).toMatch(/ended by \$fatal, \$stop or a failed assertion at 50 ns/);
+    expect(String(err)).toMatch(/count reached 5/);
+    expect(sim.endedBy).toBe(err);
+    await expect(Timer(1, 'ns')).rejects.toThrow(SimEndedError);
+  });
+
+  fatal('restart after $fatal gives a working model again', async ({ sim, dut }) => {
+    expect(sim.endedBy).toBeUndefined();
+    new Clock(dut.clk_i, 10, 'ns').start();
+    dut.rst_ni.value = 1;
+    dut.en_i.value = 1;
+    await ClockCycles(dut.clk_i, 3);
+    expect(dut.count_o.value).toBe(3);
+  });
+
+  tick('a --timing model keeps its own time; $finish ends the run at the plusarg time', async ({ sim, dut }) => {
+    await ClockCycles(dut.clk_o, 10);
+    expect(sim.time('ns')).toBe(95);
+    expect(dut.ticks_o.value).toBe(10);
+    const err = await ClockCycles(dut.clk_o, 1000).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SimEndedError);
+    expect(String(err)).toMatch(/ended by \$finish at 300 ns/);
+  });
+
+  test('a model with nothing left to do fails the wait instead of hanging', async ({ sim, dut }) => {
+    await expect(RisingEdge(dut.clk_i)).rejects.toThrow(SimIdleError);
+    expect(sim.time()).toBe(0);
+  });
+});
+
+describe('the harness dies or hangs', () => {
+  test('a harness killed mid-test fails the test in well under 2 s, with a clear message', async ({ sim, dut }) => {
+    new Clock(dut.clk_i, 10, 'ns').start();
+    await ClockCycles(dut.clk_i, 10);
+    const pid = sim.pid!;
+    const t0 = performance.now();
+    setTimeout(() => process.kill(pid, 'SIGKILL'), 50);
+    const err = await ClockCycles(dut.clk_i, 2_000_000_000).then(() => undefined, (e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(err).toBeInstanceOf(HarnessLostError);
+    expect(String(err)).toMatch(/harness was killed by SIGKILL/);
+    expect(String(err)).toMatch(/simulated time reached: \d+ ns/);
+    sim.takeFailure();
+  });
+
+  test('the next test of the file gets a respawned harness', async ({ sim, dut }) => {
+    new Clock(dut.clk_i, 10, 'ns').start();
+    dut.rst_ni.value = 1;
+    dut.en_i.value = 1;
+    await ClockCycles(dut.clk_i, 4);
+    expect(dut.count_o.value).toBe(4);
+    expect(sim.now).toBe(30_000n);
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('a harness started by hand, attached over tcp', () => {
+  plain('runs a test, and a hung one is noticed by its missing heartbeat within about 2 s', async () => {
+    const built = await buildTop(counter);
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const child = spawn(built.harness, ['--bind', endpoint], { stdio: 'ignore' });
+    const sim = await Simulator.start(counter, { endpoint });
+    try {
+      const dut = sim.dut;
+      new Clock(dut.clk_i, 10, 'ns').start();
+      dut.rst_ni.value = 1;
+      dut.en_i.value = 1;
+      await ClockCycles(dut.clk_i, 5);
+      expect(dut.count_o.value).toBe(5);
+      setTimeout(() => child.kill('SIGSTOP'), 100);  // alive but silent: only the heartbeat tells
+      const t0 = performance.now();
+      const err = await ClockCycles(dut.clk_i, 2_000_000_000).then(() => undefined, (e: unknown) => e);
+      const waited = performance.now() - t0;
+      expect(err).toBeInstanceOf(HarnessLostError);
+      expect(String(err)).toMatch(/sent nothing for \d+ ms/);
+      expect(waited).toBeGreaterThan(1500);
+      expect(waited).toBeLessThan(3500);
+    } finally {
+      child.kill('SIGKILL');
+      await sim.close();
+    }
+  });
+
+  plain('a harness simulating another top is refused by name', async () => {
+    const built = await buildTop(counter);
+    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const child = spawn(built.harness, ['--bind', endpoint], { stdio: 'ignore' });
+    try {
+      await expect(Simulator.start(ticker, { endpoint })).rejects.toThrow(/simulates top 'counter', but this test needs 'ticker'/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('waveforms', () => {
+  test('tracing switched on at run time writes an FST file', async ({ sim, dut }) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cellbench-wave-'));
+    const file = path.join(dir, 'x.fst');
+    await sim.trace(file);
+    new Clock(dut.clk_i, 10, 'ns').start();
+    await ClockCycles(dut.clk_i, 50);
+    await sim.trace(undefined);
+    expect(existsSync(file)).toBe(true);
+    expect(statSync(file).size).toBeGreaterThan(200);
+    await expect(sim.trace('/nonexistent-dir/x.fst')).rejects.toThrow(/cannot open waveform file/);
+  });
+
+  plain('wave files are named after the test file and test', () => {
+    const f = wavePath(path.join(process.cwd(), 'tb/uart/uart.test.ts'), 'sends a byte: 8N1');
+    expect(path.relative(process.cwd(), f)).toBe(path.join('waves', 'uart', 'uart', 'sends_a_byte_8N1.fst'));
+  });
+});
