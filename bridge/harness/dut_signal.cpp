@@ -7,18 +7,6 @@
 
 namespace cb {
 
-void Signal::load(const void* p, uint32_t* out) const {
-    switch (stride) {
-    case 1: out[0] = *static_cast<const uint8_t*>(p); break;
-    case 2: out[0] = *static_cast<const uint16_t*>(p); break;
-    case 4: out[0] = *static_cast<const uint32_t*>(p); break;
-    case 8: std::memcpy(out, p, 8); break;
-    default: std::memcpy(out, p, stride); break;
-    }
-    // Verilator keeps bits above the width at zero, but a width of 33..63 in a QData still
-    // needs its second word: memcpy above covers it.
-}
-
 void Signal::mergeForce(uint32_t* out) const {
     uint32_t en[64], val[64];
     const uint32_t n = words();
@@ -26,15 +14,6 @@ void Signal::mergeForce(uint32_t* out) const {
     load(forceEn, en);
     load(forceVal, val);
     for (uint32_t i = 0; i < n; ++i) out[i] = (en[i] & val[i]) | (~en[i] & out[i]);
-}
-
-void Signal::store(void* p, const uint32_t* in) const {
-    switch (stride) {
-    case 1: *static_cast<uint8_t*>(p) = static_cast<uint8_t>(in[0]); break;
-    case 2: *static_cast<uint16_t*>(p) = static_cast<uint16_t>(in[0]); break;
-    case 4: *static_cast<uint32_t*>(p) = in[0]; break;
-    default: std::memcpy(p, in, stride); break;
-    }
 }
 
 namespace {

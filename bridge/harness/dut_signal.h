@@ -3,6 +3,7 @@
 // memory, accessed in bulk). Values travel as little-endian 32-bit words, ceil(width/32) of them.
 #pragma once
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,23 @@ struct Signal {
         const uint32_t top = width % 32;
         return top != 0 && (in[words() - 1] >> top) != 0;
     }
-    void load(const void* p, uint32_t* out) const;
+    void load(const void* p, uint32_t* out) const {
+        switch (stride) {
+        case 1: out[0] = *static_cast<const uint8_t*>(p); break;
+        case 2: out[0] = *static_cast<const uint16_t*>(p); break;
+        case 4: out[0] = *static_cast<const uint32_t*>(p); break;
+        default: std::memcpy(out, p, stride); break;  // QData and VlWide: whole words
+        }
+    }
+    void store(void* p, const uint32_t* in) const {
+        switch (stride) {
+        case 1: *static_cast<uint8_t*>(p) = static_cast<uint8_t>(in[0]); break;
+        case 2: *static_cast<uint16_t*>(p) = static_cast<uint16_t>(in[0]); break;
+        case 4: *static_cast<uint32_t*>(p) = in[0]; break;
+        default: std::memcpy(p, in, stride); break;
+        }
+    }
     void mergeForce(uint32_t* out) const;
-    void store(void* p, const uint32_t* in) const;
 };
 
 /// Binds a top-level port: one overload per Verilator storage type.

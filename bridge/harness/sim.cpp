@@ -28,6 +28,7 @@ void Sim::create() {
     onSig_.assign(table_.size(), {});
     prev_.assign(table_.size(), {});
     watched_.assign(table_.size(), 0);
+    interest_.assign(table_.size(), 0);
     saved_.assign(table_.size(), 0);
     savedList_.clear();
     now_ = 0;
@@ -36,7 +37,10 @@ void Sim::create() {
     dumped_ = false;
     ended_ = false;
     evals_ = 0;
-    armed_.clear();
+    pool_.clear();
+    freeSlots_.clear();
+    slotOf_.clear();
+    timing_ = dut_->hasTiming();
     timers_ = {};
     readOnly_.clear();
     readWrite_.clear();
@@ -58,21 +62,13 @@ void Sim::restart() {
     create();
 }
 
-void Sim::saveBeforeChange(uint32_t sig) {
-    if (watched_[sig] || saved_[sig]) return;
+void Sim::saveSlow(uint32_t sig) {
     prev_[sig].resize(table_[sig].words());
     table_[sig].read(prev_[sig].data());
     saved_[sig] = 1;
     savedList_.push_back(sig);
 }
 
-void Sim::write(uint32_t sig, const uint32_t* v) {
-    Signal& s = table_[sig];
-    if (s.held) return;  // a deposit never overrides a force
-    saveBeforeChange(sig);
-    s.write(v);
-    dirty_ = true;
-}
 
 void Sim::force(uint32_t sig, const uint32_t* v) {
     Signal& s = table_[sig];
@@ -116,22 +112,37 @@ void Sim::dropEdgeWatch(uint32_t sig) {
 }
 
 void Sim::arm(uint32_t id, Trigger t) {
+    uint32_t slot;
+    if (freeSlots_.empty()) {
+        slot = static_cast<uint32_t>(pool_.size());
+        pool_.emplace_back(t);
+    } else {
+        slot = freeSlots_.back();
+        freeSlots_.pop_back();
+    }
+    t.id = id;
+    t.live = true;
     switch (t.kind) {
-    case TrigKind::Timer: timers_.push({t.count, id}); break;
-    case TrigKind::ReadOnly: readOnly_.push_back(id); break;
-    case TrigKind::ReadWrite: readWrite_.push_back(id); break;
-    case TrigKind::NextTimeStep: nextStep_.push_back(id); break;
+    case TrigKind::Timer: timers_.push({t.count, slot}); break;
+    case TrigKind::ReadOnly: readOnly_.push_back(slot); break;
+    case TrigKind::ReadWrite: readWrite_.push_back(slot); break;
+    case TrigKind::NextTimeStep: nextStep_.push_back(slot); break;
     default:
-        onSig_[t.sig].push_back(id);
+        onSig_[t.sig].push_back(slot);
+        interest_[t.sig] |= interestOf(t);
         addEdgeWatch(t.sig);
         break;
     }
-    armed_.emplace(id, std::move(t));
+    pool_[slot] = std::move(t);
+    slotOf_.emplace(id, slot);
 }
 
 void Sim::cancel(uint32_t id) {
-    // Lists and the timer heap drop the id lazily when they next meet it.
-    armed_.erase(id);
+    auto it = slotOf_.find(id);
+    if (it == slotOf_.end()) return;
+    // The slot stays in its list, dead, until the list next meets it and frees it.
+    pool_[it->second].live = false;
+    slotOf_.erase(it);
 }
 
 void Sim::clock(uint32_t sig, uint64_t period, uint64_t high, uint64_t phase, bool startHigh) {
@@ -161,29 +172,23 @@ void Sim::unwatch(uint32_t sig) {
     snap_.erase(std::remove(snap_.begin(), snap_.end(), sig), snap_.end());
 }
 
-void Sim::fireTimers() {
+void Sim::fireTimersDue() {
     while (!timers_.empty() && timers_.top().first <= now_) {
-        const uint32_t id = timers_.top().second;
+        const uint32_t slot = timers_.top().second;
         timers_.pop();
-        if (armed_.erase(id)) fire(id);
+        fireSlot(slot);
     }
-    for (uint32_t id : nextStep_) {
-        if (armed_.erase(id)) fire(id);
-    }
-    nextStep_.clear();
 }
 
-void Sim::applyClocks() {
-    for (Clock& c : clocks_) {
-        if (c.next != now_) continue;
-        const uint32_t v = c.nextLevel ? 1 : 0;
-        write(c.sig, &v);
-        c.next += c.nextLevel ? c.high : c.low;
-        c.nextLevel = !c.nextLevel;
-    }
-}
+
 
 bool Sim::condition(const Trigger& t) const {
+    const Signal& s1 = table_[t.condSig];
+    if (s1.words() == 1) {
+        uint32_t v;
+        s1.read(&v);
+        return ((v & t.mask[0]) == t.value[0]) != t.notEqual;
+    }
     uint32_t buf[64];
     std::vector<uint32_t> big;
     const Signal& s = table_[t.condSig];
@@ -198,14 +203,26 @@ bool Sim::condition(const Trigger& t) const {
     return eq != t.notEqual;
 }
 
+uint8_t Sim::interestOf(const Trigger& t) {
+    switch (t.kind) {
+    case TrigKind::Rising: return kRise;
+    case TrigKind::Falling: return kFall;
+    case TrigKind::Edge: return kAny;
+    default: return t.edge == EdgeKind::Rising ? kRise : t.edge == EdgeKind::Falling ? kFall : kAny;
+    }
+}
+
 void Sim::fireOn(uint32_t sig, bool rising, bool falling) {
-    std::vector<uint32_t>& ids = onSig_[sig];
+    std::vector<uint32_t>& slots = onSig_[sig];
+    uint8_t interest = 0;
     size_t keep = 0;
-    for (size_t i = 0; i < ids.size(); ++i) {
-        const uint32_t id = ids[i];
-        auto it = armed_.find(id);
-        if (it == armed_.end()) continue;  // cancelled
-        Trigger& t = it->second;
+    for (size_t i = 0; i < slots.size(); ++i) {
+        const uint32_t slot = slots[i];
+        Trigger& t = pool_[slot];
+        if (!t.live) {  // cancelled
+            dropSlot(slot);
+            continue;
+        }
         const bool edgeHit = t.edge == EdgeKind::Any || (t.edge == EdgeKind::Rising && rising)
                              || (t.edge == EdgeKind::Falling && falling);
         bool done = false;
@@ -218,37 +235,59 @@ void Sim::fireOn(uint32_t sig, bool rising, bool falling) {
         default: break;
         }
         if (done) {
-            armed_.erase(it);
-            fire(id);
+            fireSlot(slot);
         } else {
-            ids[keep++] = id;
+            slots[keep++] = slot;
+            interest |= interestOf(t);
         }
     }
-    ids.resize(keep);
+    slots.resize(keep);
+    interest_[sig] = interest;
 }
 
 void Sim::evalAndDetect() {
     dut_->eval();
     ++evals_;
     dirty_ = false;
-    for (uint32_t sig : savedList_) saved_[sig] = 0;
-    savedList_.clear();
+    if (!savedList_.empty()) {
+        for (uint32_t sig : savedList_) saved_[sig] = 0;
+        savedList_.clear();
+    }
     for (size_t k = 0; k < edgeSigs_.size();) {
         const uint32_t sig = edgeSigs_[k];
         const Signal& s = table_[sig];
-        cur_.resize(s.words());
-        s.read(cur_.data());
         std::vector<uint32_t>& p = prev_[sig];
-        if (std::memcmp(cur_.data(), p.data(), 4 * p.size()) != 0) {
-            const bool was = p[0] & 1, is = cur_[0] & 1;
-            p = cur_;
-            fireOn(sig, !was && is, was && !is);
-        }
-        if (onSig_[sig].empty()) {
-            dropEdgeWatch(sig);  // swaps nothing: erase keeps the order, k stays
+        bool was, is;
+        if (s.words() == 1) {  // the common case (clocks, strobes): no buffer, no memcmp
+            uint32_t v;
+            s.read(&v);
+            if (v == p[0]) {
+                ++k;
+                continue;
+            }
+            was = p[0] & 1;
+            is = v & 1;
+            p[0] = v;
         } else {
-            ++k;
+            cur_.resize(s.words());
+            s.read(cur_.data());
+            if (std::memcmp(cur_.data(), p.data(), 4 * p.size()) == 0) {
+                ++k;
+                continue;
+            }
+            was = p[0] & 1;
+            is = cur_[0] & 1;
+            p = cur_;
         }
+        const uint8_t want = interest_[sig];
+        if ((want & kAny) || (!was && is && (want & kRise)) || (was && !is && (want & kFall))) {
+            fireOn(sig, !was && is, was && !is);
+            if (onSig_[sig].empty()) {
+                dropEdgeWatch(sig);  // erase keeps the order: k now names the next signal
+                continue;
+            }
+        }
+        ++k;
     }
 }
 
@@ -259,12 +298,15 @@ bool Sim::nextEventTime(uint64_t& t) {
         best = std::min(best, c.next);
         any = true;
     }
-    while (!timers_.empty() && !armed_.count(timers_.top().second)) timers_.pop();
+    while (!timers_.empty() && !pool_[timers_.top().second].live) {
+        dropSlot(timers_.top().second);
+        timers_.pop();
+    }
     if (!timers_.empty()) {
         best = std::min(best, timers_.top().first);
         any = true;
     }
-    if (dut_->eventsPending()) {
+    if (timing_ && dut_->eventsPending()) {
         best = std::min(best, dut_->nextTimeSlot());
         any = true;
     }
@@ -273,62 +315,61 @@ bool Sim::nextEventTime(uint64_t& t) {
 }
 
 Status Sim::run(const std::function<void()>& tick) {
+    if (ended_) return ctx_->gotError() ? Status::Failed : Status::Finished;
     uint32_t steps = 0;
+    // One pass of the loop is one time step, its phases in straight-line order. A reply leaves
+    // the loop mid-step; the jump below resumes there. A switch at the top of every pass cost
+    // more (an indirect jump per step) than evaluating this DUT.
+    switch (phase_) {
+    case Phase::Begin: goto begin;
+    case Phase::Drive: goto drive;
+    case Phase::Active: goto active;
+    case Phase::ReadOnly: goto readOnly;
+    case Phase::End: goto end;
+    }
     for (;;) {
-        if (ended_) return ctx_->gotError() ? Status::Failed : Status::Finished;
-        switch (phase_) {
-        case Phase::Begin:
-            fireTimers();
-            phase_ = Phase::Drive;
-            if (!fired_.empty()) return Status::Fired;
-            break;
-        case Phase::Drive:
-            applyClocks();
-            phase_ = Phase::Active;
-            break;
-        case Phase::Active:
+    begin:
+        fireTimers();
+        phase_ = Phase::Drive;
+        if (!fired_.empty()) return Status::Fired;
+    drive:
+        applyClocks();
+        phase_ = Phase::Active;
+    active:
+        for (;;) {
             if (dirty_) {
                 evalAndDetect();
                 if (ctx_->gotFinish()) {
                     ended_ = true;
                     if (tfp_) tfp_->dump(now_);
-                    continue;
+                    return ctx_->gotError() ? Status::Failed : Status::Finished;
                 }
-                if (!fired_.empty()) return Status::Fired;
+            } else if (!readWrite_.empty()) {
+                fireAll(readWrite_);
+            } else {
                 break;
             }
-            if (!readWrite_.empty()) {
-                for (uint32_t id : readWrite_) {
-                    if (armed_.erase(id)) fire(id);
-                }
-                readWrite_.clear();
-                if (!fired_.empty()) return Status::Fired;
-            }
-            phase_ = Phase::ReadOnly;
-            break;
-        case Phase::ReadOnly:
-            phase_ = Phase::End;
-            for (uint32_t id : readOnly_) {
-                if (armed_.erase(id)) fire(id);
-            }
-            readOnly_.clear();
             if (!fired_.empty()) return Status::Fired;
-            break;
-        case Phase::End: {
-            if (tfp_ && !dumped_) tfp_->dump(now_);
-            dumped_ = true;
+        }
+        phase_ = Phase::ReadOnly;
+    readOnly:
+        phase_ = Phase::End;
+        fireAll(readOnly_);
+        if (!fired_.empty()) return Status::Fired;
+    end:
+        if (tfp_ && !dumped_) tfp_->dump(now_);
+        dumped_ = true;
+        {
             uint64_t next;
             if (!nextEventTime(next)) return Status::Idle;
             now_ = next;
-            ctx_->time(now_);
-            phase_ = Phase::Begin;
-            dumped_ = false;
-            // Model-internal events (--timing delays) need an eval at their time slot.
-            if (dut_->eventsPending()) dirty_ = true;
-            if ((++steps & 1023) == 0) tick();
-            break;
         }
-        }
+        ctx_->time(now_);
+        phase_ = Phase::Begin;
+        dumped_ = false;
+        // Model-internal events (--timing delays) need an eval at their time slot.
+        if (timing_ && dut_->eventsPending()) dirty_ = true;
+        if ((++steps & 1023) == 0) tick();
     }
 }
 

@@ -29,6 +29,8 @@ struct Dut {
     virtual void eval() = 0;
     virtual void final() = 0;
     virtual void trace(VerilatedFstC* tfp) = 0;
+    /// True when built with --timing: only then can the model schedule its own events.
+    virtual bool hasTiming() const = 0;
     virtual bool eventsPending() = 0;
     virtual uint64_t nextTimeSlot() = 0;
     /// Appends ports (in declaration order), then internal public signals.
@@ -48,6 +50,8 @@ enum class Status : uint8_t { Fired = 0, Finished = 1, Failed = 2, Idle = 3, Pau
 
 struct Trigger {
     TrigKind kind;
+    uint32_t id = 0;
+    bool live = false;         // false once fired or cancelled; the slot is reused after that
     uint32_t sig = 0;          // edge/cycles: the signal; until: the clock
     EdgeKind edge = EdgeKind::Rising;
     uint64_t count = 0;        // timer: absolute time; cycles: edges left
@@ -63,7 +67,13 @@ public:
     void restart();
 
     // Operations of a STEP request (validated by the caller through check*()).
-    void write(uint32_t sig, const uint32_t* v);
+    void write(uint32_t sig, const uint32_t* v) {
+        Signal& s = table_[sig];
+        if (s.held) return;  // a deposit never overrides a force
+        saveBeforeChange(sig);
+        s.write(v);
+        dirty_ = true;
+    }
     void force(uint32_t sig, const uint32_t* v);
     void release(uint32_t sig);
     void arm(uint32_t id, Trigger t);
@@ -88,7 +98,7 @@ public:
     uint64_t now() const { return now_; }
     Phase phase() const { return phase_; }
     bool ended() const { return ended_; }
-    bool armed(uint32_t id) const { return armed_.count(id) != 0; }
+    bool armed(uint32_t id) const { return slotOf_.count(id) != 0; }
     uint64_t evals() const { return evals_; }
     int precision() const { return ctx_->timeprecision(); }
 
@@ -100,16 +110,50 @@ private:
         bool nextLevel;
     };
     void create();
-    void fireTimers();
-    void applyClocks();
+    void fireTimers() {
+        if (!timers_.empty() && timers_.top().first <= now_) fireTimersDue();
+        fireAll(nextStep_);
+    }
+    void fireTimersDue();
+    void fireAll(std::vector<uint32_t>& slots) {
+        if (slots.empty()) return;
+        for (uint32_t slot : slots) fireSlot(slot);
+        slots.clear();
+    }
+    void applyClocks() {
+        for (Clock& c : clocks_) {
+            if (c.next != now_) continue;
+            const uint32_t v = c.nextLevel ? 1 : 0;
+            write(c.sig, &v);
+            c.next += c.nextLevel ? c.high : c.low;
+            c.nextLevel = !c.nextLevel;
+        }
+    }
     void evalAndDetect();
     void fireOn(uint32_t sig, bool rising, bool falling);
     bool condition(const Trigger& t) const;
     void addEdgeWatch(uint32_t sig);
-    void saveBeforeChange(uint32_t sig);
+    void saveBeforeChange(uint32_t sig) {
+        if (!watched_[sig] && !saved_[sig]) saveSlow(sig);
+    }
+    void saveSlow(uint32_t sig);
     void dropEdgeWatch(uint32_t sig);
     bool nextEventTime(uint64_t& t);
-    void fire(uint32_t id) { fired_.push_back(id); }
+    /// Fires the trigger in `slot` (if still live) and frees the slot: the caller drops it from
+    /// its list. A dead slot met in a list (cancelled) is freed the same way.
+    void fireSlot(uint32_t slot) {
+        Trigger& t = pool_[slot];
+        if (t.live) {
+            fired_.push_back(t.id);
+            slotOf_.erase(t.id);
+        }
+        t.live = false;
+        freeSlots_.push_back(slot);
+    }
+    void dropSlot(uint32_t slot) {
+        pool_[slot].live = false;
+        freeSlots_.push_back(slot);
+    }
 
     int argc_;
     char** argv_;
@@ -126,12 +170,22 @@ private:
     bool ended_ = false;
     uint64_t evals_ = 0;
 
-    std::unordered_map<uint32_t, Trigger> armed_;
-    using TimerEntry = std::pair<uint64_t, uint32_t>;
+    // Triggers live in a pool so the per-edge path indexes instead of hashing; ids map to slots
+    // only for cancel and for duplicate checks. Each slot sits in exactly one list.
+    std::vector<Trigger> pool_;
+    std::vector<uint32_t> freeSlots_;
+    std::unordered_map<uint32_t, uint32_t> slotOf_;
+    bool timing_ = false;
+    using TimerEntry = std::pair<uint64_t, uint32_t>;  // (time, slot)
     std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>> timers_;
-    std::vector<uint32_t> readOnly_, readWrite_, nextStep_;
-    std::vector<std::vector<uint32_t>> onSig_;  // per signal: armed edge/cycles/until ids
+    std::vector<uint32_t> readOnly_, readWrite_, nextStep_;  // slots
+    std::vector<std::vector<uint32_t>> onSig_;  // per signal: slots of edge/cycles/until triggers
     std::vector<uint32_t> edgeSigs_;            // signals compared after each eval
+    // Per signal, which changes its triggers care about (kRise|kFall|kAny): a clock whose
+    // triggers all count rising edges skips the trigger scan on every falling edge.
+    std::vector<uint8_t> interest_;
+    static constexpr uint8_t kRise = 1, kFall = 2, kAny = 4;
+    static uint8_t interestOf(const Trigger& t);
     std::vector<std::vector<uint32_t>> prev_;   // per signal: value after the last eval
     // A trigger armed after a write but before the eval that applies it must compare against
     // the evaluated value, so a write to an unwatched signal first saves that value in prev_.

@@ -15,7 +15,7 @@ import { signalTableFromXml } from './xml.js';
 const run = promisify(execFile);
 
 /** Bumped whenever the build recipe changes, so old cache entries are not reused. */
-const RECIPE = 3;
+const RECIPE = 4;
 const PREFIX = 'Vtop';
 
 /** A failed Verilator or compiler run, with the log that says why. */
@@ -183,7 +183,7 @@ export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
         throw new BuildError(`top '${spec.name}': forceable ${f.name} must also be public_flat_rw in its .vlt`);
       }
     }
-    await fs.writeFile(glue, topGlue(table, PREFIX, forceables));
+    await fs.writeFile(glue, topGlue(table, PREFIX, forceables, spec.timing ?? false));
     const jobs = String(Math.max(1, os.availableParallelism()));
     const env = { ...process.env, ...((await hasCommand('ccache')) ? { OBJCACHE: 'ccache' } : {}) };
     try {

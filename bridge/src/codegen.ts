@@ -31,7 +31,7 @@ export function forceablesFromHeader(header: string, topModule: string): Forceab
 const cstr = (s: string): string => JSON.stringify(s);
 
 /** The C++ glue between the generic harness and one Verilated model (`cb_top.cpp`). */
-export function topGlue(table: SignalTable, prefix: string, forceables: readonly Forceable[]): string {
+export function topGlue(table: SignalTable, prefix: string, forceables: readonly Forceable[], timing: boolean): string {
   const internals = table.internals
     .map((s) => `    {${cstr(s.scope)}, ${cstr(s.varName)}, ${cstr(s.name)}, ${s.width}, ${s.depth}, ${s.writable}},`)
     .join('\n');
@@ -56,6 +56,7 @@ public:
     explicit TopDut(VerilatedContext* ctx) : m_(ctx, "TOP") {}
     void eval() override { m_.eval(); }
     void final() override { m_.final(); }
+    bool hasTiming() const override { return ${timing}; }
     void trace(VerilatedFstC* tfp) override { m_.trace(tfp, 99); }
     bool eventsPending() override { return m_.eventsPending(); }
     uint64_t nextTimeSlot() override { return m_.nextTimeSlot(); }

@@ -1,0 +1,162 @@
+// `make bench`: the bridge benchmark (bench/out/bridge.json), all figures measured in one run on
+// the axis_slice DUT. Targets are checked and reported, never asserted: absolute times are noisy.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Dealer } from 'zeromq';
+import * as zmq from 'zeromq';
+import { buildTop, Clock, ClockCycles, RisingEdge, Simulator, Until } from '../bridge/src/index.js';
+import { ROOT, verilatorBin } from '../bridge/src/paths.js';
+import { axisSlice } from '../tb/bridge/tops.js';
+import { median, nativeBinary, run, zmqPingBinary } from './native.js';
+
+const PINGS = Number(process.env.BENCH_PINGS ?? 2000);
+const SIGNAL_CYCLES = Number(process.env.BENCH_CYCLES ?? 20_000);
+const UNTIL_CYCLES = 1_000_000;
+const out: Record<string, unknown> = { date: new Date().toISOString(), host: `${os.cpus().length} vCPU ${os.cpus()[0]?.model ?? ''}` };
+const log = (s: string): void => console.log(`bench: ${s}`);
+
+async function native(): Promise<number> {
+  const bin = await nativeBinary();
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const { stdout } = await run(bin, ['10000000']);
+    const r = JSON.parse(stdout) as { cycles: number; seconds: number };
+    runs.push(r.cycles / r.seconds);
+  }
+  return median(runs);
+}
+
+/** The harness bound by hand; both raw clients ping it in alternating rounds. */
+async function rawPings(): Promise<{ cpp: number; node: number }> {
+  const built = await buildTop(axisSlice);
+  const ep = `ipc://${path.join(os.tmpdir(), `cellbench-bench-${process.pid}.sock`)}`;
+  const child = spawn(built.harness, ['--bind', ep, '--peer-timeout-ms', '0'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    const ping = await zmqPingBinary();
+    const frame = Buffer.from([0x02, 0, 0, 0, 1, 0, 0, 0]);
+    const cpp: number[] = [];
+    const node: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const { stdout } = await run(ping, [ep, String(PINGS / 4)]);
+      cpp.push((JSON.parse(stdout) as { p50: number }).p50);
+      // One client at a time: the harness's DEALER would share its replies among several.
+      const sock = new Dealer({ linger: 0 });
+      sock.connect(ep);
+      const us: number[] = [];
+      for (let i = 0; i < PINGS / 4 + 100; i++) {
+        const t0 = performance.now();
+        await sock.send(frame);
+        let [m] = await sock.receive();
+        while (m && m[0] === 0x8a) [m] = await sock.receive();
+        if (i >= 100) us.push((performance.now() - t0) * 1000);
+      }
+      node.push(median(us));
+      sock.close();
+    }
+    return { cpp: median(cpp), node: median(node) };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+async function bridgeFigures(): Promise<Record<string, number>> {
+  const r: Record<string, number> = {};
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const sim = await Simulator.start(axisSlice);
+    new Clock(sim.dut.clk_i, 10, 'ns').start();
+    await RisingEdge(sim.dut.clk_i);
+    starts.push(performance.now() - t0);
+    await sim.close();
+  }
+  r.startup_ms = median(starts);
+
+  const sim = await Simulator.start(axisSlice);
+  try {
+    const dut = sim.dut;
+    const rtts: number[] = [];
+    for (let i = 0; i < PINGS + 100; i++) {
+      const t0 = performance.now();
+      await sim.ping();
+      if (i >= 100) rtts.push((performance.now() - t0) * 1000);
+    }
+    r.bridge_rtt_us_p50 = median(rtts);
+
+    new Clock(dut.clk_i, 10, 'ns').start();
+    dut.rst_ni.value = 0;
+    await ClockCycles(dut.clk_i, 2);
+    dut.rst_ni.value = 1;
+    dut.m_axis_tready_i.value = 1;
+    let t0 = performance.now();
+    let sink = 0;
+    for (let i = 0; i < SIGNAL_CYCLES; i++) {
+      await RisingEdge(dut.clk_i);
+      sink ^= dut.m_axis_tdata_o.value ^ dut.beats_o.value;
+      dut.s_axis_tvalid_i.value = 1;
+      dut.s_axis_tdata_i.value = i & 0xff;
+    }
+    r.signal_level_cycles_per_s = SIGNAL_CYCLES / ((performance.now() - t0) / 1000);
+    if (sink < 0) throw new Error('unreachable');
+
+    const from = dut.beats_o.value;
+    t0 = performance.now();
+    await Until(dut.clk_i, dut.beats_o, from + UNTIL_CYCLES);
+    r.until_cycles_per_s = UNTIL_CYCLES / ((performance.now() - t0) / 1000);
+    const p = sim.perf();
+    r.round_trips = p.roundTrips;
+  } finally {
+    await sim.close();
+  }
+  return r;
+}
+
+/** cocotb 1.9.2 in a venv under bench/; skipped with a reason where PyPI is unreachable. */
+async function cocotb(): Promise<Record<string, number | string>> {
+  const venv = path.join(ROOT, 'bench', '.venv');
+  const py = path.join(venv, 'bin', 'python');
+  try {
+    if (!existsSync(py)) await run('python3', ['-m', 'venv', venv]);
+    await run(path.join(venv, 'bin', 'pip'), ['install', '-q', 'cocotb==1.9.2', 'cocotb-bus==0.2.1', 'cocotbext-axi==0.1.24'], { maxBuffer: 16 << 20 });
+  } catch (e) {
+    return { cocotb_skipped: `cannot install cocotb 1.9.2 from PyPI: ${(e as Error).message.split('\n')[0]}` };
+  }
+  const result = path.join(os.tmpdir(), `cellbench-cocotb-${process.pid}.json`);
+  const env = { ...process.env, PATH: `${path.join(venv, 'bin')}:${process.env.PATH}`, VERILATOR: verilatorBin() };
+  await run(py, [path.join(ROOT, 'bench', 'cocotb', 'run.py'), 'test_signal', result, String(SIGNAL_CYCLES)], { env, maxBuffer: 64 << 20, cwd: path.join(ROOT, 'bench', 'cocotb') });
+  const r = JSON.parse(readFileSync(result, 'utf8')) as { cycles_per_s: number; startup_ms: number };
+  const { stdout: version } = await run(py, ['-c', 'import cocotb; print(cocotb.__version__)']);
+  return { cocotb_cycles_per_s: r.cycles_per_s, cocotb_startup_ms: r.startup_ms, cocotb_version: version.trim() };
+}
+
+log('building (cached after the first run)...');
+await buildTop(axisSlice);
+out.verilator_version = (await run(verilatorBin(), ['--version'])).stdout.trim();
+out.node_version = process.version;
+out.libzmq_node_version = zmq.version;
+out.libzmq_harness_version = (await run('pkg-config', ['--modversion', 'libzmq']).catch(() => ({ stdout: 'unknown' }))).stdout.trim();
+out.native_cycles_per_s = await native();
+log(`native ${Math.round(out.native_cycles_per_s as number)} cycles/s`);
+const raw = await rawPings();
+out.zmq_rtt_us_p50 = raw.cpp;
+out.node_zmq_rtt_us_p50 = raw.node;
+log(`raw round trips: C++ ${raw.cpp.toFixed(1)} us, Node ${raw.node.toFixed(1)} us`);
+Object.assign(out, await bridgeFigures());
+log(`bridge: rtt ${(out.bridge_rtt_us_p50 as number).toFixed(1)} us, signal level ${Math.round(out.signal_level_cycles_per_s as number)} cycles/s, until ${Math.round(out.until_cycles_per_s as number)} cycles/s, startup ${(out.startup_ms as number).toFixed(0)} ms`);
+Object.assign(out, await cocotb().catch((e: Error) => ({ cocotb_skipped: e.message.split('\n').slice(0, 3).join(' ') })));
+
+const n = (k: string): number => out[k] as number;
+out.targets = {
+  bridge_rtt: { ok: n('bridge_rtt_us_p50') <= 1.25 * n('node_zmq_rtt_us_p50'), ratio: n('bridge_rtt_us_p50') / n('node_zmq_rtt_us_p50'), want: '<= 1.25 x node_zmq_rtt_us_p50' },
+  signal_level: { ok: n('signal_level_cycles_per_s') >= (0.8 * 1e6) / n('bridge_rtt_us_p50'), ratio: n('signal_level_cycles_per_s') / (1e6 / n('bridge_rtt_us_p50')), want: '>= 0.8 x 1e6 / bridge_rtt_us_p50' },
+  until: { ok: n('until_cycles_per_s') >= 0.5 * n('native_cycles_per_s'), ratio: n('until_cycles_per_s') / n('native_cycles_per_s'), want: '>= 0.5 x native_cycles_per_s' },
+  startup: { ok: n('startup_ms') <= 200, value: n('startup_ms'), want: '<= 200 ms' },
+};
+mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
+const file = path.join(ROOT, 'bench', 'out', 'bridge.json');
+const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+writeFileSync(file, `${JSON.stringify({ ...old, ...out }, null, 2)}\n`);
+console.log(JSON.stringify(out, null, 2));

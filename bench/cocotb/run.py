@@ -1,0 +1,31 @@
+"""Builds the axis_slice DUT for cocotb 1.9.2 + Verilator and runs one benchmark module.
+
+Usage: run.py <module> <result.json> [cycles]. Prints nothing on success; the module writes the
+result file. cocotb 1.x's runner does not fail on a failing test, so results.xml is checked.
+"""
+import os
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from cocotb.runner import get_runner
+
+here = Path(__file__).resolve().parent
+root = here.parent.parent
+module, result = sys.argv[1], sys.argv[2]
+cycles = sys.argv[3] if len(sys.argv) > 3 else "20000"
+runner = get_runner("verilator")
+runner.build(
+    verilog_sources=[root / "rtl" / "common" / "axis_slice.sv"],
+    hdl_toplevel="axis_slice",
+    build_dir=here / "sim_build",
+    build_args=["-Wno-fatal", "--timescale", "1ns/1ps"],
+)
+os.environ["CB_RESULT"] = result
+os.environ["CB_CYCLES"] = cycles
+os.environ["CB_LAUNCH"] = repr(time.time())
+xml = runner.test(hdl_toplevel="axis_slice", test_module=module, test_dir=here, build_dir=here / "sim_build")
+failures = ET.parse(xml).getroot().findall(".//failure")
+if failures:
+    sys.exit(f"cocotb test {module} failed: {failures[0].get('message')}")
