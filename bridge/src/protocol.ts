@@ -105,8 +105,15 @@ export enum ErrCode {
  * allocates nothing but the final frame.
  */
 export class Encoder {
-  private buf = Buffer.allocUnsafe(4096);
+  // Small enough for Node's Buffer pool: a fresh large ArrayBuffer per request cost ~10 us.
+  private buf = Buffer.allocUnsafe(256);
   private pos = 0;
+
+  /** Starts an empty body (no header), keeping the buffer. */
+  clear(): this {
+    this.pos = 0;
+    return this;
+  }
 
   reset(type: Msg, flags: number, seq: number): this {
     this.pos = 0;

@@ -35,6 +35,10 @@ export interface SimStats {
   waitMs: number;
   /** Wall time since the reset. */
   wallMs: number;
+  /** Simulated time since the reset, in ns. */
+  simNs: number;
+  /** Cycles of the fastest clock started with {@link Clock} over that time (0 without one). */
+  cycles: number;
 }
 
 /** Options of {@link Simulator.start}. */
@@ -85,7 +89,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   private readonly table: readonly TableEntry[];
   private readonly byName: Map<string, AnyHandle>;
-  private ops = new Encoder();
+  private readonly ops = new Encoder();
+  private readonly req = new Encoder();
   private opCount = 0;
   private seq = 0;
   private snapIds: number[] = [];
@@ -101,7 +106,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private phase = Phase.Active;
   private ended?: SimEndedError;
   private failure?: Error;
-  private stats: SimStats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0 };
+  private stats: SimStats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0, simNs: 0, cycles: 0 };
+  private statsFrom = 0n;
+  private fastestClock = 0n;
   private statsSince = performance.now();
   private evalBase = 0;
 
@@ -274,7 +281,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   async readMemory(id: number, offset: number, count: number): Promise<MemoryData> {
     const info = this.memory(id, offset, count);
-    const enc = new Encoder().reset(Msg.MemRead, 0, ++this.seq).u32(id).u32(offset).u32(count);
+    const enc = this.request(Msg.MemRead).u32(id).u32(offset).u32(count);
     const d = await this.aux(enc.frame(), Msg.MemData);
     const stride = d.u32();
     const bytes = new Uint8Array(count * stride);
@@ -308,7 +315,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       }
       bytes = new Uint8Array(typed.buffer);
     }
-    const enc = new Encoder().reset(Msg.MemWrite, 0, ++this.seq).u32(id).u32(offset).u32(data.length).bytes(bytes);
+    const enc = this.request(Msg.MemWrite).u32(id).u32(offset).u32(data.length).bytes(bytes);
     await this.aux(enc.frame(), Msg.Ok);
   }
 
@@ -338,6 +345,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   /** @internal Used by {@link Clock}. */
   startClock(id: number, period: bigint, high: bigint, phase: bigint, startHigh: boolean): void {
     if (phase === 0n) this.checkWrite(id, 'clock on');
+    if (!this.fastestClock || period < this.fastestClock) this.fastestClock = period;
     this.op(Op.Clock).u32(id).u64(period).u64(high).u64(phase).u8(startHigh ? 1 : 0);
   }
 
@@ -440,10 +448,15 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   private takeOps(type: Msg, flags: number): Buffer {
     const body = this.ops.frame();
-    const head = new Encoder().reset(type, flags, ++this.seq).u32(this.opCount).frame();
-    this.ops = new Encoder();
+    const head = this.req.reset(type, flags, ++this.seq).u32(this.opCount).frame();
+    this.ops.clear();
     this.opCount = 0;
-    return Buffer.concat([head, body]);
+    return Buffer.concat([head, body], head.length + body.length);
+  }
+
+  /** The encoder of the next request other than a STEP (requests never overlap). */
+  private request(type: Msg): Encoder {
+    return this.req.reset(type, 0, ++this.seq);
   }
 
   private async flush(): Promise<void> {
@@ -465,10 +478,11 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   /** Runs a request that is not a time step; time stays put until it is answered. */
-  private async aux(frame: Buffer, type: Msg): Promise<Decoder> {
-    return this.serial(async () => Simulator.expect(await this.roundTrip(frame), type));
+  private aux(frame: Buffer, type: Msg): Promise<Decoder> {
+    return this.serial(() => this.roundTrip(frame).then((reply) => Simulator.expect(reply, type)));
   }
 
+  /** Runs `fn` when no other request is in flight (the harness answers one at a time). */
   private async serial<T>(fn: () => Promise<T>): Promise<T> {
     while (this.busy) await new Promise((r) => setImmediate(r));
     this.busy = true;
@@ -480,16 +494,19 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     }
   }
 
-  private async roundTrip(frame: Buffer): Promise<Buffer> {
+  private roundTrip(frame: Buffer): Promise<Buffer> {
     const t0 = performance.now();
     this.stats.roundTrips++;
-    try {
-      return await this.conn.request(frame);
-    } catch (e) {
-      throw this.withTime(e as Error);
-    } finally {
-      this.stats.waitMs += performance.now() - t0;
-    }
+    return this.conn.request(frame).then(
+      (reply) => {
+        this.stats.waitMs += performance.now() - t0;
+        return reply;
+      },
+      (e: Error) => {
+        this.stats.waitMs += performance.now() - t0;
+        throw this.withTime(e);
+      },
+    );
   }
 
   private withTime(e: Error): Error {
@@ -552,7 +569,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   /** Writes an FST waveform from now on to `file` (absolute path), or stops with `undefined`. */
   async trace(file: string | undefined): Promise<void> {
-    const enc = new Encoder().reset(Msg.Trace, 0, ++this.seq).u8(file ? 1 : 0).str(file ?? '');
+    const enc = this.request(Msg.Trace).u8(file ? 1 : 0).str(file ?? '');
     await this.aux(enc.frame(), Msg.Ok);
   }
 
@@ -564,12 +581,13 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     for (const t of this.tasks) t.cancel();
     this.tasks.clear();
     this.rejectAll(new CancelledError('the simulator restarted'));
-    this.ops = new Encoder();
+    this.ops.clear();
     this.opCount = 0;
     this.failure = undefined;
     this.ended = undefined;
     this.resetSnapshotLayout();
-    const frame = new Encoder().reset(Msg.Restart, 0, ++this.seq).frame();
+    this.fastestClock = 0n;
+    const frame = this.request(Msg.Restart).frame();
     await this.serial(() => this.exchangeEvent(frame));
     this.resetStats();
   }
@@ -582,18 +600,26 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   /** Counters since the last reset (or restart). */
   perf(): SimStats {
-    return { ...this.stats, wallMs: performance.now() - this.statsSince };
+    const steps = this.nowSteps - this.statsFrom;
+    return {
+      ...this.stats,
+      wallMs: performance.now() - this.statsSince,
+      simNs: fromSteps(steps, 'ns', this.precision),
+      cycles: this.fastestClock ? Number(steps / this.fastestClock) : 0,
+    };
   }
 
   resetStats(): void {
     this.evalBase += this.stats.evals;
-    this.stats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0 };
+    this.stats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0, simNs: 0, cycles: 0 };
     this.statsSince = performance.now();
+    this.statsFrom = this.nowSteps;
   }
 
   /** Measures one raw round trip (PING/PONG) through the whole stack, for benchmarks. */
-  async ping(payload: Uint8Array = new Uint8Array(0)): Promise<void> {
-    await this.aux(new Encoder().reset(Msg.Ping, 0, ++this.seq).bytes(payload).frame(), Msg.Pong);
+  ping(payload?: Uint8Array): Promise<unknown> {
+    const enc = this.request(Msg.Ping);
+    return this.aux((payload ? enc.bytes(payload) : enc).frame(), Msg.Pong);
   }
 
   /** Stops the harness (closing its waveform) and releases everything. */

@@ -111,7 +111,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       const stats: SimStats = sim.perf();
       (task.meta as Record<string, unknown>).sim = stats;
       if (process.env.SIM_STATS === '1') {
-        console.log(`${task.name}: ${stats.roundTrips} round trips, ${stats.evals} evals, harness ${stats.harnessMs.toFixed(1)} ms, wait ${stats.waitMs.toFixed(1)} ms of ${stats.wallMs.toFixed(1)} ms`);
+        console.log(`${task.name}: ${stats.cycles} cycles (${stats.simNs} ns), ${stats.roundTrips} round trips, ${stats.evals} evals, harness ${stats.harnessMs.toFixed(1)} ms, wait ${stats.waitMs.toFixed(1)} ms of ${stats.wallMs.toFixed(1)} ms`);
       }
       if (sim.failed) throw sim.failed;
     },

@@ -1,0 +1,62 @@
+// The build: signal tables from Verilator's XML, and the content-keyed cache with its lock.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { buildKey, buildTop, describeTop } from '../../bridge/src/build.js';
+import { dutTypes } from '../../bridge/src/codegen.js';
+import { Dir } from '../../bridge/src/signals.js';
+import { defineTop } from '../../bridge/src/top.js';
+import { counter, ticker } from './tops.js';
+
+const typesTop = defineTop({ name: 'types_top', sources: ['tb/bridge/hdl/types_top.sv'], config: ['tb/bridge/hdl/types_top.vlt'] });
+
+describe('signal table from --xml-only', () => {
+  test('ports, widths of packed arrays, structs, enums and integers, memories', async () => {
+    const t = await describeTop(typesTop);
+    expect(t.top).toBe('types_top');
+    expect(t.ports.map((p) => [p.name, p.width, p.dir])).toEqual([
+      ['clk_i', 1, Dir.In], ['packed_i', 32, Dir.In], ['packed_o', 32, Dir.Out],
+    ]);
+    const internals = Object.fromEntries(t.internals.map((s) => [s.name, s]));
+    expect(internals.hdr_q).toMatchObject({ width: 5 + 3 + 11, depth: 0, writable: false, scope: 'TOP.types_top' });
+    expect(internals.mem).toMatchObject({ width: 64, depth: 4, writable: true });
+    expect(internals.n_q).toMatchObject({ width: 32, writable: true });
+  });
+
+  test('internal signals keep their hierarchy; the .d.ts nests them', async () => {
+    const t = await describeTop(counter);
+    expect(t.internals.map((s) => [s.name, s.scope, s.varName])).toEqual([
+      ['u_core.state_q', 'TOP.counter.u_core', 'state_q'],
+      ['u_core.mem', 'TOP.counter.u_core', 'mem'],
+    ]);
+    const dts = dutTypes(t, 'CounterDut', '../x.js');
+    expect(dts).toContain('readonly wide_i: SignalHandle<bigint>;');
+    expect(dts).toMatch(/readonly u_core: \{\n\s+\/\*\* 8-bit internal \*\/\n\s+readonly state_q: SignalHandle<number>;/);
+    expect(dts).toContain('readonly mem: MemoryHandle<number>;');
+  });
+
+  test('a missing source is named', async () => {
+    await expect(buildKey(defineTop({ name: 'nope', sources: ['tb/bridge/hdl/nope.sv'] }))).rejects.toThrow(/source .*nope.sv does not exist/);
+  });
+});
+
+describe('the build cache', () => {
+  const saved = process.env.CELLBENCH_CACHE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CELLBENCH_CACHE;
+    else process.env.CELLBENCH_CACHE = saved;
+  });
+
+  test('two concurrent builds of one top build it once; the key changes with a parameter', { timeout: 300_000 }, async () => {
+    process.env.CELLBENCH_CACHE = mkdtempSync(path.join(os.tmpdir(), 'cellbench-cache-'));
+    const [a, b] = await Promise.all([buildTop(ticker), buildTop(ticker)]);
+    expect(a.dir).toBe(b.dir);
+    expect([a.cached, b.cached].sort()).toEqual([false, true]);  // the second waited on the lock
+    const again = await buildTop(ticker);
+    expect(again.cached).toBe(true);
+    // Nothing half-written is left beside the build.
+    expect(readdirSync(process.env.CELLBENCH_CACHE).filter((f) => f.includes('.tmp') || f.endsWith('.lock'))).toEqual([]);
+    expect(await buildKey({ ...ticker, parameters: { FinishAt: 7 } })).not.toBe(await buildKey(ticker));
+  });
+});
