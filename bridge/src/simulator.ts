@@ -483,15 +483,23 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   /** Runs `fn` when no other request is in flight (the harness answers one at a time). */
-  private async serial<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.busy) await new Promise((r) => setImmediate(r));
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) return new Promise((r) => setImmediate(r)).then(() => this.serial(fn));
     this.busy = true;
-    try {
-      return await fn();
-    } finally {
+    const done = (): void => {
       this.busy = false;
       if (this.waiters.size) this.scheduleFlush();
-    }
+    };
+    return fn().then(
+      (v) => {
+        done();
+        return v;
+      },
+      (e: unknown) => {
+        done();
+        throw e;
+      },
+    );
   }
 
   private roundTrip(frame: Buffer): Promise<Buffer> {
