@@ -6,6 +6,7 @@
 //   harness --bind tcp://0.0.0.0:5555 [--peer-timeout-ms 10000] [+plusargs...] (started by hand)
 #include <sys/prctl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -25,13 +26,13 @@ constexpr auto kHeartbeat = std::chrono::milliseconds(500);
 
 enum class Msg : uint8_t {
     Hello = 0x01, Ping = 0x02, Step = 0x03, MemRead = 0x05, MemWrite = 0x06, Restart = 0x07,
-    Trace = 0x08, Quit = 0x09, Heartbeat = 0x0A,
+    Trace = 0x08, Quit = 0x09, Heartbeat = 0x0A, Credit = 0x0B,
     HelloOk = 0x81, Pong = 0x82, Event = 0x83, MemData = 0x85, Ok = 0x86, Bye = 0x89,
     HarnessHeartbeat = 0x8A, Error = 0xFF,
 };
 enum class Op : uint8_t {
     Write = 1, Force = 2, Release = 3, Arm = 4, Cancel = 5, Clock = 6, ClockStop = 7,
-    Watch = 8, Unwatch = 9,
+    Watch = 8, Unwatch = 9, AgentOpen = 10, AgentClose = 11, AgentPush = 12,
 };
 constexpr uint8_t kStepRun = 1;
 
@@ -40,9 +41,43 @@ extern "C" void onSignal(int) { g_stop = 1; }
 
 struct Shutdown {};
 
-class Harness {
+class Harness final : public AgentHost {
 public:
-    Harness(Sim& sim, zmq::socket_t& sock) : sim_(sim), sock_(sock) {}
+    Harness(Sim& sim, zmq::socket_t& sock, long peerTimeoutMs)
+        : sim_(sim), sock_(sock), peerTimeoutMs_(peerTimeoutMs) {
+        sim_.setHost(this);
+    }
+
+    void emit(const Writer& w) override {
+        sock_.send(zmq::const_buffer(w.data(), w.size()), zmq::send_flags::none);
+        lastSent_ = std::chrono::steady_clock::now();
+    }
+
+    /// Mid-run, the bridge sends only CREDIT and HEARTBEAT: take them until `agent` has credit.
+    void waitCredit(uint32_t agent) override {
+        (void)agent;
+        const auto start = std::chrono::steady_clock::now();
+        for (;;) {
+            heartbeatIfDue();
+            zmq::message_t m;
+            if (!sock_.recv(m, zmq::recv_flags::dontwait)) {
+                zmq::pollitem_t items[] = {{static_cast<void*>(sock_), 0, ZMQ_POLLIN, 0}};
+                zmq::poll(items, 1, std::chrono::milliseconds(100));
+                if (peerTimeoutMs_ > 0 && std::chrono::steady_clock::now() - start > std::chrono::milliseconds(peerTimeoutMs_) * 30) {
+                    throw WireError(Err::BadMessage, "no credit from the bridge: its consumer never read the stream");
+                }
+                continue;
+            }
+            if (m.size() >= 16 && static_cast<const uint8_t*>(m.data())[0] == static_cast<uint8_t>(Msg::Credit)) {
+                Reader r(static_cast<const uint8_t*>(m.data()) + 8, m.size() - 8);
+                const uint32_t id = r.get<uint32_t>();
+                sim_.credit(id, r.get<uint32_t>());
+                if (id == agent) return;
+            } else if (m.size() == 0 || static_cast<const uint8_t*>(m.data())[0] != static_cast<uint8_t>(Msg::Heartbeat)) {
+                std::fprintf(stderr, "harness: dropped a message that arrived mid-run (only CREDIT and HEARTBEAT may)\n");
+            }
+        }
+    }
 
     /// Handles one request; returns false after QUIT.
     bool handle(const zmq::message_t& m) {
@@ -79,6 +114,11 @@ public:
         }
         case Msg::Quit: header(Msg::Bye); send(); return false;
         case Msg::Heartbeat: return true;  // liveness only, never answered
+        case Msg::Credit: {  // never answered: the bridge sends it while a STEP may be running
+            const uint32_t id = r.get<uint32_t>();
+            sim_.credit(id, r.get<uint32_t>());
+            return true;
+        }
         default:
             throw WireError(Err::UnknownType, "unknown message type 0x" + hex(static_cast<uint8_t>(type)));
         }
@@ -205,12 +245,14 @@ private:
         Op op;
         uint32_t sig = 0, id = 0;
         std::vector<uint32_t> v;
+        std::unique_ptr<Agent> agent;
+        std::vector<uint8_t> payload;
         Trigger trig{TrigKind::Timer};
         uint64_t period = 0, high = 0, phase = 0;
         bool startHigh = false;
     };
 
-    Parsed parseOp(Reader& r, std::vector<uint32_t>& newIds) {
+    Parsed parseOp(Reader& r, std::vector<uint32_t>& newIds, std::vector<uint32_t>& newAgents) {
         Parsed p;
         p.op = static_cast<Op>(r.get<uint8_t>());
         switch (p.op) {
@@ -269,6 +311,27 @@ private:
             plain(p.sig);
             break;
         case Op::Unwatch: p.sig = sigId(r, "unwatch"); break;
+        case Op::AgentOpen:
+            p.id = r.get<uint32_t>();
+            if (sim_.hasAgent(p.id) || std::count(newAgents.begin(), newAgents.end(), p.id)) {
+                throw WireError(Err::BadOp, "agent " + std::to_string(p.id) + " is already open");
+            }
+            p.agent = makeAgent(p.id, r, sim_.table());
+            newAgents.push_back(p.id);
+            break;
+        case Op::AgentClose:
+        case Op::AgentPush: {
+            p.id = r.get<uint32_t>();
+            if (!sim_.hasAgent(p.id) && !std::count(newAgents.begin(), newAgents.end(), p.id)) {
+                throw WireError(Err::BadOp, "agent " + std::to_string(p.id) + " is not open");
+            }
+            if (p.op == Op::AgentPush) {
+                const uint32_t n = r.get<uint32_t>();
+                const uint8_t* b = r.bytes(n, "transaction");
+                p.payload.assign(b, b + n);
+            }
+            break;
+        }
         default:
             throw WireError(Err::BadOp, "unknown op code " + std::to_string(static_cast<int>(p.op)));
         }
@@ -314,6 +377,10 @@ private:
         case TrigKind::ReadOnly:
         case TrigKind::ReadWrite:
         case TrigKind::NextTimeStep: break;
+        case TrigKind::Agent:
+            t.sig = r.get<uint32_t>();
+            t.count = r.get<uint64_t>();
+            break;
         case TrigKind::Until: {
             t.sig = sigId(r, "until clock");
             plain(t.sig);
@@ -335,10 +402,10 @@ private:
     void step(Reader& r, uint8_t flags) {
         const uint32_t n = r.get<uint32_t>();
         std::vector<Parsed> ops;
-        std::vector<uint32_t> newIds;
+        std::vector<uint32_t> newIds, newAgents;
         for (uint32_t i = 0; i < n; ++i) {
             try {
-                ops.push_back(parseOp(r, newIds));
+                ops.push_back(parseOp(r, newIds, newAgents));
             } catch (const WireError& e) {
                 throw WireError(e.code, "op " + std::to_string(i) + ": " + e.what());
             }
@@ -356,6 +423,15 @@ private:
             case Op::ClockStop: sim_.stopClock(p.sig); break;
             case Op::Watch: sim_.watch(p.sig); break;
             case Op::Unwatch: sim_.unwatch(p.sig); break;
+            case Op::AgentOpen: sim_.openAgent(std::move(p.agent)); break;
+            case Op::AgentClose: sim_.closeAgent(p.id); break;
+            case Op::AgentPush: {
+                // Checked when applied: a malformed transaction is refused after the ops
+                // before it took effect (the bridge encodes them; only fuzzing sends bad ones).
+                Reader pr(p.payload.data(), p.payload.size());
+                sim_.pushAgent(p.id, pr);
+                break;
+            }
             }
         }
         Status st = Status::Paused;
@@ -371,6 +447,7 @@ private:
     }
 
     void event(Status st) {
+        sim_.flushAgents();  // agent data reaches the bridge before the reply that resumes it
         header(Msg::Event);
         out_.put<uint64_t>(sim_.now());
         out_.put<uint8_t>(static_cast<uint8_t>(st));
@@ -451,6 +528,7 @@ private:
 
     Sim& sim_;
     zmq::socket_t& sock_;
+    long peerTimeoutMs_;
     Writer out_;
     uint32_t seq_ = 0;
     uint64_t runNs_ = 0;
@@ -513,7 +591,7 @@ int main(int argc, char** argv) {
     int rc = 0;
     try {
         Sim sim(static_cast<int>(simArgs.size()), simArgs.data());
-        Harness h(sim, sock);
+        Harness h(sim, sock, peerTimeoutMs);
         zmq::pollitem_t items[] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0}};
         bool attached = false;
         auto lastHeard = std::chrono::steady_clock::now();

@@ -48,6 +48,9 @@ void Sim::create() {
     edgeSigs_.clear();
     clocks_.clear();
     fired_.clear();
+    agents_.clear();
+    edgeAgents_.clear();
+    agentTrigs_.clear();
     ctx_->time(0);
     dut_->eval();  // initial blocks and the settled reset-free state, as at time 0 in cocotb
     ++evals_;
@@ -127,6 +130,7 @@ void Sim::arm(uint32_t id, Trigger t) {
     case TrigKind::ReadOnly: readOnly_.push_back(slot); break;
     case TrigKind::ReadWrite: readWrite_.push_back(slot); break;
     case TrigKind::NextTimeStep: nextStep_.push_back(slot); break;
+    case TrigKind::Agent: agentTrigs_.push_back(slot); break;
     default:
         onSig_[t.sig].push_back(slot);
         interest_[t.sig] |= interestOf(t);
@@ -149,6 +153,8 @@ void Sim::clock(uint32_t sig, uint64_t period, uint64_t high, uint64_t phase, bo
     stopClock(sig);
     Clock c{sig, period - high, high, now_ + phase, startHigh};
     if (phase == 0) {
+        // The edge the clock starts with is an edge like any other: agents sample it too.
+        if (!agents_.empty()) sampleAgents(sig, startHigh);
         const uint32_t v = startHigh ? 1 : 0;
         write(sig, &v);
         c.next = now_ + (startHigh ? c.high : c.low);
@@ -170,6 +176,66 @@ void Sim::watch(uint32_t sig) {
 void Sim::unwatch(uint32_t sig) {
     if (table_[sig].dir != Dir::Internal) return;  // ports are always in the snapshot
     snap_.erase(std::remove(snap_.begin(), snap_.end(), sig), snap_.end());
+}
+
+void Sim::openAgent(std::unique_ptr<Agent> a) {
+    const uint32_t id = a->id();
+    agents_[id] = std::move(a);
+}
+
+void Sim::closeAgent(uint32_t id) {
+    auto it = agents_.find(id);
+    if (it == agents_.end()) return;
+    if (host_) it->second->flush(*host_, true);
+    edgeAgents_.erase(std::remove(edgeAgents_.begin(), edgeAgents_.end(), it->second.get()), edgeAgents_.end());
+    agents_.erase(it);
+}
+
+void Sim::pushAgent(uint32_t id, Reader& r) {
+    auto it = agents_.find(id);
+    if (it == agents_.end()) throw WireError(Err::BadOp, "agent " + std::to_string(id) + " is not open");
+    it->second->push(r);
+    if (r.left()) throw WireError(Err::BadOp, "agent " + std::to_string(id) + ": " + std::to_string(r.left()) + " stray bytes in a transaction");
+}
+
+void Sim::credit(uint32_t id, uint32_t n) {
+    auto it = agents_.find(id);
+    if (it != agents_.end()) it->second->addCredits(n);
+}
+
+void Sim::flushAgents() {
+    if (!host_) return;
+    for (auto& kv : agents_) kv.second->flush(*host_, false);
+}
+
+void Sim::sampleAgents(uint32_t clock, bool rising) {
+    for (auto& kv : agents_) {
+        Agent* a = kv.second.get();
+        if (a->clock() != clock || a->rising() != rising) continue;
+        a->sample(*this, *host_);
+        edgeAgents_.push_back(a);
+    }
+    checkAgentTriggers();
+}
+
+void Sim::driveAgents() {
+    for (Agent* a : edgeAgents_) a->drive(*this);
+    edgeAgents_.clear();
+    checkAgentTriggers();
+}
+
+void Sim::checkAgentTriggers() {
+    size_t keep = 0;
+    for (uint32_t slot : agentTrigs_) {
+        Trigger& t = pool_[slot];
+        auto it = t.live ? agents_.find(t.sig) : agents_.end();
+        if (!t.live || it == agents_.end() || it->second->completed() >= t.count) {
+            fireSlot(slot);  // fired, or cancelled, or its agent closed (the bridge reports that)
+        } else {
+            agentTrigs_[keep++] = slot;
+        }
+    }
+    agentTrigs_.resize(keep);
 }
 
 void Sim::fireTimersDue() {
@@ -289,6 +355,7 @@ void Sim::evalAndDetect() {
         }
         ++k;
     }
+    if (!edgeAgents_.empty()) driveAgents();
 }
 
 bool Sim::nextEventTime(uint64_t& t) {

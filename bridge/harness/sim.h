@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "agent.h"
 #include "dut_signal.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
@@ -42,7 +43,7 @@ extern const char* const kTopName;
 enum class Phase : uint8_t { Begin = 0, Drive = 1, Active = 2, ReadOnly = 3, End = 4 };
 enum class TrigKind : uint8_t {
     Timer = 1, Rising = 2, Falling = 3, Edge = 4, Cycles = 5,
-    ReadOnly = 6, ReadWrite = 7, NextTimeStep = 8, Until = 9,
+    ReadOnly = 6, ReadWrite = 7, NextTimeStep = 8, Until = 9, Agent = 10,
 };
 enum class EdgeKind : uint8_t { Rising = 0, Falling = 1, Any = 2 };
 /// Why run() returned; mirrored in bridge/src/protocol.ts.
@@ -52,9 +53,9 @@ struct Trigger {
     TrigKind kind;
     uint32_t id = 0;
     bool live = false;         // false once fired or cancelled; the slot is reused after that
-    uint32_t sig = 0;          // edge/cycles: the signal; until: the clock
+    uint32_t sig = 0;          // edge/cycles: the signal; until: the clock; agent: its id
     EdgeKind edge = EdgeKind::Rising;
-    uint64_t count = 0;        // timer: absolute time; cycles: edges left
+    uint64_t count = 0;        // timer: absolute time; cycles: edges left; agent: completions
     uint32_t condSig = 0;      // until: the compared signal
     bool notEqual = false;
     std::vector<uint32_t> mask, value;
@@ -82,6 +83,15 @@ public:
     void stopClock(uint32_t sig);
     void watch(uint32_t sig);
     void unwatch(uint32_t sig);
+    void openAgent(std::unique_ptr<Agent> a);
+    void closeAgent(uint32_t id);
+    void pushAgent(uint32_t id, Reader& r);
+    bool hasAgent(uint32_t id) const { return agents_.count(id) != 0; }
+    void credit(uint32_t id, uint32_t n);
+    /// Ships what every agent has buffered (before each reply: a sync point).
+    void flushAgents();
+    /// Where agents send their data and wait for credits (the harness).
+    void setHost(AgentHost* host) { host_ = host; }
 
     /// Runs time steps until a trigger fires or the simulation ends; `tick` is called now and
     /// then from the loop so the caller can send heartbeats.
@@ -123,12 +133,16 @@ private:
     void applyClocks() {
         for (Clock& c : clocks_) {
             if (c.next != now_) continue;
+            if (!agents_.empty()) sampleAgents(c.sig, c.nextLevel);
             const uint32_t v = c.nextLevel ? 1 : 0;
             write(c.sig, &v);
             c.next += c.nextLevel ? c.high : c.low;
             c.nextLevel = !c.nextLevel;
         }
     }
+    void sampleAgents(uint32_t clock, bool rising);
+    void driveAgents();
+    void checkAgentTriggers();
     void evalAndDetect();
     void fireOn(uint32_t sig, bool rising, bool falling);
     bool condition(const Trigger& t) const;
@@ -194,6 +208,10 @@ private:
     std::vector<uint32_t> cur_;
     std::vector<Clock> clocks_;
     std::vector<uint32_t> fired_;
+    std::unordered_map<uint32_t, std::unique_ptr<Agent>> agents_;
+    std::vector<Agent*> edgeAgents_;     // sampled at this edge, to drive once it is evaluated
+    std::vector<uint32_t> agentTrigs_;   // slots of AGENT triggers
+    AgentHost* host_ = nullptr;
 };
 
 }  // namespace cb

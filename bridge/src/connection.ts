@@ -37,6 +37,8 @@ export class Connection {
   readonly stdout = new Tail();
   readonly stderr = new Tail();
   private inRequest = false;
+  /** Receives AGENT_DATA messages (sampled streams, transactor results). */
+  onAgentData?: (frame: Buffer) => void;
   private beating?: Promise<void>;
   private lost?: HarnessLostError;
   private lastHeard = Date.now();
@@ -114,17 +116,41 @@ export class Connection {
     this.lastHeard = Date.now();
     try {
       if (this.beating) await this.beating;  // zeromq.js allows one send at a time
-      await this.sock.send(frame);
+      const sent = this.sock.send(frame);
+      this.chain(sent);
+      await sent;
       for (;;) {
         const [reply] = await this.sock.receive();
         this.lastHeard = Date.now();
-        if (reply && reply.length > 0 && reply[0] !== Msg.HarnessHeartbeat) return reply;
+        if (!reply || reply.length === 0 || reply[0] === Msg.HarnessHeartbeat) continue;
+        if (reply[0] === Msg.AgentData) {
+          this.onAgentData?.(reply);  // agent output arrives mid-run and before each reply
+          continue;
+        }
+        return reply;
       }
     } catch (e) {
       throw this.lost ?? new HarnessLostError(`talking to the harness at ${this.endpoint} failed: ${(e as Error).message}${this.output()}`);
     } finally {
       this.inRequest = false;
     }
+  }
+
+  /** Sends a message that has no reply (CREDIT, HEARTBEAT), even while a request waits. */
+  post(frame: Buffer): void {
+    if (this.lost) return;
+    this.chain((this.beating ?? Promise.resolve()).then(() => this.sock.send(frame)));
+  }
+
+  /** Makes `sent` the send that the next one waits for (zeromq.js allows one at a time). */
+  private chain(sent: Promise<unknown>): void {
+    const next: Promise<void> = sent.then(
+      () => undefined,
+      () => undefined,
+    ).finally(() => {
+      if (this.beating === next) this.beating = undefined;
+    });
+    this.beating = next;
   }
 
   private beat(): void {
@@ -136,12 +162,7 @@ export class Connection {
       }
     } else if (!this.beating) {
       // Lets a harness started by hand (--bind) notice that this side went away.
-      this.beating = this.sock
-        .send(Buffer.from([Msg.Heartbeat, 0, 0, 0, 0, 0, 0, 0]))
-        .catch(() => undefined)
-        .finally(() => {
-          this.beating = undefined;
-        });
+      this.post(Buffer.from([Msg.Heartbeat, 0, 0, 0, 0, 0, 0, 0]));
     }
   }
 

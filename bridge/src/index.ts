@@ -18,3 +18,7 @@ export {
   Until, withTimeout, type Awaitable, type FirstResult, type UntilOptions,
 } from './triggers.js';
 export type { TimeUnit } from './units.js';
+export { SampledStream, StreamBatch, type StreamOptions } from './stream.js';
+export { ApbMaster, type ApbResponse } from './bus/apb.js';
+export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions } from './bus/axis.js';
+export type { Throttle } from './bus/throttle.js';

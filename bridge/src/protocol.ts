@@ -18,6 +18,7 @@ export enum Msg {
   Trace = 0x08,
   Quit = 0x09,
   Heartbeat = 0x0a,
+  Credit = 0x0b,
   HelloOk = 0x81,
   Pong = 0x82,
   Event = 0x83,
@@ -25,6 +26,7 @@ export enum Msg {
   Ok = 0x86,
   Bye = 0x89,
   HarnessHeartbeat = 0x8a,
+  AgentData = 0x8b,
   Error = 0xff,
 }
 
@@ -39,6 +41,17 @@ export enum Op {
   ClockStop = 7,
   Watch = 8,
   Unwatch = 9,
+  AgentOpen = 10,
+  AgentClose = 11,
+  AgentPush = 12,
+}
+
+/** Kinds of harness-side agents (AGENT_OPEN). */
+export enum AgentKind {
+  Stream = 1,
+  AxisSource = 2,
+  AxisSink = 3,
+  ApbMaster = 4,
 }
 
 /** STEP flag: run time until a trigger fires. */
@@ -55,6 +68,7 @@ export enum TrigKind {
   ReadWrite = 7,
   NextTimeStep = 8,
   Until = 9,
+  Agent = 10,
 }
 
 /** Which edges a ClockCycles or wait-until trigger counts. */

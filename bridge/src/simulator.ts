@@ -5,7 +5,7 @@ import {
 } from './errors.js';
 import { buildDut, MemoryHandle, type AnyHandle, type MemoryData, SignalHandle, type SignalOwner } from './handle.js';
 import {
-  Decoder, Encoder, ErrCode, Msg, Op, Phase, PROTOCOL_VERSION, ProtocolError, STEP_RUN, Status, readHeader,
+  AgentKind, Decoder, Encoder, ErrCode, Msg, Op, Phase, PROTOCOL_VERSION, ProtocolError, STEP_RUN, Status, readHeader,
 } from './protocol.js';
 import { Dir, SigFlag, type SignalInfo } from './signals.js';
 import { Task, currentTask, type TaskHost } from './task.js';
@@ -17,6 +17,14 @@ interface Waiter {
   resolve: () => void;
   reject: (e: Error) => void;
   task: Task<unknown> | undefined;
+}
+
+/** The TypeScript side of a harness agent: receives its AGENT_DATA messages. */
+export interface AgentHandler {
+  /** One AGENT_DATA body (after the agent id and the `last` flag). */
+  data(d: Decoder, last: boolean): void;
+  /** The agent is gone (closed by a restart, or the simulation ended): wake its waiters. */
+  end(reason: Error): void;
 }
 
 interface TableEntry extends SignalInfo {
@@ -111,6 +119,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private fastestClock = 0n;
   private statsSince = performance.now();
   private evalBase = 0;
+  private agents = new Map<number, AgentHandler>();
+  private nextAgent = 1;
 
   private constructor(
     private readonly conn: Connection,
@@ -141,6 +151,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.offsets = new Int32Array(table.length);
     this.resetSnapshotLayout();
     this.dut = buildDut(this.top, this.handles) as D;
+    conn.onAgentData = (frame) => this.agentData(frame);
   }
 
   /**
@@ -354,6 +365,54 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.op(Op.ClockStop).u32(id);
   }
 
+  // ---- agents (streams, transactors) -------------------------------------------------------
+
+  /**
+   * @internal Opens a harness agent on `clock` (its edges sample and drive); `body` encodes the
+   * kind's fields. Returns the agent id.
+   */
+  openAgent(kind: AgentKind, clock: SignalHandle<number>, rising: boolean, body: (enc: Encoder) => void, handler: AgentHandler): number {
+    if (clock.owner !== this) throw new SignalAccessError(`${clock.name} belongs to another simulator`);
+    const id = this.nextAgent++;
+    this.op(Op.AgentOpen).u32(id).u8(kind).u32(clock.id).u8(rising ? 0 : 1);
+    body(this.ops);
+    this.agents.set(id, handler);
+    return id;
+  }
+
+  /** @internal Queues one transaction for agent `id`. */
+  pushAgent(id: number, payload: Uint8Array): void {
+    this.op(Op.AgentPush).u32(id).u32(payload.length).bytes(payload);
+    if (this.waiters.size) this.scheduleFlush();
+  }
+
+  /** @internal Closes agent `id`; its last data arrives with the next reply. */
+  closeAgent(id: number): void {
+    if (this.agents.has(id)) this.op(Op.AgentClose).u32(id);
+  }
+
+  /** @internal Returns `n` credits to agent `id` (it may run ahead by that many batches). */
+  creditAgent(id: number, n: number): void {
+    this.conn.post(new Encoder().reset(Msg.Credit, 0, 0).u32(id).u32(n).frame());
+  }
+
+  private agentData(frame: Buffer): void {
+    const d = new Decoder(frame);
+    readHeader(d);
+    const id = d.u32();
+    const last = d.u8() !== 0;
+    const h = this.agents.get(id);
+    if (!h) return;  // data of an agent dropped by a restart
+    h.data(d, last);
+    if (last) this.agents.delete(id);
+  }
+
+  private endAgents(reason: Error): void {
+    const hs = [...this.agents.values()];
+    this.agents.clear();
+    for (const h of hs) h.end(reason);
+  }
+
   // ---- triggers and tasks -------------------------------------------------------------------
 
   /**
@@ -406,6 +465,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   fail(err: Error): void {
     this.failure ??= err;
     this.rejectAll(this.failure);
+    this.endAgents(this.failure);
   }
 
   /** The error that failed this test, if any (a task's, a timeout's, the harness's). */
@@ -548,6 +608,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
         await new Promise((r) => setTimeout(r, 30));
         this.ended = new SimEndedError(`simulation ended by ${STATUS_TEXT[status]} at ${this.describeTime()}${this.conn.output()}`);
         this.rejectAll(this.ended);
+        this.endAgents(this.ended);
         break;
       }
       case Status.Idle:
@@ -589,6 +650,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     for (const t of this.tasks) t.cancel();
     this.tasks.clear();
     this.rejectAll(new CancelledError('the simulator restarted'));
+    this.endAgents(new CancelledError('the simulator restarted'));
     this.ops.clear();
     this.opCount = 0;
     this.failure = undefined;

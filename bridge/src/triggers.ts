@@ -134,6 +134,27 @@ export function NextTimeStep(): Trigger {
   return new PhaseTrigger(TrigKind.NextTimeStep);
 }
 
+class AgentTrigger extends Trigger {
+  constructor(
+    sim: Simulator<unknown>,
+    private readonly agent: number,
+    private readonly count: number,
+  ) {
+    super(sim);
+  }
+  encode(enc: Encoder): void {
+    enc.u8(TrigKind.Agent).u32(this.agent).u64(this.count);
+  }
+}
+
+/**
+ * @internal Fires once harness agent `agent` has completed `count` transactions (frames sent or
+ * received, bus transfers, samples); its data has reached the bridge by then.
+ */
+export function AgentDone(sim: Simulator<unknown>, agent: number, count: number): Trigger {
+  return new AgentTrigger(sim, agent, count);
+}
+
 /** Options of {@link Until}. */
 export interface UntilOptions {
   /** Bits compared. @defaultValue all */

@@ -1,4 +1,5 @@
 import { defineTop } from '../../bridge/src/index.js';
+import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import type { AxisSliceDut } from './gen/axis_slice.js';
 import type { CounterDut } from './gen/counter.js';
 import type { TickerDut } from './gen/ticker.js';
@@ -32,4 +33,18 @@ export const ticker = defineTop<TickerDut>({
 export const axisSlice = defineTop<AxisSliceDut>({
   name: 'axis_slice',
   sources: ['rtl/common/axis_slice.sv'],
+});
+
+/** An APB register file for the APB transactor (apb_* ports as DESIGN.md section 3 names them). */
+export const apbRegfile = defineTop<ApbRegfileDut>({
+  name: 'apb_regfile',
+  sources: ['tb/bridge/hdl/apb_regfile.sv'],
+});
+
+/** The same register file with a bug in register 5. */
+export const apbRegfileBroken = defineTop<ApbRegfileDut>({
+  name: 'apb_regfile_broken',
+  module: 'apb_regfile',
+  sources: ['tb/bridge/hdl/apb_regfile.sv'],
+  parameters: { Broken: 1 },
 });

@@ -1,0 +1,82 @@
+import type { SignalHandle } from '../handle.js';
+import { AgentKind, type Decoder } from '../protocol.js';
+import { Simulator, type AgentHandler } from '../simulator.js';
+import { AgentDone } from '../triggers.js';
+import { bind } from './prefix.js';
+
+/** The outcome of one APB transfer. */
+export interface ApbResponse {
+  /** prdata of a read; 0 for a write. */
+  readonly data: number;
+  readonly slverr: boolean;
+}
+
+const NONE = 0xffffffff;
+
+/**
+ * An APB3 master inside the harness (DESIGN.md section 3: `apb_psel_i`…): queued reads and
+ * writes run back to back, each SETUP then ACCESS until pready; `pslverr` is reported.
+ */
+export class ApbMaster implements AgentHandler {
+  private readonly sim: Simulator<unknown>;
+  private readonly id: number;
+  private readonly results: ApbResponse[] = [];
+  private queued = 0;
+  private failure?: Error;
+
+  private constructor(dut: object, prefix: string, clock: SignalHandle<number>) {
+    this.sim = Simulator.owning(clock);
+    const req = (n: string) => bind(dut, prefix, n, true)!;
+    const pins = [req('psel'), req('penable'), req('pwrite'), req('paddr'), req('pwdata'), req('prdata'),
+      bind(dut, prefix, 'pready', false), bind(dut, prefix, 'pslverr', false)];
+    this.id = this.sim.openAgent(AgentKind.ApbMaster, clock, true, (enc) => {
+      for (const p of pins) enc.u32(p ? p.id : NONE);
+    }, this);
+  }
+
+  /** Binds `<prefix>_psel`… (with or without `_i`/`_o`) on `dut`. */
+  static fromPrefix(dut: object, prefix: string, clock: SignalHandle<number>): ApbMaster {
+    return new ApbMaster(dut, prefix, clock);
+  }
+
+  /** @internal */
+  data(d: Decoder): void {
+    const n = d.u32();
+    for (let i = 0; i < n; i++) {
+      const data = d.u32();
+      const slverr = d.u8() !== 0;
+      d.u8();
+      d.u16();
+      this.results.push({ data, slverr });
+    }
+  }
+
+  /** @internal */
+  end(reason: Error): void {
+    this.failure ??= reason;
+  }
+
+  private async transfer(write: boolean, addr: number, data: number): Promise<ApbResponse> {
+    const payload = new Uint8Array(9);
+    const v = new DataView(payload.buffer);
+    v.setUint8(0, write ? 1 : 0);
+    v.setUint32(1, addr >>> 0, true);
+    v.setUint32(5, data >>> 0, true);
+    this.sim.pushAgent(this.id, payload);
+    const k = ++this.queued;
+    await AgentDone(this.sim, this.id, k);
+    const r = this.results[k - 1];
+    if (!r) throw this.failure ?? new Error(`APB transfer ${k} completed without a result`);
+    return r;
+  }
+
+  /** Writes `data` at `addr`; resolves when the transfer completes. */
+  write(addr: number, data: number): Promise<ApbResponse> {
+    return this.transfer(true, addr, data);
+  }
+
+  /** Reads `addr`; resolves with prdata and pslverr. */
+  read(addr: number): Promise<ApbResponse> {
+    return this.transfer(false, addr, 0);
+  }
+}
