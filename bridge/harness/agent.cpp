@@ -50,21 +50,14 @@ void readSignal(const Sim& sim, uint32_t sig, uint32_t* out) { sim.table()[sig].
 
 uint64_t readU64(const Sim& sim, uint32_t sig) {
     uint32_t w[2] = {0, 0};
-    const Signal& s = sim.table()[sig];
-    if (s.words() > 2) return 0;
-    s.read(w);
+    sim.table()[sig].read(w);  // signalId() admitted only signals of up to 64 bits
     return w[0] | (static_cast<uint64_t>(w[1]) << 32);
 }
 
 void writeSignal(Sim& sim, uint32_t sig, uint64_t v) {
-    const Signal& s = sim.table()[sig];
-    uint32_t w[2] = {static_cast<uint32_t>(v), static_cast<uint32_t>(v >> 32)};
-    if (s.width < 64) {
-        const uint64_t m = (1ull << s.width) - 1;
-        const uint64_t mv = v & m;
-        w[0] = static_cast<uint32_t>(mv);
-        w[1] = static_cast<uint32_t>(mv >> 32);
-    }
+    const uint32_t width = sim.table()[sig].width;
+    if (width < 64) v &= (1ull << width) - 1;
+    const uint32_t w[2] = {static_cast<uint32_t>(v), static_cast<uint32_t>(v >> 32)};
     sim.write(sig, w);
 }
 

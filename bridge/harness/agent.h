@@ -64,8 +64,9 @@ private:
 
 /// Reads signal `sig` into `out` (words), through the signal table.
 void readSignal(const Sim& sim, uint32_t sig, uint32_t* out);
-/// Writes a value of up to 64 bits to `sig` as a deposit.
+/// Writes a value of up to 64 bits to `sig` as a deposit (masked to its width).
 void writeSignal(Sim& sim, uint32_t sig, uint64_t v);
+/// Reads a signal of up to 64 bits.
 uint64_t readU64(const Sim& sim, uint32_t sig);
 
 /// Builds an agent from its AGENT_OPEN op body; throws WireError naming what is wrong.

@@ -27,6 +27,7 @@ void Sim::create() {
     }
     onSig_.assign(table_.size(), {});
     prev_.assign(table_.size(), {});
+    for (size_t i = 0; i < table_.size(); ++i) prev_[i].resize(table_[i].words());
     watched_.assign(table_.size(), 0);
     interest_.assign(table_.size(), 0);
     saved_.assign(table_.size(), 0);
@@ -49,6 +50,7 @@ void Sim::create() {
     clocks_.clear();
     fired_.clear();
     agents_.clear();
+    agentList_.clear();
     edgeAgents_.clear();
     agentTrigs_.clear();
     ctx_->time(0);
@@ -66,7 +68,6 @@ void Sim::restart() {
 }
 
 void Sim::saveSlow(uint32_t sig) {
-    prev_[sig].resize(table_[sig].words());
     table_[sig].read(prev_[sig].data());
     saved_[sig] = 1;
     savedList_.push_back(sig);
@@ -105,7 +106,6 @@ void Sim::addEdgeWatch(uint32_t sig) {
     watched_[sig] = 1;
     edgeSigs_.push_back(sig);
     if (saved_[sig]) return;  // prev_ holds the value before the pending write
-    prev_[sig].resize(table_[sig].words());
     table_[sig].read(prev_[sig].data());
 }
 
@@ -130,7 +130,10 @@ void Sim::arm(uint32_t id, Trigger t) {
     case TrigKind::ReadOnly: readOnly_.push_back(slot); break;
     case TrigKind::ReadWrite: readWrite_.push_back(slot); break;
     case TrigKind::NextTimeStep: nextStep_.push_back(slot); break;
-    case TrigKind::Agent: agentTrigs_.push_back(slot); break;
+    case TrigKind::Agent:
+        agentTrigs_.push_back(slot);
+        newAgentTrig_ = true;
+        break;
     default:
         onSig_[t.sig].push_back(slot);
         interest_[t.sig] |= interestOf(t);
@@ -180,56 +183,70 @@ void Sim::unwatch(uint32_t sig) {
 
 void Sim::openAgent(std::unique_ptr<Agent> a) {
     const uint32_t id = a->id();
+    if (id >= agents_.size()) agents_.resize(id + 1);
+    agentList_.push_back(a.get());
     agents_[id] = std::move(a);
 }
 
 void Sim::closeAgent(uint32_t id) {
-    auto it = agents_.find(id);
-    if (it == agents_.end()) return;
-    if (host_) it->second->flush(*host_, true);
-    edgeAgents_.erase(std::remove(edgeAgents_.begin(), edgeAgents_.end(), it->second.get()), edgeAgents_.end());
-    agents_.erase(it);
+    Agent* a = agentAt(id);
+    if (!a) return;
+    if (host_) a->flush(*host_, true);
+    edgeAgents_.erase(std::remove(edgeAgents_.begin(), edgeAgents_.end(), a), edgeAgents_.end());
+    agentList_.erase(std::remove(agentList_.begin(), agentList_.end(), a), agentList_.end());
+    agents_[id].reset();
+    progress_ = true;  // its triggers fire now: the bridge learns it closed
+    checkAgentTriggers();
 }
 
 void Sim::pushAgent(uint32_t id, Reader& r) {
-    auto it = agents_.find(id);
-    if (it == agents_.end()) throw WireError(Err::BadOp, "agent " + std::to_string(id) + " is not open");
-    it->second->push(r);
+    Agent* a = agentAt(id);
+    if (!a) throw WireError(Err::BadOp, "agent " + std::to_string(id) + " is not open");
+    a->push(r);
     if (r.left()) throw WireError(Err::BadOp, "agent " + std::to_string(id) + ": " + std::to_string(r.left()) + " stray bytes in a transaction");
 }
 
 void Sim::credit(uint32_t id, uint32_t n) {
-    auto it = agents_.find(id);
-    if (it != agents_.end()) it->second->addCredits(n);
+    if (Agent* a = agentAt(id)) a->addCredits(n);
 }
 
 void Sim::flushAgents() {
     if (!host_) return;
-    for (auto& kv : agents_) kv.second->flush(*host_, false);
+    for (Agent* a : agentList_) a->flush(*host_, false);
 }
 
 void Sim::sampleAgents(uint32_t clock, bool rising) {
-    for (auto& kv : agents_) {
-        Agent* a = kv.second.get();
+    for (Agent* a : agentList_) {
         if (a->clock() != clock || a->rising() != rising) continue;
+        const uint64_t before = a->completed();
         a->sample(*this, *host_);
+        progress_ |= a->completed() != before;
         edgeAgents_.push_back(a);
     }
     checkAgentTriggers();
 }
 
 void Sim::driveAgents() {
-    for (Agent* a : edgeAgents_) a->drive(*this);
+    for (Agent* a : edgeAgents_) {
+        const uint64_t before = a->completed();
+        a->drive(*this);
+        progress_ |= a->completed() != before;
+    }
     edgeAgents_.clear();
     checkAgentTriggers();
 }
 
 void Sim::checkAgentTriggers() {
+    if (!progress_ && agentTrigs_.empty()) return;
+    // A trigger armed since the last check may be met already: check all when any arrived.
+    if (!progress_ && !newAgentTrig_) return;
+    progress_ = false;
+    newAgentTrig_ = false;
     size_t keep = 0;
     for (uint32_t slot : agentTrigs_) {
         Trigger& t = pool_[slot];
-        auto it = t.live ? agents_.find(t.sig) : agents_.end();
-        if (!t.live || it == agents_.end() || it->second->completed() >= t.count) {
+        Agent* a = t.live ? agentAt(t.sig) : nullptr;
+        if (!a || a->completed() >= t.count) {
             fireSlot(slot);  // fired, or cancelled, or its agent closed (the bridge reports that)
         } else {
             agentTrigs_[keep++] = slot;

@@ -86,7 +86,7 @@ public:
     void openAgent(std::unique_ptr<Agent> a);
     void closeAgent(uint32_t id);
     void pushAgent(uint32_t id, Reader& r);
-    bool hasAgent(uint32_t id) const { return agents_.count(id) != 0; }
+    bool hasAgent(uint32_t id) const { return agentAt(id) != nullptr; }
     void credit(uint32_t id, uint32_t n);
     /// Ships what every agent has buffered (before each reply: a sync point).
     void flushAgents();
@@ -208,8 +208,13 @@ private:
     std::vector<uint32_t> cur_;
     std::vector<Clock> clocks_;
     std::vector<uint32_t> fired_;
-    std::unordered_map<uint32_t, std::unique_ptr<Agent>> agents_;
+    // Agents by id (the bridge numbers them from 1): the per-edge path indexes, never hashes.
+    std::vector<std::unique_ptr<Agent>> agents_;
+    std::vector<Agent*> agentList_;      // the open ones, in opening order
+    Agent* agentAt(uint32_t id) const { return id < agents_.size() ? agents_[id].get() : nullptr; }
     std::vector<Agent*> edgeAgents_;     // sampled at this edge, to drive once it is evaluated
+    bool progress_ = false;              // an agent completed something since the last check
+    bool newAgentTrig_ = false;          // an AGENT trigger was armed since the last check
     std::vector<uint32_t> agentTrigs_;   // slots of AGENT triggers
     AgentHost* host_ = nullptr;
 };

@@ -17,6 +17,8 @@ interface Waiter {
   resolve: () => void;
   reject: (e: Error) => void;
   task: Task<unknown> | undefined;
+  /** A watchdog (the test's time limit): it never runs time on its own. */
+  background: boolean;
 }
 
 /** The TypeScript side of a harness agent: receives its AGENT_DATA messages. */
@@ -120,6 +122,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private statsSince = performance.now();
   private evalBase = 0;
   private agents = new Map<number, AgentHandler>();
+  private background = 0;
+  private passive = new Set<{ make: () => Trigger; resolve: () => void; reject: (e: Error) => void }>();
   private nextAgent = 1;
 
   private constructor(
@@ -383,7 +387,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   /** @internal Queues one transaction for agent `id`. */
   pushAgent(id: number, payload: Uint8Array): void {
     this.op(Op.AgentPush).u32(id).u32(payload.length).bytes(payload);
-    if (this.waiters.size) this.scheduleFlush();
+    if (this.running) this.scheduleFlush();
   }
 
   /** @internal Closes agent `id`; its last data arrives with the next reply. */
@@ -407,7 +411,28 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     if (last) this.agents.delete(id);
   }
 
+  /**
+   * @internal Waits for agent data without stopping the simulation for it: while any other
+   * trigger is armed the harness runs on and the data streams in (SCE-MI pipe style); only
+   * when nothing else would run time is `make()`'s trigger armed, so the wait cannot stall.
+   * `cancel()` drops the wait once the data came another way.
+   */
+  passiveWait(make: () => Trigger): { promise: Promise<void>; cancel: () => void } {
+    let entry!: { make: () => Trigger; resolve: () => void; reject: (e: Error) => void };
+    const promise = new Promise<void>((resolve, reject) => {
+      entry = { make, resolve, reject };
+    });
+    const stop = this.failure ?? this.ended;
+    if (stop) entry.reject(stop);
+    else this.passive.add(entry);
+    this.scheduleFlush();
+    return { promise, cancel: () => this.passive.delete(entry) };
+  }
+
   private endAgents(reason: Error): void {
+    const ps = [...this.passive];
+    this.passive.clear();
+    for (const p of ps) p.reject(reason);
     const hs = [...this.agents.values()];
     this.agents.clear();
     for (const h of hs) h.end(reason);
@@ -419,7 +444,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * Arms `trigger` in the harness (with the next resume) and returns its id and a promise that
    * resolves when it fires. Used by `await trigger` and by `First`.
    */
-  arm(trigger: Trigger): { id: number; promise: Promise<void> } {
+  arm(trigger: Trigger, options: { background?: boolean } = {}): { id: number; promise: Promise<void> } {
     const id = this.nextTrigger++;
     const task = currentTask.getStore();
     const promise = new Promise<void>((resolve, reject) => {
@@ -430,7 +455,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       }
       this.op(Op.Arm).u32(id);
       trigger.encode(this.ops);
-      this.waiters.set(id, { resolve, reject, task });
+      this.waiters.set(id, { resolve, reject, task, background: options.background ?? false });
+      if (options.background) this.background++;
       this.scheduleFlush();
     });
     return { id, promise };
@@ -438,7 +464,20 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   /** Disarms a trigger that nobody waits for any more (its promise never settles). */
   cancelTrigger(id: number): void {
-    if (this.waiters.delete(id)) this.op(Op.Cancel).u32(id);
+    const w = this.waiters.get(id);
+    if (!w) return;
+    this.forget(id, w);
+    this.op(Op.Cancel).u32(id);
+  }
+
+  private forget(id: number, w: Waiter): void {
+    this.waiters.delete(id);
+    if (w.background) this.background--;
+  }
+
+  /** Waiters that run time: every armed trigger but the watchdogs. */
+  private get running(): number {
+    return this.waiters.size - this.background;
   }
 
   /** Starts `fn` as a concurrent task (cocotb's `start_soon`). */
@@ -488,6 +527,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private rejectAll(err: Error): void {
     const ws = [...this.waiters.values()];
     this.waiters.clear();
+    this.background = 0;
     for (const w of ws) w.reject(err);
   }
 
@@ -520,7 +560,14 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   private async flush(): Promise<void> {
-    if (this.busy || this.waiters.size === 0 || this.failure || this.ended) return;
+    if (this.busy || this.failure || this.ended) return;
+    if (this.running === 0 && this.passive.size) {
+      // Nothing else runs time: the passive waits must, or they would never be served.
+      const ps = [...this.passive];
+      this.passive.clear();
+      for (const p of ps) this.arm(p.make()).promise.then(p.resolve, p.reject);
+    }
+    if (this.running === 0) return;
     this.busy = true;
     try {
       await this.exchangeEvent(this.takeOps(Msg.Step, STEP_RUN));
@@ -529,7 +576,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     } finally {
       this.busy = false;
     }
-    if (this.waiters.size) this.scheduleFlush();
+    if (this.running || this.passive.size) this.scheduleFlush();
   }
 
   /** Sends pending ops without running time (and refreshes the snapshot). */
@@ -548,7 +595,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.busy = true;
     const done = (): void => {
       this.busy = false;
-      if (this.waiters.size) this.scheduleFlush();
+      if (this.running || this.passive.size) this.scheduleFlush();
     };
     return fn().then(
       (v) => {
@@ -598,8 +645,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       case Status.Fired:
         for (const id of fired) {
           const w = this.waiters.get(id);
-          this.waiters.delete(id);
-          w?.resolve();
+          if (!w) continue;
+          this.forget(id, w);
+          w.resolve();
         }
         break;
       case Status.Finished:

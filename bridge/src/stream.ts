@@ -168,12 +168,15 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
         if (this.failure && !(this.failure.name === 'CancelledError')) throw this.failure;
         return;
       }
-      // Nothing buffered: let the simulation run until a batch is complete (one round trip).
+      // Nothing buffered: batches stream in while other triggers run time; if none does, run
+      // until a batch is complete (one round trip per batch).
       const arrived = new Promise<void>((r) => {
         this.wake = r;
       });
-      const ready = AgentDone(this.sim, this.id, this.received + this.batchSize).wait().catch(() => undefined);
-      await Promise.race([arrived, ready]);
+      const target = this.received + this.batchSize;
+      const ready = this.sim.passiveWait(() => AgentDone(this.sim, this.id, target));
+      await Promise.race([arrived, ready.promise.catch(() => undefined)]);
+      ready.cancel();
       this.wake = undefined;
     }
   }

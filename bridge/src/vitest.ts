@@ -98,7 +98,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       let limit: number | undefined;
       if (options.simTimeout) {
         const [time, unit] = options.simTimeout;
-        const { id, promise } = sim.arm(Timer(time, unit));
+        const { id, promise } = sim.arm(Timer(time, unit), { background: true });
         limit = id;
         promise.then(
           () => sim.fail(new SimTimeoutError(`the test's simulated-time limit of ${time} ${unit} passed`)),

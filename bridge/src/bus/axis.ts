@@ -91,9 +91,12 @@ export class AxisSource {
     return AgentDone(this.sim, this.id, ++this.queued);
   }
 
-  /** Resolves once every queued frame has been sent. */
-  idle(): PromiseLike<void> {
-    return AgentDone(this.sim, this.id, this.queued);
+  /**
+   * Resolves once every frame queued so far has been sent. Armed at once: while it waits, time
+   * runs and sinks' and monitors' batches stream in without a round trip per frame.
+   */
+  idle(): Promise<void> {
+    return AgentDone(this.sim, this.id, this.queued).wait();
   }
 }
 
@@ -163,7 +166,12 @@ export class AxisSink implements AgentHandler {
       const arrived = new Promise<void>((r) => {
         this.wake = r;
       });
-      await Promise.race([arrived, AgentDone(this.sim, this.id, this.received + 1).wait()]);
+      // A passive wait: frames stream in while other triggers run time; alone, it runs until
+      // the next frame (one round trip per frame).
+      const target = this.received + 1;
+      const ready = this.sim.passiveWait(() => AgentDone(this.sim, this.id, target));
+      await Promise.race([arrived, ready.promise]);
+      ready.cancel();
       this.wake = undefined;
     }
     const f = this.frames[this.head++]!;

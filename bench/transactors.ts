@@ -1,0 +1,137 @@
+// `make bench`, second part (adds to bench/out/bridge.json): transactors and sampled streams on
+// the axis_slice DUT against the native loop, and cocotb + cocotbext-axi on the same DUT.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { AxisMonitor, AxisSink, AxisSource, Clock, ClockCycles, Simulator } from '../bridge/src/index.js';
+import { ROOT, verilatorBin } from '../bridge/src/paths.js';
+import { axisSlice } from '../tb/bridge/tops.js';
+import { median, nativeBinary, run } from './native.js';
+
+const BEATS = Number(process.env.BENCH_BEATS ?? 1_000_000);
+const log = (s: string): void => console.log(`bench: ${s}`);
+
+/** Frames of random length (1..256 bytes) adding up to `beats` bytes: one beat each. */
+function frames(beats: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let left = beats;
+  let k = 0;
+  for (const len of fc.sample(fc.integer({ min: 1, max: 256 }), { seed: 1, numRuns: Math.ceil(beats / 64) + 10 })) {
+    if (left <= 0) break;
+    const n = Math.min(len, left);
+    out.push(Uint8Array.from({ length: n }, () => (k++ * 131 + 7) & 0xff));
+    left -= n;
+  }
+  return out;
+}
+
+async function start(): Promise<Simulator<typeof axisSlice extends { dutType?: infer D } ? D : never>> {
+  const sim = await Simulator.start(axisSlice);
+  const dut = sim.dut;
+  new Clock(dut.clk_i, 10, 'ns').start();
+  dut.rst_ni.value = 0;
+  await ClockCycles(dut.clk_i, 2);
+  dut.rst_ni.value = 1;
+  return sim;
+}
+
+/** AxisSource -> slice -> AxisSink, random back-pressure, a scoreboard on every byte. */
+async function transactors(): Promise<{ cyclesPerS: number; beatsPerCycle: number }> {
+  const sim = await start();
+  try {
+    const dut = sim.dut;
+    const fs = frames(BEATS);
+    const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
+    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, batch: 512, credits: 32 });
+    const t0 = performance.now();
+    const c0 = sim.time();
+    for (const f of fs) void src.send(f);
+    const sent = src.idle();  // keeps time running while the sink's batches stream in
+    for (const [i, f] of fs.entries()) {
+      const got = await sink.recv();
+      if (Buffer.compare(Buffer.from(got.data), Buffer.from(f)) !== 0) throw new Error(`scoreboard: frame ${i} differs`);
+    }
+    await sent;
+    const cycles = (sim.time() - c0) / 10;
+    return { cyclesPerS: cycles / ((performance.now() - t0) / 1000), beatsPerCycle: BEATS / cycles };
+  } finally {
+    await sim.close();
+  }
+}
+
+/** The same traffic with a sampled-stream monitor checking every output beat in TypeScript. */
+async function stream(): Promise<number> {
+  const sim = await start();
+  try {
+    const dut = sim.dut;
+    const fs = frames(BEATS);
+    const expected = Buffer.concat(fs);
+    const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
+    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, batch: 512, credits: 32 });
+    const mon = AxisMonitor.fromPrefix(dut, 'm_axis', dut.clk_i, { batch: 16384 });
+    let at = 0;
+    const checker = sim.startSoon(async () => {
+      for await (const b of mon.beats()) {
+        const col = b.column(mon.pins.data as never);
+        for (let i = 0; i < col.length; i++, at++) {
+          if (col[i] !== expected[at]) throw new Error(`monitor: beat ${at} is ${col[i]}, expected ${expected[at]}`);
+        }
+      }
+    }, 'checker');
+    const t0 = performance.now();
+    const c0 = sim.time();
+    for (const f of fs) void src.send(f);
+    const sent = src.idle();
+    for (let i = 0; i < fs.length; i++) await sink.recv();
+    await sent;
+    const cycles = (sim.time() - c0) / 10;
+    const seconds = (performance.now() - t0) / 1000;
+    mon.close();
+    await ClockCycles(dut.clk_i, 1);
+    await checker;
+    if (at !== BEATS) throw new Error(`monitor saw ${at} beats of ${BEATS}`);
+    return cycles / seconds;
+  } finally {
+    await sim.close();
+  }
+}
+
+async function cocotbAxis(): Promise<Record<string, number | string>> {
+  const py = path.join(ROOT, 'bench', '.venv', 'bin', 'python');
+  if (!existsSync(py)) return { cocotb_axis_skipped: 'no cocotb venv: run make bench with PyPI reachable' };
+  const result = path.join(os.tmpdir(), `cellbench-cocotb-axis-${process.pid}.json`);
+  const env = { ...process.env, PATH: `${path.join(ROOT, 'bench', '.venv', 'bin')}:${process.env.PATH}`, VERILATOR: verilatorBin(), CB_BEATS: '20000' };
+  await run(py, [path.join(ROOT, 'bench', 'cocotb', 'run.py'), 'test_axis', result], { env, maxBuffer: 64 << 20, cwd: path.join(ROOT, 'bench', 'cocotb') });
+  const r = JSON.parse(readFileSync(result, 'utf8')) as { cycles_per_s: number };
+  return { cocotb_axis_cycles_per_s: r.cycles_per_s };
+}
+
+const out: Record<string, unknown> = {};
+const nat: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const { stdout } = await run(await nativeBinary(), ['10000000']);
+  const r = JSON.parse(stdout) as { cycles: number; seconds: number };
+  nat.push(r.cycles / r.seconds);
+}
+out.native_cycles_per_s = median(nat);
+const t = await transactors();
+out.transactor_cycles_per_s = t.cyclesPerS;
+out.transactor_beats = BEATS;
+out.transactor_beats_per_cycle = t.beatsPerCycle;
+log(`transactors: ${Math.round(t.cyclesPerS)} cycles/s (${t.beatsPerCycle.toFixed(3)} beats/cycle), native ${Math.round(out.native_cycles_per_s as number)}`);
+out.stream_cycles_per_s = await stream();
+log(`stream monitor: ${Math.round(out.stream_cycles_per_s as number)} cycles/s`);
+Object.assign(out, await cocotbAxis().catch((e: Error) => ({ cocotb_axis_skipped: e.message.split('\n').slice(0, 3).join(' ') })));
+if (out.cocotb_axis_cycles_per_s) log(`cocotb + cocotbext-axi: ${Math.round(out.cocotb_axis_cycles_per_s as number)} cycles/s`);
+const n = (k: string): number => out[k] as number;
+const targets = {
+  transactor: { ok: n('transactor_cycles_per_s') >= 0.5 * n('native_cycles_per_s'), ratio: n('transactor_cycles_per_s') / n('native_cycles_per_s'), want: '>= 0.5 x native_cycles_per_s' },
+  stream: { ok: n('stream_cycles_per_s') >= 0.5 * n('native_cycles_per_s'), ratio: n('stream_cycles_per_s') / n('native_cycles_per_s'), want: '>= 0.5 x native_cycles_per_s' },
+  transactor_vs_cocotb: { ok: n('transactor_cycles_per_s') >= 100 * n('cocotb_axis_cycles_per_s'), ratio: n('transactor_cycles_per_s') / n('cocotb_axis_cycles_per_s'), want: '>= 100 x cocotb_axis_cycles_per_s' },
+};
+const file = path.join(ROOT, 'bench', 'out', 'bridge.json');
+const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+const { native_cycles_per_s: _n, ...rest } = out;
+writeFileSync(file, `${JSON.stringify({ ...old, ...rest, transactor_native_cycles_per_s: out.native_cycles_per_s, targets: { ...(old.targets as object), ...targets } }, null, 2)}\n`);
+console.log(JSON.stringify({ ...out, targets }, null, 2));
