@@ -53,6 +53,7 @@ sim: deps
 bench: types
 	@mkdir -p bench/out
 	@$(NPX) tsx bench/bridge.ts
+	@$(NPX) tsx bench/transactors.ts
 
 clean-cache:
 	rm -rf "$${CELLBENCH_CACHE:-$$HOME/.cache/cellbench}"
