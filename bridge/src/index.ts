@@ -22,3 +22,4 @@ export { SampledStream, StreamBatch, type StreamOptions } from './stream.js';
 export { ApbMaster, type ApbResponse } from './bus/apb.js';
 export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions } from './bus/axis.js';
 export type { Throttle } from './bus/throttle.js';
+export { simProperty, type SimPropertyOptions } from './property.js';
