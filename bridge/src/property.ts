@@ -61,7 +61,8 @@ export async function simProperty<T>(
   await sim.trace(undefined);
   const ports = sim.handles.filter((h): h is SignalHandle<number> | SignalHandle<bigint> => !h.info.depth && h.info.dir !== 0);
   writeFileSync(fst.replace(/\.fst$/, '.gtkw'), gtkw(fst, sim.top, options.signals ?? ports));
-  const report = fc.defaultReportMessage(result) ?? `property failed (seed ${result.seed})`;
+  const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+  const report = `${fc.defaultReportMessage(result) ?? `property failed (seed ${result.seed})`}\nfailure: ${cause}`;
   const err = new Error(`${report}\nwaveform of the shrunk case: ${fst} (gtkwave ${fst.replace(/\.fst$/, '.gtkw')})\nreplay: SEED=${result.seed}, path ${result.counterexamplePath}`);
   Object.assign(err, { seed: result.seed, path: result.counterexamplePath, counterexample: result.counterexample?.[0], wave: fst });
   throw err;

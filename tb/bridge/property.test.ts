@@ -38,7 +38,7 @@ describe('simProperty', () => {
     await simProperty(sim as Simulator<unknown>, ops, (w) => regCheck(sim, w), { seed, numRuns: 30, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 
-  broken('catches the bug, shrinks it, and leaves a waveform and a .gtkw', async ({ sim, seed, task }) => {
+  broken('catches the bug, shrinks it, and leaves a waveform with its GTKWave save file', async ({ sim, seed, task }) => {
     const wavesDir = wavePath(task.file.filepath, task.name).replace(/\.fst$/, '');
     rmSync(wavesDir, { recursive: true, force: true });
     const err = await simProperty(sim as Simulator<unknown>, ops, (w) => regCheck(sim, w), { seed, numRuns: 200, wavesDir })
