@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['tb/**/*.test.ts', 'models/**/*.test.ts'],
     pool: 'forks',
+    globalSetup: ['bridge/src/vitest-global.ts'],
     testTimeout: 60_000,
     hookTimeout: 300_000,  // a first build of a top takes a while; later runs hit the cache
     reporters: process.env.CI ? ['default', ['junit', { outputFile: 'reports/junit.xml' }]] : ['default'],

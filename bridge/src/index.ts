@@ -23,3 +23,4 @@ export { ApbMaster, type ApbResponse } from './bus/apb.js';
 export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions } from './bus/axis.js';
 export type { Throttle } from './bus/throttle.js';
 export { simProperty, type SimPropertyOptions } from './property.js';
+export { CoverGroup, Coverpoint, Cross, CoverageError, mergeCoverage, coverageText, type CoverageData } from './coverage.js';

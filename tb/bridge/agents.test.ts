@@ -4,13 +4,21 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { ApbMaster } from '../../bridge/src/bus/apb.js';
 import { AxisMonitor, AxisSink, AxisSource } from '../../bridge/src/bus/axis.js';
-import { Clock, ClockCycles, SampledStream } from '../../bridge/src/index.js';
+import { Clock, ClockCycles, CoverGroup, SampledStream } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { apbRegfile, axisSlice, counter } from './tops.js';
 
 const onCounter = simTest(counter, { simTimeout: [10, 'ms'] });
 const onSlice = simTest(axisSlice, { simTimeout: [100, 'ms'] });
 const onRegs = simTest(apbRegfile, { simTimeout: [10, 'ms'] });
+
+// Functional coverage of the transactor traffic, checked by the last test of the file.
+const cov = new CoverGroup('bridge_agents');
+const frameLen = cov.point<number>('axis_frame_bytes', { one: (n) => n === 1, short: (n) => n > 1 && n <= 8, long: (n) => n > 8 });
+const backPressure = cov.point<number>('axis_ready_probability', { heavy: (p) => p < 0.5, light: (p) => p >= 0.5 });
+const apbOp = cov.point<boolean>('apb_op', { read: (w) => !w, write: (w) => w });
+const apbResp = cov.point<boolean>('apb_response', { okay: (e) => !e, slverr: (e) => e });
+const apbCross = cov.cross('apb_op_x_response', apbOp, apbResp);
 
 describe('sampled streams', () => {
   onCounter('every sample arrives once, in order, across batch boundaries and a restart', async ({ sim, dut }) => {
@@ -83,6 +91,8 @@ describe('AXI-Stream transactors', () => {
           const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: pv, seed: s } });
           const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: pr, seed: s ^ 0x5a5a }, batch: 4 });
           for (const f of frames) void src.send(f);
+          for (const f of frames) frameLen.sample(f.length);
+          backPressure.sample(pr);
           for (const [i, f] of frames.entries()) {
             const got = await sink.recv();
             expect(Buffer.from(got.data).toString('hex'), `frame ${i}`).toBe(Buffer.from(f).toString('hex'));
@@ -133,15 +143,26 @@ describe('APB transactor', () => {
       const invalid = addr >= 0x40;
       if (write) {
         if (!invalid) model.set(reg, value >>> 0);
-        pending.push(apb.write(addr, value).then((r) => expect(r.slverr, `write 0x${addr.toString(16)}`).toBe(invalid)));
+        pending.push(apb.write(addr, value).then((r) => {
+          apbCross.sample(true, r.slverr);
+          expect(r.slverr, `write 0x${addr.toString(16)}`).toBe(invalid);
+        }));
       } else {
         const want = invalid ? 0 : (model.get(reg) ?? 0);
         pending.push(apb.read(addr).then((r) => {
+          apbCross.sample(false, r.slverr);
           expect(r.slverr, `read 0x${addr.toString(16)}`).toBe(invalid);
           expect(r.data, `read 0x${addr.toString(16)}`).toBe(want);
         }));
       }
     }
     await Promise.all(pending);
+  });
+});
+
+describe('coverage', () => {
+  onRegs('every declared bin of the transactor traffic was hit', () => {
+    cov.save();
+    cov.assertAllHit();
   });
 });
