@@ -2,6 +2,7 @@ import { defineTop } from '../../bridge/src/index.js';
 import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import type { AxisSliceDut } from './gen/axis_slice.js';
 import type { CounterDut } from './gen/counter.js';
+import type { DemoRegTopDut } from './gen/demo_reg_top.js';
 import type { TickerDut } from './gen/ticker.js';
 
 const counterSources = ['tb/bridge/hdl/counter_core.sv', 'tb/bridge/hdl/counter.sv'];
@@ -47,4 +48,10 @@ export const apbRegfileBroken = defineTop<ApbRegfileDut>({
   module: 'apb_regfile',
   sources: ['tb/bridge/hdl/apb_regfile.sv'],
   parameters: { Broken: 1 },
+});
+
+/** The register block generated from tb/bridge/hdl/demo_regs.json (make types writes gen/). */
+export const demoRegs = defineTop<DemoRegTopDut>({
+  name: 'demo_reg_top',
+  sources: ['tb/bridge/gen/demo_reg_pkg.sv', 'tb/bridge/gen/demo_reg_top.sv'],
 });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describeTop } from '../build.js';
 import { dutTypes } from '../codegen.js';
 import { ROOT } from '../paths.js';
+import { generateRegMaps } from '../regmap/files.js';
 import type { TopSpec } from '../top.js';
 
 const typeName = (name: string): string =>
@@ -14,6 +15,8 @@ function isTop(v: unknown): v is TopSpec {
   return typeof v === 'object' && v !== null && 'name' in v && 'sources' in v;
 }
 
+// Register blocks first: tops may be built from the generated RTL.
+const maps = await generateRegMaps();
 const files = (await fs.readdir(path.join(ROOT, 'tb'), { recursive: true }))
   .filter((f) => path.basename(f) === 'tops.ts')
   .map((f) => path.join(ROOT, 'tb', f));
@@ -37,4 +40,4 @@ for (const file of files) {
     count++;
   }
 }
-console.log(`make types: ${count} top interface(s) under tb/*/gen/`);
+console.log(`make types: ${maps.length} register map(s), ${count} top interface(s) under tb/*/gen/`);
