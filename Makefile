@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 NPX   := npx --no-install
-APT_PACKAGES := verilator libzmq3-dev cppzmq-dev ccache
+APT_PACKAGES := verilator libzmq3-dev cppzmq-dev ccache lcov
 RTL := $(shell find rtl -name '*.sv' 2>/dev/null | sort)
 
 .PHONY: deps sim test types typecheck lint bench clean-cache help
@@ -20,6 +20,7 @@ deps: node_modules/.package-lock.json
 	[ -f /usr/include/zmq.h ] || missing="$$missing libzmq3-dev"; \
 	[ -f /usr/include/zmq.hpp ] || missing="$$missing cppzmq-dev"; \
 	command -v ccache >/dev/null || missing="$$missing ccache"; \
+	command -v genhtml >/dev/null || missing="$$missing lcov"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then \
 	    echo "make deps: missing Debian packages:$$missing"; \

@@ -1,7 +1,15 @@
 #include "sim.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace cb {
 
@@ -9,7 +17,20 @@ Sim::Sim(int argc, char** argv) : argc_(argc), argv_(argv) { create(); }
 
 Sim::~Sim() {
     traceOff();
-    if (dut_) dut_->final();
+    if (dut_) {
+        dut_->final();
+        writeCoverage();
+    }
+}
+
+void Sim::writeCoverage() {
+#if VM_COVERAGE
+    const char* dir = std::getenv("CELLBENCH_COVERAGE_DIR");
+    if (!dir || !*dir) return;
+    const std::string file = std::string(dir) + "/" + kTopName + "-" + std::to_string(getpid()) + "-"
+                             + std::to_string(coverageRuns_++) + ".dat";
+    ctx_->coveragep()->write(file.c_str());
+#endif
 }
 
 void Sim::create() {
@@ -62,6 +83,7 @@ void Sim::create() {
 void Sim::restart() {
     traceOff();
     dut_->final();
+    writeCoverage();  // each run its own .dat, while the model still exists
     dut_.reset();
     ctx_.reset();
     create();

@@ -120,6 +120,9 @@ private:
         bool nextLevel;
     };
     void create();
+    /// With --coverage: writes this model's counts to its own .dat (before the model goes:
+    /// under 5.006 writing after the model is deleted is a use-after-free).
+    void writeCoverage();
     void fireTimers() {
         if (!timers_.empty() && timers_.top().first <= now_) fireTimersDue();
         fireAll(nextStep_);
@@ -169,6 +172,7 @@ private:
         freeSlots_.push_back(slot);
     }
 
+    uint32_t coverageRuns_ = 0;
     int argc_;
     char** argv_;
     std::unique_ptr<VerilatedContext> ctx_;

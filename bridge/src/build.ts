@@ -71,17 +71,23 @@ function verilatorArgs(spec: TopSpec): string[] {
   for (const [k, v] of Object.entries(spec.defines ?? {})) args.push(`+define+${k}=${v}`);
   for (const [k, v] of Object.entries(spec.parameters ?? {})) args.push(`-G${k}=${v}`);
   if (spec.timing) args.push('--timing');
+  if (coverageOn()) args.push('--coverage-line', '--coverage-toggle');
   args.push(...(spec.flags ?? []));
   args.push(...(spec.config ?? []).map((f) => path.join(ROOT, f)));
   args.push(...spec.sources.map((f) => path.join(ROOT, f)));
   return args;
 }
 
+/** RTL code coverage builds (`COVERAGE=1`): line and toggle counts, kept apart in the cache. */
+export function coverageOn(): boolean {
+  return process.env.COVERAGE === '1';
+}
+
 /** Content hash of everything a build of `spec` depends on. */
 export async function buildKey(spec: TopSpec): Promise<string> {
   const h = createHash('sha256');
   h.update(await versions());
-  h.update(JSON.stringify({ ...spec, dutType: undefined }));
+  h.update(JSON.stringify({ ...spec, dutType: undefined, coverage: coverageOn() }));
   const files = [...spec.sources, ...(spec.config ?? [])].map((f) => path.join(ROOT, f));
   for (const d of spec.includeDirs ?? []) files.push(...(await filesUnder(path.join(ROOT, d))));
   files.push(...(await filesUnder(HARNESS_DIR)));
@@ -153,7 +159,7 @@ async function hasCommand(cmd: string): Promise<boolean> {
  */
 export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
   const key = await buildKey(spec);
-  const dir = path.join(cacheDir(), `${spec.name}-${key}`);
+  const dir = path.join(cacheDir(), `${spec.name}${coverageOn() ? '-cov' : ''}-${key}`);
   const harness = path.join(dir, 'harness');
   const load = async (cached: boolean): Promise<BuiltTop> => ({
     harness, dir, cached, table: JSON.parse(await fs.readFile(path.join(dir, 'signals.json'), 'utf8')) as SignalTable,

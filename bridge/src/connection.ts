@@ -24,6 +24,8 @@ export interface ConnectionOptions {
   readonly peerTimeoutMs?: number;
   /** Copy the harness's stdout/stderr to this process's. @defaultValue `SIM_VERBOSE=1` */
   readonly echo?: boolean;
+  /** Where a coverage build writes its .dat files. */
+  readonly coverageDir?: string;
 }
 
 let endpointCounter = 0;
@@ -65,6 +67,7 @@ export class Connection {
     await sock.bind(endpoint);
     const child = spawn(harness, ['--connect', endpoint, '--die-with-parent', ...plusargs], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(options.coverageDir ? { CELLBENCH_COVERAGE_DIR: options.coverageDir } : {}) },
     });
     const c = new Connection(sock, endpoint, child, ipcPath, options.peerTimeoutMs ?? 2000);
     const echo = options.echo ?? process.env.SIM_VERBOSE === '1';

@@ -1,4 +1,7 @@
-import { buildTop } from './build.js';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { buildTop, coverageOn } from './build.js';
+import { ROOT } from './paths.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import {
   BridgeError, CancelledError, HarnessError, SignalAccessError, SimEndedError, SimIdleError, TaskFailedError,
@@ -57,6 +60,14 @@ export interface StartOptions extends ConnectionOptions {
   readonly plusargs?: readonly string[];
   /** Attach to a harness started by hand instead of spawning one. @defaultValue `$SIM_ENDPOINT` */
   readonly endpoint?: string;
+}
+
+/** Where `COVERAGE=1` runs put their .dat files (merged into reports/ at the end of the run). */
+function covDir(): { coverageDir?: string } {
+  if (!coverageOn()) return {};
+  const dir = path.join(ROOT, 'reports', 'rtl-coverage', 'dat');
+  mkdirSync(dir, { recursive: true });
+  return { coverageDir: dir };
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -166,7 +177,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const endpoint = options.endpoint ?? process.env.SIM_ENDPOINT;
     const conn = endpoint
       ? await Connection.attach(endpoint, options)
-      : await Connection.spawn((await buildTop(top)).harness, options.plusargs ?? [], options);
+      : await Connection.spawn((await buildTop(top)).harness, options.plusargs ?? [], { ...options, ...covDir() });
     try {
       const enc = new Encoder().reset(Msg.Hello, 0, 0).u16(PROTOCOL_VERSION).u16(0);
       const reply = await conn.request(enc.frame());

@@ -1,5 +1,6 @@
 // vitest globalSetup: at the end of a run, merges the coverage groups the test files saved
 // (reports/coverage/*.json) into reports/coverage.json and a readable reports/coverage.txt.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { coverageText, mergeCoverage, type CoverageData } from './coverage.js';
@@ -7,11 +8,28 @@ import { ROOT } from './paths.js';
 
 const dir = path.join(ROOT, 'reports', 'coverage');
 
+const rtl = path.join(ROOT, 'reports', 'rtl-coverage');
+
 export function setup(): void {
   rmSync(dir, { recursive: true, force: true });  // hits of this run only
+  rmSync(rtl, { recursive: true, force: true });
+}
+
+/** COVERAGE=1: merges every run's .dat with verilator_coverage and renders it with genhtml. */
+function rtlCoverage(): void {
+  const datDir = path.join(rtl, 'dat');
+  if (!existsSync(datDir)) return;
+  const dats = readdirSync(datDir).filter((f) => f.endsWith('.dat')).map((f) => path.join(datDir, f));
+  if (!dats.length) return;
+  const info = path.join(rtl, 'coverage.info');
+  execFileSync('verilator_coverage', ['--write', path.join(rtl, 'merged.dat'), ...dats]);
+  execFileSync('verilator_coverage', ['--write-info', info, ...dats]);
+  const out = execFileSync('genhtml', ['--quiet', '-o', path.join(rtl, 'html'), info], { encoding: 'utf8' });
+  console.log(`\nRTL coverage of ${dats.length} run(s): reports/rtl-coverage/html/index.html${out ? `\n${out}` : ''}`);
 }
 
 export function teardown(): void {
+  if (process.env.COVERAGE === '1') rtlCoverage();
   if (!existsSync(dir)) return;
   const parts = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CoverageData);
   const merged = mergeCoverage(parts);
