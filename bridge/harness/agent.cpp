@@ -42,6 +42,8 @@ std::unique_ptr<Agent> makeAgent(uint32_t id, Reader& r, const std::vector<Signa
     case AgentKind::AxisSource: return makeAxisSource(id, clock, rising, r, table);
     case AgentKind::AxisSink: return makeAxisSink(id, clock, rising, r, table);
     case AgentKind::ApbMaster: return makeApbMaster(id, clock, rising, r, table);
+    case AgentKind::SerialSource: return makeSerialSource(id, clock, rising, r, table);
+    case AgentKind::SerialSink: return makeSerialSink(id, clock, rising, r, table);
     }
     throw WireError(Err::BadOp, "unknown agent kind " + std::to_string(static_cast<int>(kind)));
 }

@@ -76,10 +76,12 @@ std::unique_ptr<Agent> makeAgent(uint32_t id, Reader& r, const std::vector<Signa
 uint32_t signalId(Reader& r, const std::vector<Signal>& table, const char* role, bool optional = false,
                   bool wide = false);
 
-enum class AgentKind : uint8_t { Stream = 1, AxisSource = 2, AxisSink = 3, ApbMaster = 4 };
+enum class AgentKind : uint8_t { Stream = 1, AxisSource = 2, AxisSink = 3, ApbMaster = 4, SerialSource = 5, SerialSink = 6 };
 std::unique_ptr<Agent> makeStream(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
 std::unique_ptr<Agent> makeAxisSource(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
 std::unique_ptr<Agent> makeAxisSink(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
+std::unique_ptr<Agent> makeSerialSource(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
+std::unique_ptr<Agent> makeSerialSink(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
 std::unique_ptr<Agent> makeApbMaster(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
 
 constexpr uint32_t kAbsent = ~0u;

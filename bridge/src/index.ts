@@ -24,3 +24,4 @@ export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions } f
 export type { Throttle } from './bus/throttle.js';
 export { simProperty, type SimPropertyOptions } from './property.js';
 export { CoverGroup, Coverpoint, Cross, CoverageError, mergeCoverage, coverageText, type CoverageData } from './coverage.js';
+export { SerialSink, SerialSource, type SerialChar, type SerialFormat } from './bus/serial.js';

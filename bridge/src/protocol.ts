@@ -52,6 +52,8 @@ export enum AgentKind {
   AxisSource = 2,
   AxisSink = 3,
   ApbMaster = 4,
+  SerialSource = 5,
+  SerialSink = 6,
 }
 
 /** STEP flag: run time until a trigger fires. */

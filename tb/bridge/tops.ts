@@ -3,6 +3,7 @@ import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import type { AxisSliceDut } from './gen/axis_slice.js';
 import type { CounterDut } from './gen/counter.js';
 import type { DemoRegTopDut } from './gen/demo_reg_top.js';
+import type { LineLoopDut } from './gen/line_loop.js';
 import type { TickerDut } from './gen/ticker.js';
 
 const counterSources = ['tb/bridge/hdl/counter_core.sv', 'tb/bridge/hdl/counter.sv'];
@@ -55,3 +56,6 @@ export const demoRegs = defineTop<DemoRegTopDut>({
   name: 'demo_reg_top',
   sources: ['tb/bridge/gen/demo_reg_pkg.sv', 'tb/bridge/gen/demo_reg_top.sv'],
 });
+
+/** A serial line through one flop, for the serial source and sink. */
+export const lineLoop = defineTop<LineLoopDut>({ name: 'line_loop', sources: ['tb/bridge/hdl/line_loop.sv'] });

@@ -1,0 +1,117 @@
+import { SignalAccessError } from '../errors.js';
+import type { SignalHandle } from '../handle.js';
+import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
+import { Simulator, type AgentHandler } from '../simulator.js';
+import { AgentDone } from '../triggers.js';
+
+/** Line format of a serial (UART-style) line. */
+export interface SerialFormat {
+  /** Clock cycles per bit (16 x divisor for a 16x-oversampling UART); fractional allowed. */
+  readonly cyclesPerBit: number;
+  /** @defaultValue 8 */
+  readonly dataBits?: number;
+  /** @defaultValue 'none' */
+  readonly parity?: 'none' | 'even' | 'odd';
+  /** @defaultValue 1 */
+  readonly stopBits?: 1 | 2;
+  /** Baud error of this side, e.g. 0.03 runs 3 % slow (bits 3 % longer). @defaultValue 0 */
+  readonly skew?: number;
+}
+
+/** A character as sent or received. */
+export interface SerialChar {
+  readonly value: number;
+  /** Stop bit read as 0 (or sent so). */
+  readonly framingError?: boolean;
+  readonly parityError?: boolean;
+  /** The line held low for a whole character. */
+  readonly break?: boolean;
+  /** Receive only: the clock edge the start bit was seen on. */
+  readonly cycle?: number;
+}
+
+function encodeFormat(enc: Encoder, f: SerialFormat): void {
+  const bit = f.cyclesPerBit * (1 + (f.skew ?? 0));
+  if (!(bit >= 2)) throw new SignalAccessError(`a serial bit of ${bit} cycles is too short (at least 2)`);
+  enc.u32(Math.round(bit * 65536)).u8(f.dataBits ?? 8).u8({ none: 0, even: 1, odd: 2 }[f.parity ?? 'none']).u8(f.stopBits ?? 1);
+}
+
+/** Drives a serial line from inside the harness, with error injection (SerialSource). */
+export class SerialSource {
+  private readonly sim: Simulator<unknown>;
+  private readonly id: number;
+  private queued = 0;
+
+  constructor(line: SignalHandle<number>, clock: SignalHandle<number>, format: SerialFormat) {
+    this.sim = Simulator.owning(clock);
+    this.id = this.sim.openAgent(AgentKind.SerialSource, clock, true, (enc) => {
+      enc.u32(line.id);
+      encodeFormat(enc, format);
+    }, { data: () => undefined, end: () => undefined });
+  }
+
+  /** Queues characters (a number, or one with errors to inject); awaiting waits until sent. */
+  send(...chars: (number | SerialChar)[]): PromiseLike<void> {
+    for (const c of chars) {
+      const ch: SerialChar = typeof c === 'number' ? { value: c } : c;
+      const flags = (ch.parityError ? 1 : 0) | (ch.framingError ? 2 : 0) | (ch.break ? 4 : 0);
+      this.sim.pushAgent(this.id, Uint8Array.of(ch.value & 0xff, (ch.value >> 8) & 0xff, flags));
+      this.queued++;
+    }
+    return AgentDone(this.sim, this.id, this.queued);
+  }
+}
+
+/** Decodes a serial line inside the harness; drives nothing (SerialSink). */
+export class SerialSink implements AgentHandler {
+  private readonly sim: Simulator<unknown>;
+  private readonly id: number;
+  private readonly chars: SerialChar[] = [];
+  private received = 0;
+  private wake?: () => void;
+  private failure?: Error;
+
+  constructor(line: SignalHandle<number>, clock: SignalHandle<number>, format: SerialFormat) {
+    this.sim = Simulator.owning(clock);
+    this.id = this.sim.openAgent(AgentKind.SerialSink, clock, true, (enc) => {
+      enc.u32(line.id);
+      encodeFormat(enc, format);
+    }, this);
+  }
+
+  /** @internal */
+  data(d: Decoder): void {
+    const n = d.u32();
+    for (let i = 0; i < n; i++) {
+      const value = d.u16();
+      const flags = d.u8();
+      d.u8();
+      const cycle = Number(d.u64());
+      this.chars.push({ value, framingError: (flags & 2) !== 0, parityError: (flags & 1) !== 0, break: (flags & 4) !== 0, cycle });
+    }
+    this.received += n;
+    this.wake?.();
+  }
+
+  /** @internal */
+  end(reason: Error): void {
+    this.failure ??= reason;
+    this.wake?.();
+  }
+
+  /** The next character, waiting passively (see bridge/README.md) when none has arrived. */
+  async recv(): Promise<SerialChar> {
+    while (this.chars.length === 0) {
+      if (this.failure) throw this.failure;
+      const arrived = new Promise<void>((r) => {
+        this.wake = r;
+      });
+      const target = this.received + 1;
+      const ready = this.sim.passiveWait(() => AgentDone(this.sim, this.id, target));
+      await Promise.race([arrived, ready.promise]);
+      ready.cancel();
+      this.wake = undefined;
+    }
+    return this.chars.shift()!;
+  }
+}
