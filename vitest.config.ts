@@ -8,6 +8,6 @@ export default defineConfig({
     globalSetup: ['bridge/src/vitest-global.ts'],
     testTimeout: 60_000,
     hookTimeout: 300_000,  // a first build of a top takes a while; later runs hit the cache
-    reporters: process.env.CI ? ['default', ['junit', { outputFile: 'reports/junit.xml' }]] : ['default'],
+    reporters: ['default', './bridge/src/summary-reporter.ts', ...(process.env.CI ? [['junit', { outputFile: 'reports/junit.xml' }] as ['junit', { outputFile: string }]] : [])],
   },
 });

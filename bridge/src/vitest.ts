@@ -66,6 +66,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
     ],
     seed: async ({ onTestFailed, task }, use) => {
       const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
+      (task.meta as Record<string, unknown>).seed = seed;
       onTestFailed(() => {
         const file = path.relative(ROOT, task.file.filepath);
         console.error(`seed ${seed}: replay with SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}`);

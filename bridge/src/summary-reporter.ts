@@ -1,0 +1,33 @@
+// A vitest reporter printing cellbench's run summary after the default output: tests, the seeds
+// of the failures (to replay), simulated cycles and round trips.
+import type { File, Task } from 'vitest';
+import type { Reporter } from 'vitest/reporters';
+import type { SimStats } from './simulator.js';
+
+function tests(tasks: readonly Task[]): Task[] {
+  return tasks.flatMap((t) => (t.type === 'suite' ? tests(t.tasks) : [t]));
+}
+
+export default class SummaryReporter implements Reporter {
+  onFinished(files: File[] = []): void {
+    const all = tests(files);
+    const failed = all.filter((t) => t.result?.state === 'fail');
+    let cycles = 0;
+    let trips = 0;
+    for (const t of all) {
+      const s = (t.meta as { sim?: SimStats }).sim;
+      if (s) {
+        cycles += s.cycles;
+        trips += s.roundTrips;
+      }
+    }
+    const lines = [
+      `cellbench: ${all.length - failed.length}/${all.length} tests passed, ${cycles.toLocaleString('en')} simulated cycles in ${trips.toLocaleString('en')} round trips`,
+      ...failed.map((t) => {
+        const seed = (t.meta as { seed?: number }).seed;
+        return `  FAILED ${t.file?.name ?? ''} > ${t.name}${seed !== undefined ? `  (SEED=${seed})` : ''}`;
+      }),
+    ];
+    console.log(`\n${lines.join('\n')}`);
+  }
+}
