@@ -2,7 +2,7 @@ import { BridgeError, SignalAccessError } from './errors.js';
 import type { SignalHandle } from './handle.js';
 import { AgentKind, type Decoder, type Encoder } from './protocol.js';
 import type { AgentHandler, Simulator } from './simulator.js';
-import { AgentDone } from './triggers.js';
+import { awaitAgentData } from './agent-wait.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
 
@@ -170,13 +170,9 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
       }
       // Nothing buffered: batches stream in while other triggers run time; if none does, run
       // until a batch is complete (one round trip per batch).
-      const arrived = new Promise<void>((r) => {
-        this.wake = r;
-      });
-      const target = this.received + this.batchSize;
-      const ready = this.sim.passiveWait(() => AgentDone(this.sim, this.id, target));
-      await Promise.race([arrived, ready.promise.catch(() => undefined)]);
-      ready.cancel();
+      await awaitAgentData(this.sim, this.id, this.received + this.batchSize, (w) => {
+        this.wake = w;
+      }).catch(() => undefined);
       this.wake = undefined;
     }
   }

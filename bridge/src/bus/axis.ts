@@ -4,6 +4,7 @@ import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
 import { SampledStream, type StreamBatch } from '../stream.js';
 import { AgentDone } from '../triggers.js';
+import { awaitAgentData } from '../agent-wait.js';
 import { bind } from './prefix.js';
 import { encodeThrottle, type Throttle } from './throttle.js';
 
@@ -163,15 +164,9 @@ export class AxisSink implements AgentHandler {
   async recv(): Promise<AxisFrame> {
     while (this.head >= this.frames.length) {
       if (this.failure) throw this.failure;
-      const arrived = new Promise<void>((r) => {
-        this.wake = r;
+      await awaitAgentData(this.sim, this.id, this.received + 1, (w) => {
+        this.wake = w;
       });
-      // A passive wait: frames stream in while other triggers run time; alone, it runs until
-      // the next frame (one round trip per frame).
-      const target = this.received + 1;
-      const ready = this.sim.passiveWait(() => AgentDone(this.sim, this.id, target));
-      await Promise.race([arrived, ready.promise]);
-      ready.cancel();
       this.wake = undefined;
     }
     const f = this.frames[this.head++]!;

@@ -3,6 +3,7 @@ import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
 import { AgentDone } from '../triggers.js';
+import { awaitAgentData } from '../agent-wait.js';
 
 /** Line format of a serial (UART-style) line. */
 export interface SerialFormat {
@@ -103,13 +104,9 @@ export class SerialSink implements AgentHandler {
   async recv(): Promise<SerialChar> {
     while (this.chars.length === 0) {
       if (this.failure) throw this.failure;
-      const arrived = new Promise<void>((r) => {
-        this.wake = r;
+      await awaitAgentData(this.sim, this.id, this.received + 1, (w) => {
+        this.wake = w;
       });
-      const target = this.received + 1;
-      const ready = this.sim.passiveWait(() => AgentDone(this.sim, this.id, target));
-      await Promise.race([arrived, ready.promise]);
-      ready.cancel();
       this.wake = undefined;
     }
     return this.chars.shift()!;
