@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type TestAPI } from 'vitest';
 import { HarnessLostError, SimTimeoutError } from './errors.js';
@@ -15,7 +15,10 @@ export interface SimTestOptions {
   readonly simTimeout?: readonly [number, TimeUnit];
   /** `+plusargs` for the simulation. */
   readonly plusargs?: readonly string[];
-  /** Trace every test to `waves/<file>/<test>.fst`. @defaultValue `WAVES=1` */
+  /**
+   * Trace every test to `waves/<file>/<test>.fst`. @defaultValue `WAVES=1`; under CI (`CI` set)
+   * every test is traced and the waveform kept only when the test fails.
+   */
   readonly waves?: boolean;
 }
 
@@ -73,7 +76,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       });
       await use(seed);
     },
-    sim: async ({ simSlots, task }, use) => {
+    sim: async ({ simSlots, task, onTestFinished }, use) => {
       const key = `${top.name}\0${(options.plusargs ?? []).join(' ')}`;
       let slot = simSlots.get(key);
       if (!slot) {
@@ -91,10 +94,16 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       slot.fresh = false;
       const sim = (slot.sim as Simulator<D>).activate();
       const waves = options.waves ?? process.env.WAVES === '1';
-      if (waves) {
+      const failuresOnly = !waves && !!process.env.CI;
+      if (waves || failuresOnly) {
         const file = wavePath(task.file.filepath, task.name);
         mkdirSync(path.dirname(file), { recursive: true });
         await sim.trace(file);
+        if (failuresOnly) {
+          onTestFinished(({ task: t }) => {
+            if (t.result?.state !== 'fail') rmSync(file, { force: true });
+          });
+        }
       }
       let limit: number | undefined;
       if (options.simTimeout) {

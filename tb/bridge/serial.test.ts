@@ -12,7 +12,9 @@ describe('serial transactors', () => {
   test('random characters in random formats, skew within ±3 %, arrive intact (fast-check)', async ({ sim, dut, seed }) => {
     await fc.assert(fc.asyncProperty(
       fc.record({
-        cyclesPerBit: fc.integer({ min: 4, max: 64 }),
+        // ±3 % needs the 16x oversampling of a UART: at 5 cycles a bit one cycle of start-edge
+        // uncertainty alone is 20 % of a bit.
+        cyclesPerBit: fc.integer({ min: 16, max: 64 }),
         dataBits: fc.integer({ min: 5, max: 8 }),
         parity: fc.constantFrom('none' as const, 'even' as const, 'odd' as const),
         stopBits: fc.constantFrom(1 as const, 2 as const),
@@ -42,8 +44,8 @@ describe('serial transactors', () => {
     dut.line_i.value = 1;
     await ClockCycles(dut.clk_i, 2);
     const fmt: SerialFormat = { cyclesPerBit: 16, parity: 'even' };
-    const src = new SerialSource(dut.line_i, dut.clk_i, fmt);
-    const sink = new SerialSink(dut.line_o, dut.clk_i, fmt);
+    const src = SerialSource.fromPrefix(dut, 'line', dut.clk_i, fmt);  // binds line_i (an input)
+    const sink = SerialSink.fromPrefix(dut, 'line', dut.clk_i, fmt);  // binds line_o
     void src.send(0x41, { value: 0x42, parityError: true }, { value: 0x43, framingError: true }, { value: 0, break: true }, 0x44);
     expect(await sink.recv()).toMatchObject({ value: 0x41, parityError: false, framingError: false });
     expect(await sink.recv()).toMatchObject({ value: 0x42, parityError: true, framingError: false });

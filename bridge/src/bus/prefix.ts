@@ -9,15 +9,28 @@ type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
  * under the prefix, for a required one.
  */
 export function bind(dut: object, prefix: string, name: string, required: boolean): AnySignal | undefined {
+  return find(dut, `${prefix}_${name}`, required, prefix);
+}
+
+/**
+ * The signal `name` itself, with or without its suffix (a serial line: `uart_tx`); `prefer`
+ * picks the suffix tried first: a driver drives an input (`_i`), a monitor watches an output.
+ */
+export function bindSignal(dut: object, name: string, prefer: 'i' | 'o'): AnySignal {
+  return find(dut, name, true, name, prefer)!;
+}
+
+function find(dut: object, base: string, required: boolean, prefix: string, prefer: 'i' | 'o' = 'i'): AnySignal | undefined {
   const all = dut as Record<string, unknown>;
-  for (const n of [`${prefix}_${name}`, `${prefix}_${name}_i`, `${prefix}_${name}_o`]) {
+  const other = prefer === 'i' ? 'o' : 'i';
+  for (const n of [base, `${base}_${prefer}`, `${base}_${other}`]) {
     if (Object.prototype.hasOwnProperty.call(all, n)) {
       const h = all[n];
       if (h instanceof SignalHandle) return h as AnySignal;
     }
   }
   if (!required) return undefined;
-  const have = Object.keys(all).filter((k) => k.startsWith(`${prefix}_`));
-  throw new UnknownSignalError(`no ${prefix}_${name}[_i|_o] on the DUT (under '${prefix}_' it has: ${have.join(', ') || 'nothing'})`);
+  const have = Object.keys(all).filter((k) => k.startsWith(prefix));
+  throw new UnknownSignalError(`no ${base}[_i|_o] on the DUT (under '${prefix}' it has: ${have.join(', ') || 'nothing'})`);
 }
 

@@ -3,6 +3,7 @@ import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
 import { AgentDone } from '../triggers.js';
+import { bindSignal } from './prefix.js';
 import { awaitAgentData } from '../agent-wait.js';
 
 /** Line format of a serial (UART-style) line. */
@@ -51,6 +52,11 @@ export class SerialSource {
     }, { data: () => undefined, end: () => undefined });
   }
 
+  /** Binds the line `<prefix>` (with or without `_i`/`_o`) on `dut`. */
+  static fromPrefix(dut: object, prefix: string, clock: SignalHandle<number>, format: SerialFormat): SerialSource {
+    return new SerialSource(bindSignal(dut, prefix, 'i') as SignalHandle<number>, clock, format);
+  }
+
   /** Queues characters (a number, or one with errors to inject); awaiting waits until sent. */
   send(...chars: (number | SerialChar)[]): PromiseLike<void> {
     for (const c of chars) {
@@ -78,6 +84,11 @@ export class SerialSink implements AgentHandler {
       enc.u32(line.id);
       encodeFormat(enc, format);
     }, this);
+  }
+
+  /** Binds the line `<prefix>` (an output `_o` first, else `_i`) on `dut`. */
+  static fromPrefix(dut: object, prefix: string, clock: SignalHandle<number>, format: SerialFormat): SerialSink {
+    return new SerialSink(bindSignal(dut, prefix, 'o') as SignalHandle<number>, clock, format);
   }
 
   /** @internal */
