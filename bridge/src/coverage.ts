@@ -62,8 +62,12 @@ export class Cross<A, B> {
  * coverage.txt) is written when the vitest run ends (bridge/src/vitest-global.ts).
  */
 export class CoverGroup {
+  /** Every group of this process, so the test fixture can report what each test hit. */
+  static readonly all: CoverGroup[] = [];
   private readonly items: (Coverpoint<never> | Cross<never, never>)[] = [];
-  constructor(readonly name: string) {}
+  constructor(readonly name: string) {
+    CoverGroup.all.push(this);
+  }
 
   point<T>(name: string, bins: Readonly<Record<string, (v: T) => boolean>>): Coverpoint<T> {
     const p = new Coverpoint<T>(name, bins);
@@ -126,4 +130,22 @@ export function coverageText(groups: readonly CoverageData[]): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Hits of every group of this process, flattened to `group.point.bin` → count. */
+export function coverageSnapshot(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const g of CoverGroup.all) {
+    for (const [point, bins] of Object.entries(g.data().points)) {
+      for (const [b, n] of Object.entries(bins)) out[`${g.name}.${point}.${b}`] = n;
+    }
+  }
+  return out;
+}
+
+/** The bins hit between two snapshots, with their counts. */
+export function coverageDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(after)) if (n > (before[k] ?? 0)) out[k] = n - (before[k] ?? 0);
+  return out;
 }

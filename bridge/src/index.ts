@@ -23,5 +23,7 @@ export { ApbMaster, type ApbResponse } from './bus/apb.js';
 export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions } from './bus/axis.js';
 export type { Throttle } from './bus/throttle.js';
 export { simProperty, type SimPropertyOptions } from './property.js';
-export { CoverGroup, Coverpoint, Cross, CoverageError, mergeCoverage, coverageText, type CoverageData } from './coverage.js';
+export {
+  CoverGroup, Coverpoint, Cross, CoverageError, coverageDelta, coverageSnapshot, coverageText, mergeCoverage, type CoverageData,
+} from './coverage.js';
 export { SerialSink, SerialSource, type SerialChar, type SerialFormat } from './bus/serial.js';

@@ -1,6 +1,9 @@
 // A vitest reporter printing cellbench's run summary after the default output: tests, the seeds
 // of the failures (to replay), simulated cycles and round trips.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { File, Task } from 'vitest';
+import { ROOT } from './paths.js';
 import type { Reporter } from 'vitest/reporters';
 import type { SimStats } from './simulator.js';
 
@@ -14,6 +17,16 @@ export default class SummaryReporter implements Reporter {
     const failed = all.filter((t) => t.result?.state === 'fail');
     let cycles = 0;
     let trips = 0;
+    // Per-test functional coverage: the bins each test hit (the merged view is coverage.json).
+    const perTest: Record<string, Record<string, number>> = {};
+    for (const t of all) {
+      const c = (t.meta as { coverage?: Record<string, number> }).coverage;
+      if (c && Object.keys(c).length) perTest[`${t.file?.name ?? ''} > ${t.name}`] = c;
+    }
+    if (Object.keys(perTest).length) {
+      mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
+      writeFileSync(path.join(ROOT, 'reports', 'coverage-per-test.json'), `${JSON.stringify(perTest, null, 2)}\n`);
+    }
     for (const t of all) {
       const s = (t.meta as { sim?: SimStats }).sim;
       if (s) {

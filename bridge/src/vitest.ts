@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type TestAPI } from 'vitest';
+import { coverageDelta, coverageSnapshot } from './coverage.js';
 import { HarnessLostError, SimTimeoutError } from './errors.js';
 import { ROOT } from './paths.js';
 import { Simulator, type SimStats } from './simulator.js';
@@ -115,7 +116,9 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
           () => undefined,
         );
       }
+      const covBefore = coverageSnapshot();
       await use(sim);
+      (task.meta as Record<string, unknown>).coverage = coverageDelta(covBefore, coverageSnapshot());
       if (limit !== undefined) sim.cancelTrigger(limit);
       sim.cancelAll();
       const stats: SimStats = sim.perf();
