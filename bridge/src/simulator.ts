@@ -121,7 +121,6 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private nextTrigger = 1;
   private flushQueued = false;
   private busy = false;
-  private chain: Promise<unknown> = Promise.resolve();
   private tasks = new Set<Task<unknown>>();
   private nowSteps = 0n;
   private phase = Phase.Active;

@@ -7,6 +7,7 @@ import { AxisMonitor, AxisSink, AxisSource } from '../../bridge/src/bus/axis.js'
 import { Clock, ClockCycles, CoverGroup, SampledStream } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { apbRegfile, axisSlice, counter } from './tops.js';
+import { clockAndReset } from './reset.js';
 
 const onCounter = simTest(counter, { simTimeout: [10, 'ms'] });
 const onSlice = simTest(axisSlice, { simTimeout: [100, 'ms'] });
@@ -84,10 +85,7 @@ describe('AXI-Stream transactors', () => {
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         async (frames, pv, pr, s) => {
           await sim.restart();
-          new Clock(dut.clk_i, 10, 'ns').start();
-          dut.rst_ni.value = 0;
-          await ClockCycles(dut.clk_i, 2);
-          dut.rst_ni.value = 1;
+          await clockAndReset(dut);
           const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: pv, seed: s } });
           const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: pr, seed: s ^ 0x5a5a }, batch: 4 });
           for (const f of frames) void src.send(f);
@@ -106,10 +104,7 @@ describe('AXI-Stream transactors', () => {
   });
 
   onSlice('an explicit on/off pattern throttles exactly; the monitor sees every beat', async ({ sim, dut }) => {
-    new Clock(dut.clk_i, 10, 'ns').start();
-    dut.rst_ni.value = 0;
-    await ClockCycles(dut.clk_i, 2);
-    dut.rst_ni.value = 1;
+    await clockAndReset(dut);
     const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { pattern: [1, 0, 0] } });
     const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i);
     const mon = AxisMonitor.fromPrefix(dut, 'm_axis', dut.clk_i);
@@ -134,10 +129,7 @@ describe('AXI-Stream transactors', () => {
 
 describe('APB transactor', () => {
   onRegs('reads and writes against a model, with wait states and pslverr', async ({ dut, seed }) => {
-    new Clock(dut.clk_i, 10, 'ns').start();
-    dut.rst_ni.value = 0;
-    await ClockCycles(dut.clk_i, 2);
-    dut.rst_ni.value = 1;
+    await clockAndReset(dut);
     const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
     const model = new Map<number, number>();
     const rnd = fc.sample(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 17 }), fc.nat()), { minLength: 40, maxLength: 40 }), { seed, numRuns: 1 })[0]!;

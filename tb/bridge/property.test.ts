@@ -4,10 +4,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { ApbMaster, Clock, ClockCycles, simProperty, type Simulator } from '../../bridge/src/index.js';
+import { ApbMaster, simProperty, type Simulator } from '../../bridge/src/index.js';
 import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import { apbRegfile, apbRegfileBroken } from './tops.js';
+import { clockAndReset } from './reset.js';
 
 const good = simTest(apbRegfile, { simTimeout: [1, 'ms'] });
 const broken = simTest(apbRegfileBroken, { simTimeout: [1, 'ms'] });
@@ -17,10 +18,7 @@ const ops = fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min:
 
 async function regCheck(sim: Simulator<ApbRegfileDut>, writes: [number, number][]): Promise<void> {
   const dut = sim.dut;
-  new Clock(dut.clk_i, 10, 'ns').start();
-  dut.rst_ni.value = 0;
-  await ClockCycles(dut.clk_i, 2);
-  dut.rst_ni.value = 1;
+  await clockAndReset(dut);
   const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
   const model = new Map<number, number>();
   for (const [reg, v] of writes) {

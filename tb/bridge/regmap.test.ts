@@ -8,6 +8,7 @@ import { simTest } from '../../bridge/src/vitest.js';
 import { RegBlockModel } from '../../models/common/regmap.js';
 import { DEMO_OFFSET, demoRegs } from './gen/demo_regs.js';
 import { demoRegs as demoTop } from './tops.js';
+import { clockAndReset } from './reset.js';
 
 const test = simTest(demoTop, { simTimeout: [1, 'ms'] });
 
@@ -85,10 +86,7 @@ describe('model-based (fc.commands + fc.asyncModelRun)', () => {
     ];
     await fc.assert(fc.asyncProperty(fc.commands(commands, { maxCommands: 25 }), async (cmds) => {
       await sim.restart();
-      new Clock(dut.clk_i, 10, 'ns').start();
-      dut.rst_ni.value = 0;
-      await ClockCycles(dut.clk_i, 2);
-      dut.rst_ni.value = 1;
+      await clockAndReset(dut);
       const setup = () => ({ model: new RegBlockModel(demoRegs), real: { apb: ApbMaster.fromPrefix(dut, 'apb', dut.clk_i) } });
       await fc.asyncModelRun(setup, cmds);
     }), { seed, numRuns: 20 });
