@@ -4,8 +4,11 @@
  * writes (rtl/<block>/<block>_reg_top.sv), so both follow one description.
  */
 
-/** Access of a register field: read-write, read-only (driven by the hardware), write-only. */
-export type Access = 'rw' | 'ro' | 'wo';
+/**
+ * Access of a register field: read-write, read-only (driven by the hardware), write-only, or
+ * write-1-to-clear (an event flag the hardware sets).
+ */
+export type Access = 'rw' | 'ro' | 'wo' | 'w1c';
 
 export interface FieldDesc {
   readonly name: string;
@@ -23,6 +26,13 @@ export interface RegisterDesc {
   readonly offset: number;
   readonly fields: readonly FieldDesc[];
   readonly doc?: string;
+  /**
+   * A write pulses `<reg>_we_o`, and its `wo` fields are not stored but carry the write data
+   * (a command or a FIFO push). @defaultValue false
+   */
+  readonly writeStrobe?: boolean;
+  /** A read pulses `<reg>_re_o` (e.g. a FIFO pop). @defaultValue false */
+  readonly readStrobe?: boolean;
 }
 
 /** One block's register map (the JSON under rtl/<block>/). */
@@ -44,15 +54,24 @@ export interface RegAccess {
   readonly slverr: boolean;
 }
 
+/** What a block does on its strobe registers (the model of the logic behind `_we_o`/`_re_o`). */
+export interface RegBlockHooks {
+  /** A write to a `writeStrobe` register, with the whole write data. */
+  onWrite?(reg: string, data: number): void;
+  /** A read of a `readStrobe` register, after the value was taken. */
+  onRead?(reg: string): void;
+}
+
 /**
  * The register block at transaction level: rw fields store what is written, ro fields read the
- * hardware's value, wo fields read as 0; an offset with no register answers pslverr.
+ * hardware's value, wo fields read as 0, w1c fields hold what {@link raise} set until a 1 is
+ * written; an offset with no register answers pslverr.
  */
 export class RegBlockModel {
   private readonly stored = new Map<number, number>();
   private readonly hw = new Map<string, number>();
 
-  constructor(readonly map: RegisterMap) {
+  constructor(readonly map: RegisterMap, private readonly hooks: RegBlockHooks = {}) {
     for (const r of map.registers) this.stored.set(r.offset, resetValue(r));
   }
 
@@ -65,15 +84,23 @@ export class RegBlockModel {
     this.hw.set(`${reg}.${field}`, value >>> 0);
   }
 
+  /** Sets bits of a w1c field, as the hardware's `_set_i` does. */
+  raise(reg: string, field: string, bits = 1): void {
+    const [r, f] = this.find(reg, field);
+    this.stored.set(r.offset, (this.stored.get(r.offset)! | ((bits << f.lsb) & mask(f))) >>> 0);
+  }
+
   write(offset: number, data: number): RegAccess {
     const r = this.reg(offset);
     if (!r) return { data: 0, slverr: true };
     let v = this.stored.get(offset)!;
     for (const f of r.fields) {
-      if (f.access === 'ro') continue;
-      v = ((v & ~mask(f)) | (data & mask(f))) >>> 0;
+      if (f.access === 'ro' || (f.access === 'wo' && r.writeStrobe)) continue;
+      const next = f.access === 'w1c' ? v & ~data : data;
+      v = ((v & ~mask(f)) | (next & mask(f))) >>> 0;
     }
     this.stored.set(offset, v);
+    if (r.writeStrobe) this.hooks.onWrite?.(r.name, data >>> 0);
     return { data: 0, slverr: false };
   }
 
@@ -86,13 +113,20 @@ export class RegBlockModel {
       const src = f.access === 'ro' ? ((this.hw.get(`${r.name}.${f.name}`) ?? 0) << f.lsb) >>> 0 : this.stored.get(offset)!;
       v = (v | (src & mask(f))) >>> 0;
     }
+    if (r.readStrobe) this.hooks.onRead?.(r.name);
     return { data: v, slverr: false };
   }
 
-  /** The value a writable field holds (what reg2hw drives). */
+  /** The value a stored field holds (what its `_o` drives). */
   field(reg: string, field: string): number {
-    const r = this.map.registers.find((x) => x.name === reg)!;
-    const f = r.fields.find((x) => x.name === field)!;
+    const [r, f] = this.find(reg, field);
     return ((this.stored.get(r.offset)! & mask(f)) >>> f.lsb) >>> 0;
+  }
+
+  private find(reg: string, field: string): [RegisterDesc, FieldDesc] {
+    const r = this.map.registers.find((x) => x.name === reg);
+    const f = r?.fields.find((x) => x.name === field);
+    if (!r || !f) throw new Error(`register map ${this.map.block} has no field ${reg}.${field}`);
+    return [r, f];
   }
 }

@@ -2,7 +2,7 @@
 // transactor, against the model runtime reading the same description.
 import fc from 'fast-check';
 import { describe, expect, test as plain } from 'vitest';
-import { ApbMaster, Clock, ClockCycles, ReadOnly } from '../../bridge/src/index.js';
+import { ApbMaster, Clock, ClockCycles, ReadOnly, SampledStream } from '../../bridge/src/index.js';
 import { RegMapError, svRegTop, validate } from '../../bridge/src/regmap/generate.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { RegBlockModel } from '../../models/common/regmap.js';
@@ -37,6 +37,52 @@ describe('generated register block', () => {
     expect(dut.ctrl_mode_o.value).toBe(model.field('CTRL', 'MODE'));
     expect(dut.key_value_o.value).toBe(model.field('KEY', 'VALUE'));
     expect(dut.data_value_o.value).toBe(model.field('DATA', 'VALUE'));
+  });
+
+  test('w1c flags: the hardware sets, a written 1 clears, a set in the clearing cycle wins; strobes pulse once per access', async ({ sim, dut }) => {
+    await clockAndReset(dut);
+    const pushes: number[] = [];
+    let pops = 0;
+    const model = new RegBlockModel(demoRegs, { onWrite: (reg, d) => reg === 'PUSH' && pushes.push(d & 0xff), onRead: (reg) => { if (reg === 'POP') pops++; } });
+    const pushStream = SampledStream.open(sim, { clock: dut.clk_i, signals: [dut.push_data_o], when: { allOf: [dut.push_we_o] } });
+    const popStream = SampledStream.open(sim, { clock: dut.clk_i, signals: [dut.pop_re_o], when: { allOf: [dut.pop_re_o] } });
+    const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
+    const off = DEMO_OFFSET;
+    dut.events_err_set_i.value = 2;
+    await ClockCycles(dut.clk_i, 1);
+    dut.events_err_set_i.value = 0;
+    model.raise('EVENTS', 'ERR', 2);
+    expect(await apb.read(off.EVENTS)).toEqual(model.read(off.EVENTS));
+    expect(model.read(off.EVENTS).data).toBe(0x20);
+    expect(await apb.write(off.EVENTS, 0x11)).toEqual(model.write(off.EVENTS, 0x11));  // clears nothing that is set
+    expect(await apb.read(off.EVENTS)).toEqual({ data: 0x20, slverr: false });
+    expect(await apb.write(off.EVENTS, 0x20)).toEqual(model.write(off.EVENTS, 0x20));
+    expect(await apb.read(off.EVENTS)).toEqual({ data: 0, slverr: false });
+    // Hold the set while the clearing write happens: the event survives.
+    dut.events_hit_set_i.value = 1;
+    expect(await apb.write(off.EVENTS, 0x01)).toEqual({ data: 0, slverr: false });
+    dut.events_hit_set_i.value = 0;
+    expect(await apb.read(off.EVENTS)).toEqual({ data: 0x01, slverr: false });
+    await ReadOnly();
+    expect(dut.events_hit_o.value).toBe(1);
+    await ClockCycles(dut.clk_i, 1);
+    dut.pop_data_i.value = 0x5a;
+    for (const v of [0x1a5, 0x7e, 0x00]) expect(await apb.write(off.PUSH, v)).toEqual(model.write(off.PUSH, v));
+    expect(await apb.read(off.PUSH)).toEqual(model.read(off.PUSH));  // write-only: reads 0, no strobe
+    model.setHw('POP', 'DATA', 0x5a);
+    for (let i = 0; i < 2; i++) expect(await apb.read(off.POP)).toEqual(model.read(off.POP));
+    expect(await apb.write(off.POP, 1)).toEqual(model.write(off.POP, 1));  // a write does not pop
+    await ClockCycles(dut.clk_i, 2);
+    pushStream.close();
+    popStream.close();
+    const seenPushes: number[] = [];
+    for await (const b of pushStream) seenPushes.push(...b.column(dut.push_data_o));
+    let seenPops = 0;
+    for await (const b of popStream) seenPops += b.cycles.length;
+    expect(seenPushes).toEqual(pushes);
+    expect(pushes).toEqual([0xa5, 0x7e, 0x00]);
+    expect(seenPops).toBe(pops);
+    expect(pops).toBe(2);
   });
 });
 

@@ -24,7 +24,7 @@ export function validate(map: RegisterMap): void {
     for (const f of r.fields) {
       if (!ID.test(f.name)) throw new RegMapError(`${where}.${f.name}: field names are UPPER_SNAKE_CASE`);
       if (f.width < 1 || f.lsb < 0 || f.lsb + f.width > 32) throw new RegMapError(`${where}.${f.name}: bits [${f.lsb + f.width - 1}:${f.lsb}] leave the 32-bit register`);
-      if (!['rw', 'ro', 'wo'].includes(f.access)) throw new RegMapError(`${where}.${f.name}: access '${f.access}' is not rw, ro or wo`);
+      if (!['rw', 'ro', 'wo', 'w1c'].includes(f.access)) throw new RegMapError(`${where}.${f.name}: access '${f.access}' is not rw, ro, wo or w1c`);
       const bits = ((1n << BigInt(f.width)) - 1n) << BigInt(f.lsb);
       if (used & bits) throw new RegMapError(`${where}.${f.name}: overlaps another field`);
       used |= bits;
@@ -37,8 +37,13 @@ const lc = (s: string): string => s.toLowerCase();
 const port = (r: RegisterDesc, f: FieldDesc): string => `${lc(r.name)}_${lc(f.name)}`;
 const range = (w: number): string => (w === 1 ? '' : `[${w - 1}:0] `);
 const hex = (v: number, w = 8): string => `${w}'h${v.toString(16)}`;
-const stored = (map: RegisterMap): [RegisterDesc, FieldDesc][] =>
-  map.registers.flatMap((r) => r.fields.filter((f) => f.access !== 'ro').map((f) => [r, f] as [RegisterDesc, FieldDesc]));
+const bits = (f: FieldDesc): string => `[${f.lsb + f.width - 1}:${f.lsb}]`;
+const off = (r: RegisterDesc): string => `8'h${r.offset.toString(16).padStart(2, '0')}`;
+/** A `wo` field of a write-strobe register is not stored: it is the write data, valid with `_we_o`. */
+const passThrough = (r: RegisterDesc, f: FieldDesc): boolean => f.access === 'wo' && !!r.writeStrobe;
+const pairs = (map: RegisterMap, keep: (r: RegisterDesc, f: FieldDesc) => boolean): [RegisterDesc, FieldDesc][] =>
+  map.registers.flatMap((r) => r.fields.filter((f) => keep(r, f)).map((f) => [r, f] as [RegisterDesc, FieldDesc]));
+const stored = (map: RegisterMap): [RegisterDesc, FieldDesc][] => pairs(map, (r, f) => f.access !== 'ro' && !passThrough(r, f));
 
 /** `<block>_reg_pkg.sv`: offsets, field positions and resets. */
 export function svPackage(map: RegisterMap): string {
@@ -56,35 +61,54 @@ endpackage
 `;
 }
 
-/** `<block>_reg_top.sv`: the APB register block: rw/wo fields out, ro fields in. */
+/**
+ * `<block>_reg_top.sv`: the APB register block. rw/wo fields drive `_o`, ro fields read `_i`,
+ * w1c fields are set by `_set_i` and cleared by writing 1; strobe registers add `_we_o`/`_re_o`.
+ */
 export function svRegTop(map: RegisterMap): string {
   const st = stored(map);
-  const ports = map.registers.flatMap((r) =>
-    r.fields.map((f) => (f.access === 'ro'
-      ? `  input  wire logic ${range(f.width)}${port(r, f)}_i`
-      : `  output      logic ${range(f.width)}${port(r, f)}_o`)));
+  const ports = map.registers.flatMap((r) => [
+    ...r.fields.flatMap((f) => {
+      if (f.access === 'ro') return [`  input  wire logic ${range(f.width)}${port(r, f)}_i`];
+      const out = `  output      logic ${range(f.width)}${port(r, f)}_o`;
+      return f.access === 'w1c' ? [`  input  wire logic ${range(f.width)}${port(r, f)}_set_i`, out] : [out];
+    }),
+    ...(r.writeStrobe ? [`  output      logic ${lc(r.name)}_we_o`] : []),
+    ...(r.readStrobe ? [`  output      logic ${lc(r.name)}_re_o`] : []),
+  ]);
   const regs = st.map(([r, f]) => `  logic ${range(f.width)}${port(r, f)}_q, ${port(r, f)}_d;`);
-  const outs = st.map(([r, f]) => `  assign ${port(r, f)}_o = ${port(r, f)}_q;`);
-  const defaults = st.map(([r, f]) => `    ${port(r, f)}_d = ${port(r, f)}_q;`);
-  const writes = map.registers.filter((r) => r.fields.some((f) => f.access !== 'ro')).map((r) => [
-    `        8'h${r.offset.toString(16).padStart(2, '0')}: begin`,
-    ...r.fields.filter((f) => f.access !== 'ro').map((f) => `          ${port(r, f)}_d = apb_pwdata_i[${f.lsb + f.width - 1}:${f.lsb}];`),
+  const outs = [
+    ...st.map(([r, f]) => `  assign ${port(r, f)}_o = ${port(r, f)}_q;`),
+    ...pairs(map, passThrough).map(([r, f]) => `  assign ${port(r, f)}_o = apb_pwdata_i${bits(f)};`),
+    ...map.registers.filter((r) => r.writeStrobe).map((r) => `  assign ${lc(r.name)}_we_o = write && apb_paddr_i[7:0] == ${off(r)};`),
+    ...map.registers.filter((r) => r.readStrobe).map((r) => `  assign ${lc(r.name)}_re_o = read && apb_paddr_i[7:0] == ${off(r)};`),
+  ];
+  // w1c: the hardware's set wins over a clear in the same cycle, so no event is lost.
+  const defaults = st.map(([r, f]) => (f.access === 'w1c'
+    ? `    ${port(r, f)}_d = ${port(r, f)}_q | ${port(r, f)}_set_i;`
+    : `    ${port(r, f)}_d = ${port(r, f)}_q;`));
+  const writes = map.registers.filter((r) => r.fields.some((f) => f.access !== 'ro' && !passThrough(r, f))).map((r) => [
+    `        ${off(r)}: begin`,
+    ...r.fields.filter((f) => f.access !== 'ro' && !passThrough(r, f)).map((f) => (f.access === 'w1c'
+      ? `          ${port(r, f)}_d = (${port(r, f)}_q & ~apb_pwdata_i${bits(f)}) | ${port(r, f)}_set_i;`
+      : `          ${port(r, f)}_d = apb_pwdata_i${bits(f)};`)),
     '        end',
   ].join('\n'));
   const reads = map.registers.map((r) => [
-    `      8'h${r.offset.toString(16).padStart(2, '0')}: begin`,
-    ...r.fields.filter((f) => f.access !== 'wo').map((f) => `        rdata[${f.lsb + f.width - 1}:${f.lsb}] = ${port(r, f)}_${f.access === 'ro' ? 'i' : 'q'};`),
+    `      ${off(r)}: begin`,
+    ...r.fields.filter((f) => f.access !== 'wo').map((f) => `        rdata${bits(f)} = ${port(r, f)}_${f.access === 'ro' ? 'i' : 'q'};`),
     '      end',
   ].join('\n'));
   const resets = st.map(([r, f]) => `      ${port(r, f)}_q <= ${hex(f.reset ?? 0, f.width)};`);
   const updates = st.map(([r, f]) => `      ${port(r, f)}_q <= ${port(r, f)}_d;`);
   const used = new Array(32).fill(false) as boolean[];
-  for (const [, f] of st) for (let b = f.lsb; b < f.lsb + f.width; b++) used[b] = true;
+  for (const [, f] of pairs(map, (_r, f) => f.access !== 'ro')) for (let b = f.lsb; b < f.lsb + f.width; b++) used[b] = true;
   const unusedBits = used.flatMap((u, b) => (u ? [] : [`apb_pwdata_i[${b}]`]));
   return `// Generated by bridge/src/regmap from ${map.block}_regs.json: do not edit.
 // APB register block of ${map.block}: ${map.registers.length} register(s) in a 256-byte window.
 // Clock/reset: clk_i, asynchronous active-low rst_ni. APB3 slave, no wait states; an offset
-// with no register answers pslverr. rw/wo fields drive <reg>_<field>_o, ro fields read _i.
+// with no register answers pslverr. rw/wo fields drive <reg>_<field>_o, ro fields read _i,
+// w1c fields are set by _set_i and cleared by writing 1, strobes pulse in the access cycle.
 \`default_nettype none
 
 module ${map.block}_reg_top (
@@ -108,11 +132,13 @@ ${regs.join('\n')}
   assign unused_paddr = ^apb_paddr_i[11:8];
 ${unusedBits.length ? `  logic        unused_pwdata;\n  assign unused_pwdata = ^{${unusedBits.join(', ')}};\n` : ''}
   wire access = apb_psel_i && apb_penable_i;
+  wire write  = access && apb_pwrite_i;
+  wire read   = access && !apb_pwrite_i;
 
 ${outs.join('\n')}
   assign apb_pready_o  = 1'b1;
   assign apb_pslverr_o = access && !hit;
-  assign apb_prdata_o  = (access && !apb_pwrite_i) ? rdata : 32'h0;
+  assign apb_prdata_o  = read ? rdata : 32'h0;
 
   always_comb begin
     rdata = 32'h0;
@@ -125,7 +151,7 @@ ${reads.join('\n')}
 
   always_comb begin
 ${defaults.join('\n')}
-    if (access && apb_pwrite_i) begin
+    if (write) begin
       unique case (apb_paddr_i[7:0])
 ${writes.join('\n')}
         default: ;
