@@ -1,0 +1,428 @@
+// Command engine of the SPI NOR flash controller: turns one operation (op, address, length)
+// into JEDEC SPI transactions. Before PP/SE/BE/CE it checks the write-protect window (a hit
+// never reaches the part), sends WREN, and afterwards polls WIP with RDSR until it clears or
+// timeout_i cycles pass; a program is split so that no PP crosses a 256-byte page. After a
+// timeout the part may still be busy, so the next operation first polls WIP.
+// Clock/reset: clk_i, asynchronous active-low rst_ni.
+// Interfaces: cmd_* (one operation at a time, valid/ready), wr_* (program bytes, valid/ready;
+// wr_last_o marks the operation's last byte as it is taken), rd_* (bytes read, valid/ready,
+// rd_last_o on the last), done_o (one cycle, with err_o and crc_o: the CRC-32 of the bytes
+// read), spi_* to the part through spi_flash_phy. Op codes and errors: rtl/flash/README.md.
+`default_nettype none
+
+module spi_flash_engine (
+  input  wire logic        clk_i,
+  input  wire logic        rst_ni,
+  input  wire logic        cmd_valid_i,
+  output      logic        cmd_ready_o,
+  input  wire logic [3:0]  cmd_op_i,
+  input  wire logic [23:0] cmd_addr_i,
+  input  wire logic [23:0] cmd_len_i,
+  input  wire logic [7:0]  div_i,
+  input  wire logic [23:0] wp_base_i,
+  input  wire logic [23:0] wp_limit_i,
+  input  wire logic [31:0] timeout_i,
+  input  wire logic        wr_valid_i,
+  output      logic        wr_ready_o,
+  input  wire logic [7:0]  wr_data_i,
+  output      logic        wr_last_o,
+  output      logic        rd_valid_o,
+  input  wire logic        rd_ready_i,
+  output      logic [7:0]  rd_data_o,
+  output      logic        rd_last_o,
+  output      logic        done_o,
+  output      logic [1:0]  err_o,
+  output      logic [31:0] crc_o,
+  output      logic        spi_cs_no,
+  output      logic        spi_sclk_o,
+  output      logic        spi_mosi_o,
+  input  wire logic        spi_miso_i
+);
+  typedef enum logic [3:0] {
+    OpRead = 4'd1, OpFastRead = 4'd2, OpProgram = 4'd3, OpSectorErase = 4'd4, OpBlockErase = 4'd5,
+    OpChipErase = 4'd6, OpReadStatus = 4'd7, OpReadId = 4'd8, OpWriteEnable = 4'd9,
+    OpWriteDisable = 4'd10, OpCrc = 4'd11
+  } op_e;
+
+  typedef enum logic [1:0] { ErrNone = 2'd0, ErrProtect = 2'd1, ErrTimeout = 2'd2, ErrCommand = 2'd3 } err_e;
+
+  typedef enum logic [2:0] { StIdle, StCsLow, StCsHigh, StDrain, StDone } state_e;
+
+  // The transaction under CS# low: a WIP poll, the WREN before a write, or the operation itself.
+  typedef enum logic [1:0] { TxPoll, TxWren, TxMain } txn_e;
+
+  // What follows the CS# high gap.
+  typedef enum logic [1:0] { NextTxn, NextDrain, NextDone } next_e;
+
+  localparam int unsigned OutDepth = 4;
+  localparam logic [7:0] CmdRdsr = 8'h05, CmdWren = 8'h06;
+
+  state_e      state_q, state_d;
+  txn_e        txn_q, txn_d;
+  next_e       next_q, next_d;
+  op_e         op_q, op_d;
+  err_e        err_q, err_d;
+  logic [23:0] addr_q, addr_d;       // next byte to program
+  logic [23:0] len_q, len_d;         // program bytes not yet taken
+  logic [2:0]  hdr_q, hdr_d;         // header bytes sent
+  logic [2:0]  hdr_len;
+  logic [23:0] tx_left_q, tx_left_d; // data bytes still to clock
+  logic [2:0]  skip_q, skip_d;       // received bytes to drop (the header's)
+  logic [23:0] rx_left_q, rx_left_d; // data bytes still to receive
+  logic        pre_q, pre_d;         // this poll precedes the operation
+  logic        wait_q, wait_d;       // a status byte is on the wire
+  logic        stop_q, stop_d;       // the poll has its answer (ready or timed out)
+  logic        unsure_q, unsure_d;   // the part may be busy (after a timeout)
+  logic [31:0] poll_q, poll_d;       // cycles since the poll began
+  logic [8:0]  gap_q, gap_d;
+  logic        cs_q, cs_d;
+
+  logic        is_write, is_read, protect_hit, end_txn;
+  logic [7:0]  opcode, hdr_byte;
+  logic [24:0] lo, hi;               // first and last byte a write touches (hi may pass 16 MiB)
+  logic        tx_valid, tx_ready, rx_valid, phy_active;
+  logic [7:0]  tx_data, rx_data;
+  logic        out_push, out_ready;
+  logic [2:0]  out_level;
+  logic        crc_init, crc_valid;
+  // Never full when a byte arrives: a read byte starts only with room for it (tx_valid).
+  logic        unused_out_ready;
+  assign unused_out_ready = out_ready;
+
+  // The header of a transaction: opcode, address, and the dummy byte of FAST_READ.
+  function automatic logic [7:0] op_opcode(op_e op);
+    unique case (op)
+      OpRead, OpCrc:  return 8'h03;
+      OpFastRead:     return 8'h0b;
+      OpProgram:      return 8'h02;
+      OpSectorErase:  return 8'h20;
+      OpBlockErase:   return 8'hd8;
+      OpChipErase:    return 8'hc7;
+      OpReadStatus:   return CmdRdsr;
+      OpReadId:       return 8'h9f;
+      OpWriteEnable:  return CmdWren;
+      default:        return 8'h04;
+    endcase
+  endfunction
+
+  function automatic logic [2:0] op_header(op_e op);
+    unique case (op)
+      OpRead, OpCrc, OpProgram, OpSectorErase, OpBlockErase: return 3'd4;
+      OpFastRead:                                             return 3'd5;
+      default:                                                return 3'd1;
+    endcase
+  endfunction
+
+  assign is_write = op_q inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase};
+  assign is_read  = op_q inside {OpRead, OpFastRead, OpCrc, OpReadStatus, OpReadId};
+
+  always_comb begin
+    unique case (txn_q)
+      TxPoll:  opcode = CmdRdsr;
+      TxWren:  opcode = CmdWren;
+      default: opcode = op_opcode(op_q);
+    endcase
+    hdr_len = txn_q == TxMain ? op_header(op_q) : 3'd1;
+    unique case (hdr_q)
+      3'd0:    hdr_byte = opcode;
+      3'd1:    hdr_byte = addr_q[23:16];
+      3'd2:    hdr_byte = addr_q[15:8];
+      3'd3:    hdr_byte = addr_q[7:0];
+      default: hdr_byte = 8'h00;
+    endcase
+  end
+
+  // Write protection of the incoming command: [lo, hi] against [wp_base_i, wp_limit_i].
+  always_comb begin
+    lo = {1'b0, cmd_addr_i};
+    hi = {1'b0, cmd_addr_i} + {1'b0, cmd_len_i} - 25'd1;
+    unique case (op_e'(cmd_op_i))
+      OpSectorErase: begin
+        lo = {1'b0, cmd_addr_i[23:12], 12'h000};
+        hi = {1'b0, cmd_addr_i[23:12], 12'hfff};
+      end
+      OpBlockErase: begin
+        lo = {1'b0, cmd_addr_i[23:16], 16'h0000};
+        hi = {1'b0, cmd_addr_i[23:16], 16'hffff};
+      end
+      OpChipErase: begin
+        lo = 25'h0;
+        hi = 25'hffffff;
+      end
+      default: ;
+    endcase
+    // A program that would wrap past 16 MiB is refused as well.
+    protect_hit = hi[24] || (wp_base_i <= wp_limit_i && lo <= {1'b0, wp_limit_i} && hi >= {1'b0, wp_base_i});
+  end
+
+  // Bytes offered to the phy: the header, then program data, read dummies or status polls.
+  always_comb begin
+    tx_valid   = 1'b0;
+    tx_data    = 8'h00;
+    wr_ready_o = 1'b0;
+    wr_last_o  = 1'b0;
+    if (state_q == StDrain) begin
+      wr_ready_o = 1'b1;
+      wr_last_o  = len_q == 24'd1;
+    end else if (state_q == StCsLow) begin
+      if (hdr_q != hdr_len) begin
+        tx_valid = 1'b1;
+        tx_data  = hdr_byte;
+      end else if (txn_q == TxPoll) begin
+        tx_valid = !wait_q && !stop_q && skip_q == 3'd0 && !phy_active;
+      end else if (tx_left_q != 24'd0 && op_q == OpProgram) begin
+        tx_valid   = wr_valid_i;
+        tx_data    = wr_data_i;
+        wr_ready_o = tx_ready;
+        wr_last_o  = len_q == 24'd1;
+      end else if (tx_left_q != 24'd0) begin
+        // Room in the output queue for this byte and the one finishing.
+        tx_valid = 3'(out_level) + 3'(phy_active) + 3'(rx_valid) < 3'(OutDepth);
+      end
+    end
+  end
+
+  assign end_txn = hdr_q == hdr_len && tx_left_q == 24'd0 && !phy_active && !rx_valid &&
+                   (txn_q != TxPoll || stop_q);
+
+  always_comb begin
+    state_d   = state_q;
+    txn_d     = txn_q;
+    next_d    = next_q;
+    op_d      = op_q;
+    err_d     = err_q;
+    addr_d    = addr_q;
+    len_d     = len_q;
+    hdr_d     = hdr_q;
+    tx_left_d = tx_left_q;
+    skip_d    = skip_q;
+    rx_left_d = rx_left_q;
+    pre_d     = pre_q;
+    wait_d    = wait_q;
+    stop_d    = stop_q;
+    unsure_d  = unsure_q;
+    poll_d    = poll_q;
+    gap_d     = gap_q;
+    cs_d      = cs_q;
+    out_push  = 1'b0;
+    crc_init  = 1'b0;
+    crc_valid = 1'b0;
+    done_o    = 1'b0;
+    cmd_ready_o = state_q == StIdle;
+
+    // Starting a transaction: its header and data counts.
+    if (state_q == StIdle || (state_q == StCsHigh && gap_q == 9'd0 && next_q == NextTxn)) begin
+      hdr_d  = 3'd0;
+      skip_d = 3'd0;
+      wait_d = 1'b0;
+      stop_d = 1'b0;
+      poll_d = 32'd0;
+    end
+
+    unique case (state_q)
+      StIdle: begin
+        if (cmd_valid_i) begin
+          op_d     = op_e'(cmd_op_i);
+          addr_d   = cmd_addr_i;
+          len_d    = cmd_len_i;
+          err_d    = ErrNone;
+          pre_d    = unsure_q;
+          crc_init = 1'b1;
+          state_d  = StDone;
+          if (!(cmd_op_i inside {[OpRead : OpCrc]})) begin
+            err_d = ErrCommand;
+          end else if (op_e'(cmd_op_i) inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase} && protect_hit) begin
+            err_d = ErrProtect;
+            if (op_e'(cmd_op_i) == OpProgram && cmd_len_i != 24'd0) state_d = StDrain;
+          end else if (!(op_e'(cmd_op_i) inside {OpRead, OpFastRead, OpCrc, OpProgram}) || cmd_len_i != 24'd0) begin
+            state_d = StCsLow;
+            cs_d    = 1'b0;
+            txn_d   = unsure_q ? TxPoll : op_e'(cmd_op_i) inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase} ? TxWren : TxMain;
+          end
+        end
+      end
+
+      StCsLow: begin
+        if (txn_q == TxPoll) poll_d = poll_q + 32'd1;
+        if (tx_valid && tx_ready) begin
+          if (hdr_q != hdr_len) begin
+            hdr_d  = hdr_q + 3'd1;
+            skip_d = skip_d + 3'd1;
+            // The last header byte: the data phase of the main transaction begins.
+            if (hdr_q + 3'd1 == hdr_len && txn_q == TxMain) begin
+              unique case (op_q)
+                OpProgram:    tx_left_d = 24'd256 - {16'd0, addr_q[7:0]} < len_q ? 24'd256 - {16'd0, addr_q[7:0]} : len_q;
+                OpReadStatus: tx_left_d = 24'd1;
+                OpReadId:     tx_left_d = 24'd3;
+                OpRead, OpFastRead, OpCrc: tx_left_d = len_q;
+                default:      tx_left_d = 24'd0;
+              endcase
+              rx_left_d = is_read ? tx_left_d : 24'd0;
+            end
+          end else if (txn_q == TxPoll) begin
+            wait_d = 1'b1;
+          end else begin
+            tx_left_d = tx_left_q - 24'd1;
+            if (op_q == OpProgram) begin
+              len_d  = len_q - 24'd1;
+              addr_d = addr_q + 24'd1;
+            end
+          end
+        end
+        if (rx_valid) begin
+          if (skip_q != 3'd0) begin
+            skip_d = skip_d - 3'd1;
+          end else if (txn_q == TxPoll) begin
+            wait_d = 1'b0;
+            if (!rx_data[0]) begin
+              stop_d = 1'b1;
+            end else if (poll_q >= timeout_i) begin
+              stop_d = 1'b1;
+              err_d  = ErrTimeout;
+            end
+          end else if (rx_left_q != 24'd0) begin
+            rx_left_d = rx_left_q - 24'd1;
+            crc_valid = 1'b1;
+            out_push  = op_q != OpCrc;
+          end
+        end
+        if (end_txn) begin
+          cs_d    = 1'b1;
+          state_d = StCsHigh;
+          gap_d   = {div_i, 1'b1};
+          next_d  = NextTxn;
+          unique case (txn_q)
+            TxPoll: begin
+              unsure_d = err_q == ErrTimeout;
+              if (err_q == ErrTimeout) next_d = op_q == OpProgram && len_q != 24'd0 ? NextDrain : NextDone;
+              else if (pre_q) txn_d = is_write ? TxWren : TxMain;
+              else if (op_q == OpProgram && len_q != 24'd0) txn_d = TxWren;
+              else next_d = NextDone;
+              pre_d = 1'b0;
+            end
+            TxWren:  txn_d = TxMain;
+            default: begin
+              if (is_write) txn_d = TxPoll;
+              else next_d = NextDone;
+            end
+          endcase
+        end
+      end
+
+      StCsHigh: begin
+        if (gap_q != 9'd0) begin
+          gap_d = gap_q - 9'd1;
+        end else begin
+          unique case (next_q)
+            NextTxn: begin
+              state_d = StCsLow;
+              cs_d    = 1'b0;
+            end
+            NextDrain: state_d = StDrain;
+            default:   state_d = StDone;
+          endcase
+        end
+      end
+
+      StDrain: begin
+        if (wr_valid_i) len_d = len_q - 24'd1;
+        if (wr_valid_i && len_q == 24'd1) state_d = StDone;
+      end
+
+      StDone: begin
+        // Every byte read has left the output queue before the operation is reported done.
+        if (out_level == 3'd0) begin
+          done_o  = 1'b1;
+          state_d = StIdle;
+        end
+      end
+
+      default: state_d = StIdle;
+    endcase
+  end
+
+  assign err_o     = err_q;
+  assign spi_cs_no = cs_q;
+
+  spi_flash_phy u_phy (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .div_i     (div_i),
+    .tx_valid_i(tx_valid),
+    .tx_ready_o(tx_ready),
+    .tx_data_i (tx_data),
+    .rx_valid_o(rx_valid),
+    .rx_data_o (rx_data),
+    .active_o  (phy_active),
+    .spi_sclk_o(spi_sclk_o),
+    .spi_mosi_o(spi_mosi_o),
+    .spi_miso_i(spi_miso_i)
+  );
+
+  spi_flash_crc32 u_crc (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .init_i (crc_init),
+    .valid_i(crc_valid),
+    .data_i (rx_data),
+    .crc_o  (crc_o)
+  );
+
+  sync_fifo #(
+    .Width(9),
+    .Depth(OutDepth)
+  ) u_out (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .clr_i   (1'b0),
+    .wvalid_i(out_push),
+    .wready_o(out_ready),
+    .wdata_i ({rx_left_q == 24'd1, rx_data}),
+    .rvalid_o(rd_valid_o),
+    .rready_i(rd_ready_i),
+    .rdata_o ({rd_last_o, rd_data_o}),
+    .level_o (out_level)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q   <= StIdle;
+      txn_q     <= TxMain;
+      next_q    <= NextDone;
+      op_q      <= OpRead;
+      err_q     <= ErrNone;
+      addr_q    <= 24'd0;
+      len_q     <= 24'd0;
+      hdr_q     <= 3'd0;
+      tx_left_q <= 24'd0;
+      skip_q    <= 3'd0;
+      rx_left_q <= 24'd0;
+      pre_q     <= 1'b0;
+      wait_q    <= 1'b0;
+      stop_q    <= 1'b0;
+      unsure_q  <= 1'b0;
+      poll_q    <= 32'd0;
+      gap_q     <= 9'd0;
+      cs_q      <= 1'b1;
+    end else begin
+      state_q   <= state_d;
+      txn_q     <= txn_d;
+      next_q    <= next_d;
+      op_q      <= op_d;
+      err_q     <= err_d;
+      addr_q    <= addr_d;
+      len_q     <= len_d;
+      hdr_q     <= hdr_d;
+      tx_left_q <= tx_left_d;
+      skip_q    <= skip_d;
+      rx_left_q <= rx_left_d;
+      pre_q     <= pre_d;
+      wait_q    <= wait_d;
+      stop_q    <= stop_d;
+      unsure_q  <= unsure_d;
+      poll_q    <= poll_d;
+      gap_q     <= gap_d;
+      cs_q      <= cs_d;
+    end
+  end
+endmodule
