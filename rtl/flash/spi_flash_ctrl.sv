@@ -10,7 +10,7 @@
 `default_nettype none
 
 module spi_flash_ctrl #(
-  parameter int unsigned FifoWords = 64  // depth of the TX and RX FIFOs in 32-bit words (2..127)
+  parameter int unsigned FifoWords = 64  // depth of the TX and RX FIFOs in 32-bit words (2..64, a power of two)
 ) (
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
@@ -45,8 +45,8 @@ module spi_flash_ctrl #(
 );
   localparam int unsigned LevelWidth = $clog2(FifoWords + 1);
 
-  if (FifoWords < 2 || FifoWords > 127) begin : gen_bad_fifo
-    $error("spi_flash_ctrl: FifoWords must be 2..127 (STATUS levels are 7 bits), got %0d", FifoWords);
+  if (FifoWords < 2 || FifoWords > 64 || (FifoWords & (FifoWords - 1)) != 0) begin : gen_bad_fifo
+    $error("spi_flash_ctrl: FifoWords must be a power of two in 2..64 (STATUS levels are 7 bits), got %0d", FifoWords);
   end
 
   localparam logic [1:0] ErrProtect = 2'd1, ErrTimeout = 2'd2, ErrCommand = 2'd3;
