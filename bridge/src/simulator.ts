@@ -75,6 +75,15 @@ const STATUS_TEXT: Record<number, string> = {
   [Status.Failed]: '$fatal, $stop or a failed assertion',
 };
 
+/** A wait that runs time only when nothing else does (see {@link Simulator.passiveWait}). */
+interface PassiveEntry {
+  readonly make: () => Trigger;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+  /** The trigger it armed, once nothing else ran time. */
+  armed?: number;
+}
+
 /**
  * One simulation: a harness process (or an attached one) and the scheduler of the test's tasks.
  * The harness runs time while every task waits on a trigger; it stops when one fires, and the
@@ -133,7 +142,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private evalBase = 0;
   private agents = new Map<number, AgentHandler>();
   private background = 0;
-  private passive = new Set<{ make: () => Trigger; resolve: () => void; reject: (e: Error) => void }>();
+  private passive = new Set<PassiveEntry>();
   private nextAgent = 1;
 
   private constructor(
@@ -428,7 +437,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * `cancel()` drops the wait once the data came another way.
    */
   passiveWait(make: () => Trigger): { promise: Promise<void>; cancel: () => void } {
-    let entry!: { make: () => Trigger; resolve: () => void; reject: (e: Error) => void };
+    let entry!: PassiveEntry;
     const promise = new Promise<void>((resolve, reject) => {
       entry = { make, resolve, reject };
     });
@@ -436,7 +445,12 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     if (stop) entry.reject(stop);
     else this.passive.add(entry);
     this.scheduleFlush();
-    return { promise, cancel: () => this.passive.delete(entry) };
+    // A wait served some other way must also disarm the trigger it armed: left armed, it would
+    // keep the harness running time with no trigger of the test's own to stop at.
+    return { promise, cancel: () => {
+      this.passive.delete(entry);
+      if (entry.armed !== undefined) this.cancelTrigger(entry.armed);
+    } };
   }
 
   private endAgents(reason: Error): void {
@@ -575,7 +589,11 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       // Nothing else runs time: the passive waits must, or they would never be served.
       const ps = [...this.passive];
       this.passive.clear();
-      for (const p of ps) this.arm(p.make()).promise.then(p.resolve, p.reject);
+      for (const p of ps) {
+        const { id, promise } = this.arm(p.make());
+        p.armed = id;
+        promise.then(p.resolve, p.reject);
+      }
     }
     if (this.running === 0) return;
     this.busy = true;

@@ -2,7 +2,7 @@
 // beyond tolerance, injected parity and framing errors and breaks.
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { Clock, ClockCycles, SerialSink, SerialSource, type SerialFormat } from '../../bridge/src/index.js';
+import { Clock, ClockCycles, SampledStream, SerialSink, SerialSource, withTimeout, type SerialFormat } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { lineLoop } from './tops.js';
 
@@ -68,5 +68,29 @@ describe('serial transactors', () => {
       n++;
     }
     expect(n).toBe(20);
+  });
+
+  test('two passive waits served together: the one left over is disarmed, so a later trigger still stops time', async ({ sim, dut }) => {
+    // A sink's recv and a stream reader both wait passively, so both arm triggers; once the
+    // sink's fires, the reader's must not keep the harness running past the test's next trigger.
+    new Clock(dut.clk_i, 10, 'ns').start();
+    dut.line_i.value = 1;
+    await ClockCycles(dut.clk_i, 2);
+    const fmt = { cyclesPerBit: 16 };
+    const src = new SerialSource(dut.line_i, dut.clk_i, fmt);
+    const sink = SerialSink.fromPrefix(dut, 'line', dut.clk_i, fmt);
+    const stream = SampledStream.open(sim, { clock: dut.clk_i, signals: [dut.line_o], when: 'change' });
+    let changes = 0;
+    const reader = sim.startSoon(async () => {
+      for await (const b of stream) changes += b.cycles.length;
+    });
+    void src.send(1, 2, 3, 4, 5, 6, 7, 8);
+    for (let i = 1; i <= 8; i++) expect((await sink.recv()).value).toBe(i);
+    const before = sim.perf().cycles;
+    await withTimeout(ClockCycles(dut.clk_i, 200), 10, 'us');
+    expect(sim.perf().cycles - before).toBeLessThan(1000);
+    stream.close();
+    await reader;
+    expect(changes).toBeGreaterThan(8);
   });
 });
