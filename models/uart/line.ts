@@ -1,0 +1,170 @@
+/**
+ * The management line at character level: the UART's bit timing, parity and character format,
+ * the wired-AND arbitration of characters that start together, and a decoder that turns the
+ * line's edges back into characters and timing violations (the protocol checker's engine).
+ * Names follow rtl/uart/ (LCR.PARITY encodings, DIV.DIVISOR, 16 ticks per bit).
+ */
+
+/** LCR.PARITY, with the RTL's encodings (3 also means none). */
+export enum Parity {
+  None = 0,
+  Even = 1,
+  Odd = 2,
+}
+
+/** What DIV and LCR program. */
+export interface LineSettings {
+  /** DIV.DIVISOR: one 16x tick every `divisor` cycles; 0 acts as 1. */
+  readonly divisor: number;
+  readonly parity: Parity;
+  /** LCR.STOP2: two stop bits. */
+  readonly stop2: boolean;
+}
+
+/** Ticks of the oversampling clock per bit. */
+export const TICKS_PER_BIT = 16;
+
+/** Clock cycles per bit. */
+export function bitCycles(s: LineSettings): number {
+  return TICKS_PER_BIT * Math.max(1, s.divisor);
+}
+
+/** Bits per character: start, 8 data, parity, stop bits. */
+export function charBits(s: LineSettings): number {
+  return 10 + (s.parity === Parity.None ? 0 : 1) + (s.stop2 ? 1 : 0);
+}
+
+/** Clock cycles per character. */
+export function charCycles(s: LineSettings): number {
+  return charBits(s) * bitCycles(s);
+}
+
+/** The most characters a line can carry per 1000 cycles: back to back, no idle time. */
+export function boundPerKcycle(s: LineSettings): number {
+  return 1000 / charCycles(s);
+}
+
+/** The parity bit of `byte`, or undefined without parity. */
+export function parityBit(byte: number, parity: Parity): 0 | 1 | undefined {
+  if (parity === Parity.None) return undefined;
+  let ones = 0;
+  for (let b = byte & 0xff; b; b >>= 1) ones += b & 1;
+  return ((ones + (parity === Parity.Odd ? 1 : 0)) & 1) as 0 | 1;
+}
+
+/** The line levels of one character, start bit first, data LSB first. */
+export function frameBits(byte: number, s: LineSettings): number[] {
+  const bits = [0];
+  for (let i = 0; i < 8; i++) bits.push((byte >> i) & 1);
+  const p = parityBit(byte, s.parity);
+  if (p !== undefined) bits.push(p);
+  bits.push(1);
+  if (s.stop2) bits.push(1);
+  return bits;
+}
+
+/** The result of characters started on the same bit of a wired-AND line. */
+export interface Arbitration {
+  /** The character the line carries (the AND of all). */
+  readonly line: number[];
+  /** Senders whose whole character went out (several if they sent the same bits). */
+  readonly winners: number[];
+  /** For each loser, the bit index where it read 0 while driving 1. */
+  readonly lostAt: ReadonlyMap<number, number>;
+}
+
+/** Arbitrates characters that start together: a 0 wins, bit by bit, like CAN. */
+export function arbitrate(bytes: readonly number[], s: LineSettings): Arbitration {
+  const frames = bytes.map((b) => frameBits(b, s));
+  const line = frames[0]!.map((_, i) => Math.min(...frames.map((f) => f[i]!)));
+  const lostAt = new Map<number, number>();
+  frames.forEach((f, who) => {
+    const at = f.findIndex((bit, i) => bit === 1 && line[i] === 0);
+    if (at >= 0) lostAt.set(who, at);
+  });
+  return { line, winners: bytes.map((_, i) => i).filter((i) => !lostAt.has(i)), lostAt };
+}
+
+/** A character decoded from the line. */
+export interface LineChar {
+  readonly value: number;
+  /** Cycle of its start edge. */
+  readonly start: number;
+  readonly parityError: boolean;
+  readonly framingError: boolean;
+  /** Low for the whole character. */
+  readonly break: boolean;
+}
+
+/** A timing rule the line broke. */
+export interface LineViolation {
+  readonly cycle: number;
+  readonly reason: string;
+}
+
+/**
+ * Decodes a line from its edges (the cycle of every change, in order). Every edge inside a
+ * character must fall within `tolerance` cycles of one of its bit boundaries, so a sender with
+ * the wrong divisor or one starting inside another's character shows up; a falling edge that
+ * comes after a character's end starts the next one, so the line must be idle high between
+ * characters. Levels are read in the middle of each bit.
+ */
+export class LineDecoder {
+  readonly chars: LineChar[] = [];
+  readonly violations: LineViolation[] = [];
+  private level = 1;
+  private start?: number;
+  private edges: { cycle: number; level: number }[] = [];
+
+  /** @param tolerance cycles an edge may sit off a bit boundary (jitter of ticks, synchronizers). */
+  constructor(readonly settings: LineSettings, readonly tolerance: number) {}
+
+  /** The line changed to `level` at `cycle`. */
+  edge(cycle: number, level: number): void {
+    this.advance(cycle);
+    if (this.start === undefined) {
+      if (level === 0 && this.level === 1) this.start = cycle;
+    } else {
+      const bit = bitCycles(this.settings);
+      const off = (cycle - this.start) % bit;
+      const dist = Math.min(off, bit - off);
+      if (dist > this.tolerance) {
+        this.violations.push({ cycle, reason: `edge ${dist} cycles off a bit boundary of the character started at cycle ${this.start} (bit = ${bit} cycles, tolerance ${this.tolerance})` });
+      }
+      this.edges.push({ cycle, level });
+    }
+    this.level = level;
+  }
+
+  /** Finishes every character that has ended by `cycle`. */
+  advance(cycle: number): void {
+    if (this.start === undefined || cycle < this.start + charCycles(this.settings) - this.tolerance) return;
+    this.finish();
+  }
+
+  private finish(): void {
+    const start = this.start!;
+    const bit = bitCycles(this.settings);
+    const levelAt = (t: number): number => {
+      let v = 0;  // the start edge
+      for (const e of this.edges) if (e.cycle <= t) v = e.level;
+      return v;
+    };
+    const bits = Array.from({ length: charBits(this.settings) }, (_, k) => levelAt(start + Math.floor((k + 0.5) * bit)));
+    if (bits[0] !== 0) this.violations.push({ cycle: start, reason: `start bit at cycle ${start} is shorter than half a bit` });
+    let value = 0;
+    for (let i = 0; i < 8; i++) value |= bits[1 + i]! << i;
+    const p = parityBit(value, this.settings.parity);
+    const stops = bits.slice(p === undefined ? 9 : 10);
+    const framingError = stops.some((b) => b === 0);
+    this.chars.push({
+      value,
+      start,
+      parityError: p !== undefined && bits[9] !== p,
+      framingError,
+      break: framingError && bits.every((b) => b === 0),
+    });
+    this.start = undefined;
+    this.edges = [];
+  }
+}

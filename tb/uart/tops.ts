@@ -1,0 +1,11 @@
+import { defineTop } from '../../bridge/src/index.js';
+import type { UartDut } from './gen/uart.js';
+import type { UartBusDut } from './gen/uart_bus.js';
+
+const uartSources = ['rtl/common/sync_fifo.sv', 'rtl/uart/uart_reg_top.sv', 'rtl/uart/uart_tx.sv', 'rtl/uart/uart_rx.sv', 'rtl/uart/uart.sv'];
+
+/** One UART: its line input and output apart, so a serial source and sink can face it. */
+export const uart = defineTop<UartDut>({ name: 'uart', sources: uartSources });
+
+/** Three UARTs on one wired-AND line with an injector (tb/hdl/uart_bus.sv). */
+export const uartBus = defineTop<UartBusDut>({ name: 'uart_bus', sources: [...uartSources, 'tb/hdl/uart_bus.sv'] });
