@@ -5,7 +5,7 @@
  * arriving from another sender, `collide` a lost arbitration.
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
-import { Parity, type LineSettings } from './line.js';
+import { Parity, parityBit, type LineSettings } from './line.js';
 import { uartRegs } from './regs.js';
 
 /** A character as the receiver decided it. */
@@ -82,9 +82,14 @@ export class UartModel {
     this.raise('COLLISION');
   }
 
-  /** A character from another sender: pushed with its flags, or dropped with OVERRUN when full. */
+  /**
+   * A character from another sender: pushed with its flags, or dropped with OVERRUN when full.
+   * A framing error whose every bit was 0 is a break on the line, whatever the sender meant.
+   */
   receive(ch: RxChar): void {
-    if (ch.break) return this.raise('BREAK');
+    const p = parityBit(ch.value, this.settings().parity);
+    const allLow = (ch.value & 0xff) === 0 && (p === undefined || (p ^ (ch.parityError ? 1 : 0)) === 0);
+    if (ch.break || (ch.framingError && allLow)) return this.raise('BREAK');
     if (this.rxFifo.length === this.depth) return this.raise('OVERRUN');
     this.rxFifo.push(ch.value & 0xff);
     if (ch.framingError) this.regs.raise('EVENTS', 'FRAMING');

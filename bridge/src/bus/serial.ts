@@ -67,6 +67,11 @@ export class SerialSource {
     }
     return AgentDone(this.sim, this.id, this.queued);
   }
+
+  /** Stops driving the line (after what is queued is dropped), so another source may take it. */
+  close(): void {
+    this.sim.closeAgent(this.id);
+  }
 }
 
 /** Decodes a serial line inside the harness; drives nothing (SerialSink). */
