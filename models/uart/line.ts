@@ -76,12 +76,15 @@ export interface Arbitration {
 /** Arbitrates characters that start together: a 0 wins, bit by bit, like CAN. */
 export function arbitrate(bytes: readonly number[], s: LineSettings): Arbitration {
   const frames = bytes.map((b) => frameBits(b, s));
-  const line = frames[0]!.map((_, i) => Math.min(...frames.map((f) => f[i]!)));
   const lostAt = new Map<number, number>();
-  frames.forEach((f, who) => {
-    const at = f.findIndex((bit, i) => bit === 1 && line[i] === 0);
-    if (at >= 0) lostAt.set(who, at);
-  });
+  const line: number[] = [];
+  for (let i = 0; i < frames[0]!.length; i++) {
+    // Only those still driving count: a loser releases the line at once.
+    const active = frames.map((_, who) => who).filter((who) => !lostAt.has(who));
+    const level = Math.min(...active.map((who) => frames[who]![i]!));
+    line.push(level);
+    for (const who of active) if (frames[who]![i] === 1 && level === 0) lostAt.set(who, i);
+  }
   return { line, winners: bytes.map((_, i) => i).filter((i) => !lostAt.has(i)), lostAt };
 }
 

@@ -55,7 +55,7 @@ module uart #(
   logic [7:0]        rx_data;
 
   // Carrier sense and echo suppression.
-  localparam int unsigned IdleW = 8;  // a character is at most 12 bits = 192 ticks
+  localparam int unsigned IdleW = 8;  // at most 14 bits of 16 ticks
   logic [IdleW-1:0] idle_cnt_q, idle_cnt_d, char_ticks;
   logic             own_last_q, own_last_d;  // the last character on the line was ours
   logic             own_char_q, own_char_d;  // the character being received is ours
@@ -175,8 +175,10 @@ module uart #(
   assign rxdata_data = rxf_valid ? rxf_data : 8'h00;
 
   always_comb begin
-    // 16 ticks per bit: start, 8 data, parity, stop bits.
-    char_ticks = IdleW'(16 * (10 + 32'(parity == 2'd1 || parity == 2'd2) + 32'(stop2)));
+    // One character (start, 8 data, parity, stop bits) of idle line after the end of the last
+    // one; the receiver stops being busy in the middle of the first stop bit, so the count also
+    // covers the stop bits (16 ticks each) to start no earlier than that end.
+    char_ticks = IdleW'(16 * (11 + 32'(parity == 2'd1 || parity == 2'd2) + 2 * 32'(stop2)));
     idle_cnt_d = idle_cnt_q;
     if (rx_busy || !line) idle_cnt_d = '0;
     else if (tick && idle_cnt_q < char_ticks) idle_cnt_d = idle_cnt_q + 1'b1;

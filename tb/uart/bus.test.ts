@@ -1,0 +1,119 @@
+// Three UARTs on one wired-AND line: simultaneous and staggered starts. Each sender's bytes are
+// tagged (value mod 3 = its index), so every character on the line names its sender and the
+// scoreboard is exact: what each sender got out is a prefix of what it was given (the rest was
+// flushed by a lost arbitration, which it must flag), every receiver holds the line's characters
+// but its own, the line checker sees clean characters only, and a sender starts after another's
+// character only once the line has been idle for a character.
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect } from 'vitest';
+import { ApbMaster, ClockCycles, CoverGroup, simProperty, type Simulator } from '../../bridge/src/index.js';
+import { simTest, wavePath } from '../../bridge/src/vitest.js';
+import { Parity, arbitrate, bitCycles, charCycles, type LineChar, type LineSettings } from '../../models/uart/line.js';
+import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { LineChecker, configure, resetIdle } from './env.js';
+import type { UartBusDut } from './gen/uart_bus.js';
+import { uartBus } from './tops.js';
+
+const test = simTest(uartBus, { simTimeout: [50, 'ms'] });
+const hex = (b: readonly number[]): string => b.map((x) => x.toString(16).padStart(2, '0')).join(' ');
+
+const cov = new CoverGroup('uart_bus');
+const starts = cov.point<number>('start', { simultaneous: (d) => d === 0, staggered: (d) => d > 0 });
+const losers = cov.point<number>('losers_per_run', { none: (n) => n === 0, one: (n) => n === 1, two: (n) => n === 2 });
+const handover = cov.point<number>('sender_changes', { none: (n) => n === 0, some: (n) => n > 0 });
+const backToBack = cov.point<number>('back_to_back_pairs', { some: (n) => n > 0 });
+
+interface Run {
+  readonly apbs: ApbMaster[];
+  readonly chars: LineChar[];
+}
+
+/** Resets, programs all three UARTs, then queues each one's bytes after its delay (cycles). */
+async function runBus(sim: Simulator<UartBusDut>, s: LineSettings, plan: { bytes: number[]; delay: number }[]): Promise<Run> {
+  const dut = sim.dut;
+  await resetIdle(dut, [dut.inject_i]);
+  const apbs = [0, 1, 2].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i));
+  await Promise.all(apbs.map((a) => configure(a, s)));
+  const checker = new LineChecker(sim as Simulator<unknown>, dut.clk_i, dut.line_o, s);
+  let now = 0;
+  for (const i of [0, 1, 2].sort((a, b) => plan[a]!.delay - plan[b]!.delay)) {
+    if (plan[i]!.delay > now) await ClockCycles(dut.clk_i, plan[i]!.delay - now);
+    now = Math.max(now, plan[i]!.delay);
+    void Promise.all(plan[i]!.bytes.map((b) => apbs[i]!.write(R.TXDATA, b)));
+  }
+  const total = plan.reduce((n, p) => n + p.bytes.length, 0);
+  await ClockCycles(dut.clk_i, (total + 8) * 2 * charCycles(s));
+  const { chars, violations } = await checker.finish();
+  if (violations.length) throw new Error(`line protocol: ${violations.map((v) => `cycle ${v.cycle}: ${v.reason}`).join('; ')}`);
+  const bad = chars.filter((c) => c.framingError || c.parityError || c.break);
+  if (bad.length) throw new Error(`a damaged character on the line at cycle ${bad[0]!.start}: no winner's frame may be corrupted`);
+  return { apbs, chars };
+}
+
+async function rxOf(apb: ApbMaster): Promise<number[]> {
+  const n = (await apb.read(R.LEVEL)).data >> 8;
+  return (await Promise.all(Array.from({ length: n }, () => apb.read(R.RXDATA)))).map((r) => r.data);
+}
+
+describe('shared wired-AND line', () => {
+  test('random senders, simultaneous and staggered: exact scoreboard, collisions flagged by the losers, carrier sense kept', async ({ sim, seed, task }) => {
+    const settings = fc.record({ divisor: fc.integer({ min: 1, max: 3 }), parity: fc.constantFrom(Parity.None, Parity.Even, Parity.Odd), stop2: fc.boolean() });
+    const planArb = (s: LineSettings) => fc.tuple(...[0, 1, 2].map((i) => fc.record({
+      bytes: fc.array(fc.nat(84).map((k) => k * 3 + i), { minLength: 0, maxLength: 6 }),
+      delay: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 3 * charCycles(s) })),
+    })));
+    const arb = settings.chain((s) => fc.tuple(fc.constant(s), planArb(s)));
+    await simProperty(sim as Simulator<unknown>, arb, async ([s, plan]) => {
+      const { apbs, chars } = await runBus(sim, s, plan);
+      const line = chars.map((c) => c.value);
+      let lost = 0;
+      for (const i of [0, 1, 2]) {
+        const mine = line.filter((v) => v % 3 === i);
+        const given = plan[i]!.bytes;
+        expect(hex(mine), `UART${i}'s characters on the line are a prefix of what it was given (${hex(given)})`).toBe(hex(given.slice(0, mine.length)));
+        const collision = ((await apbs[i]!.read(R.EVENTS)).data >> 4) & 1;
+        expect(collision, `UART${i} COLLISION (sent ${mine.length} of ${given.length})`).toBe(mine.length < given.length ? 1 : 0);
+        lost += collision;
+        expect(hex(await rxOf(apbs[i]!)), `UART${i} received every other sender's character, in order`).toBe(hex(line.filter((v) => v % 3 !== i)));
+        expect((await apbs[i]!.read(R.LEVEL)).data & 0xff, `UART${i} TX FIFO empty at the end`).toBe(0);
+      }
+      // Carrier sense: a different sender starts only after a character of idle line.
+      let changes = 0;
+      let pairs = 0;
+      for (let k = 1; k < chars.length; k++) {
+        const gap = chars[k]!.start - chars[k - 1]!.start;
+        if (chars[k]!.value % 3 !== chars[k - 1]!.value % 3) {
+          changes++;
+          expect(gap, `UART${chars[k]!.value % 3} started ${gap} cycles after UART${chars[k - 1]!.value % 3}'s character at cycle ${chars[k - 1]!.start}`).toBeGreaterThanOrEqual(2 * charCycles(s) - bitCycles(s) / 16 - 3);
+        } else if (gap === charCycles(s)) {
+          pairs++;
+        }
+      }
+      for (const p of plan) if (p.bytes.length) starts.sample(p.delay);
+      losers.sample(lost);
+      handover.sample(changes);
+      backToBack.sample(pairs);
+    }, { seed, numRuns: 40, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
+  });
+
+  test('three simultaneous starts: the model\'s arbitration names the winner, the losers flag it', async ({ sim }) => {
+    const s: LineSettings = { divisor: 1, parity: Parity.Even, stop2: false };
+    for (const bytes of [[0x12, 0x10, 0x11], [0xf0, 0xf0, 0x0f], [0x80, 0x00, 0x40]]) {
+      await sim.restart();
+      const plan = bytes.map((b) => ({ bytes: [b], delay: 0 }));
+      const { apbs, chars } = await runBus(sim, s, plan);
+      const a = arbitrate(bytes, s);
+      expect(hex(chars.map((c) => c.value)), `line for ${hex(bytes)}`).toBe(hex([bytes[a.winners[0]!]!]));
+      for (const i of [0, 1, 2]) {
+        expect(((await apbs[i]!.read(R.EVENTS)).data >> 4) & 1, `UART${i} COLLISION for ${hex(bytes)}`).toBe(a.lostAt.has(i) ? 1 : 0);
+        const others = a.winners.includes(i) ? [] : [bytes[a.winners[0]!]!];
+        expect(hex(await rxOf(apbs[i]!)), `UART${i} RX for ${hex(bytes)}`).toBe(hex(others));
+      }
+    }
+  });
+
+  test('coverage: every bus bin was hit', () => {
+    cov.assertAllHit();
+  });
+});
