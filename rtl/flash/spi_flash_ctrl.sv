@@ -2,10 +2,12 @@
 // - CSR face (the management processor): the APB register block flash_reg_top (map in
 //   rtl/flash/README.md), a TX FIFO of words to program and an RX FIFO of words read; a CMD
 //   write starts an operation with ADDR and LEN; STATUS reports done and errors.
-// - Stream face (firmware DMA, image checker): a request (req_*: op, address, length; the same
-//   op codes), program bytes on s_axis, bytes read on m_axis (tlast on the last), and one
-//   rsp_valid_o cycle per request with its error and the CRC-32 of the bytes it read.
-// Requests of the two faces are served whole, alternating when both wait.
+// - Stream face (firmware DMA, image checker), four AXI-Stream ports: requests on s_axis_req
+//   (one 56-bit beat: op [3:0], address [31:8], length [55:32]; the CSR op codes), program
+//   bytes on s_axis, bytes read on m_axis (tlast on the last), and one response beat per
+//   request on m_axis_rsp (error [1:0], CRC-32 of the bytes read [39:8]).
+// Requests of the two faces are served whole, alternating when both wait; a stream request is
+// taken only once the previous response has been.
 // Clock/reset: clk_i, asynchronous active-low rst_ni. SPI mode 0 on spi_*.
 `default_nettype none
 
@@ -23,14 +25,12 @@ module spi_flash_ctrl #(
   output      logic        apb_pready_o,
   output      logic        apb_pslverr_o,
   output      logic        irq_o,
-  input  wire logic        req_valid_i,
-  output      logic        req_ready_o,
-  input  wire logic [3:0]  req_op_i,
-  input  wire logic [23:0] req_addr_i,
-  input  wire logic [23:0] req_len_i,
-  output      logic        rsp_valid_o,
-  output      logic [1:0]  rsp_err_o,
-  output      logic [31:0] rsp_crc_o,
+  input  wire logic        s_axis_req_tvalid_i,
+  output      logic        s_axis_req_tready_o,
+  input  wire logic [55:0] s_axis_req_tdata_i,
+  output      logic        m_axis_rsp_tvalid_o,
+  input  wire logic        m_axis_rsp_tready_i,
+  output      logic [39:0] m_axis_rsp_tdata_o,
   input  wire logic        s_axis_tvalid_i,
   output      logic        s_axis_tready_o,
   input  wire logic [7:0]  s_axis_tdata_i,
@@ -69,7 +69,12 @@ module spi_flash_ctrl #(
   logic        csr_run_q, csr_run_d;  // the engine runs a CSR command
   logic        stream_q, stream_d;    // the engine's operation came from the stream face
   logic        last_stream_q, last_stream_d;
-  logic        csr_busy, csr_done, pick_stream;
+  logic        csr_busy, csr_done, pick_stream, req_valid;
+  logic        rsp_valid_q, rsp_valid_d;
+  logic [39:0] rsp_data_q, rsp_data_d;
+  logic [3:0]  req_op;
+  logic [23:0] req_addr, req_len;
+  logic [3:0]  unused_req;
 
   // Engine.
   logic        cmd_valid, cmd_ready;
@@ -133,17 +138,19 @@ module spi_flash_ctrl #(
 
   // The error flags are read by software only; DONE is the interrupt.
   logic unused_status;
-  assign unused_status = ^{status_err_protect, status_err_timeout, status_err_command, status_tx_overflow};
+  assign unused_status = ^{status_err_protect, status_err_timeout, status_err_command, status_tx_overflow, unused_req};
   assign irq_o = status_done;
 
   // Arbitration: a whole operation at a time; when both faces wait, the one not served last.
   assign csr_busy    = csr_pend_q || csr_run_q;
-  assign pick_stream = req_valid_i && (!csr_pend_q || !last_stream_q);
-  assign cmd_valid   = csr_pend_q || req_valid_i;
-  assign cmd_op_sel  = pick_stream ? req_op_i : csr_op_q;
-  assign cmd_addr_sel = pick_stream ? req_addr_i : csr_addr_q;
-  assign cmd_len_sel = pick_stream ? req_len_i : csr_len_q;
-  assign req_ready_o = cmd_ready && pick_stream;
+  assign {req_len, req_addr, unused_req, req_op} = s_axis_req_tdata_i;
+  assign req_valid   = s_axis_req_tvalid_i && !rsp_valid_q;
+  assign pick_stream = req_valid && (!csr_pend_q || !last_stream_q);
+  assign cmd_valid   = csr_pend_q || req_valid;
+  assign cmd_op_sel  = pick_stream ? req_op : csr_op_q;
+  assign cmd_addr_sel = pick_stream ? req_addr : csr_addr_q;
+  assign cmd_len_sel = pick_stream ? req_len : csr_len_q;
+  assign s_axis_req_tready_o = cmd_ready && pick_stream;
   assign csr_done    = done && !stream_q;
 
   always_comb begin
@@ -155,6 +162,12 @@ module spi_flash_ctrl #(
     stream_d      = stream_q;
     last_stream_d = last_stream_q;
     crc_d         = crc_q;
+    rsp_valid_d   = rsp_valid_q && !m_axis_rsp_tready_i;
+    rsp_data_d    = rsp_data_q;
+    if (done && stream_q) begin
+      rsp_valid_d = 1'b1;
+      rsp_data_d  = {crc, 6'd0, err};
+    end
     if (cmd_we && !csr_busy) begin
       csr_pend_d = 1'b1;
       csr_op_d   = cmd_op;
@@ -176,9 +189,8 @@ module spi_flash_ctrl #(
   end
 
   // Stream face.
-  assign rsp_valid_o     = done && stream_q;
-  assign rsp_err_o       = err;
-  assign rsp_crc_o       = crc;
+  assign m_axis_rsp_tvalid_o = rsp_valid_q;
+  assign m_axis_rsp_tdata_o  = rsp_data_q;
   assign s_axis_tready_o = stream_q && wr_ready;
   assign m_axis_tvalid_o = stream_q && rd_valid;
   assign m_axis_tdata_o  = rd_data;
@@ -295,6 +307,8 @@ module spi_flash_ctrl #(
       stream_q      <= 1'b0;
       last_stream_q <= 1'b0;
       crc_q         <= 32'd0;
+      rsp_valid_q   <= 1'b0;
+      rsp_data_q    <= 40'd0;
       tx_idx_q      <= 2'd0;
       rx_idx_q      <= 2'd0;
       rx_acc_q      <= 24'd0;
@@ -307,6 +321,8 @@ module spi_flash_ctrl #(
       stream_q      <= stream_d;
       last_stream_q <= last_stream_d;
       crc_q         <= crc_d;
+      rsp_valid_q   <= rsp_valid_d;
+      rsp_data_q    <= rsp_data_d;
       tx_idx_q      <= tx_idx_d;
       rx_idx_q      <= rx_idx_d;
       rx_acc_q      <= rx_acc_d;

@@ -114,6 +114,8 @@ module spi_nor_model #(
       ignore_q <= wip_q && b != CmdRdsr;
       if (b == CmdRdsr) out_q <= status();
       if (b == CmdRdid) out_q <= rdid(0);
+      // A new PP starts from an empty buffer (one in progress keeps its own: PP is ignored then).
+      if (b == CmdPp && !wip_q) for (int unsigned i = 0; i < 256; i++) page_q[i] = 8'hff;
     end else if (!ignore_q) begin
       unique case (opcode_q)
         CmdRdsr: out_q <= status();
@@ -201,7 +203,6 @@ module spi_nor_model #(
         nbytes_q <= '0;
         ignore_q <= 1'b0;
         out_q <= 8'h00;
-        for (int unsigned i = 0; i < 256; i++) page_q[i] = 8'hff;
       end else if (!spi_cs_ni) begin
         if (spi_sclk_i && !sclk_q) begin
           bit_q <= bit_q + 1'b1;

@@ -1,0 +1,85 @@
+/**
+ * The CSR face of rtl/flash/spi_flash_ctrl at transaction level: the generated register block
+ * (models/flash/regs.ts) with the logic behind its strobes: TX and RX FIFOs of little-endian
+ * words, CMD running one {@link SpiFlashCtrl} operation with ADDR and LEN, STATUS flags raised
+ * on completion, CRC holding the CRC-32 of the bytes read. Operations finish at once here, so
+ * STATUS.BUSY is always 0.
+ */
+import { RegBlockModel, type RegAccess } from '../common/regmap.js';
+import { FlashErr, FlashOp, SpiFlashCtrl } from './spi_flash_ctrl.js';
+import { flashRegs } from './regs.js';
+
+/** The CSR face and the engine behind it. */
+export class FlashCsrModel {
+  readonly regs: RegBlockModel;
+  private readonly tx: number[] = [];
+  private readonly rx: number[] = [];
+
+  /** `fifoWords`: depth of each FIFO (the RTL's FifoWords). @defaultValue 64 */
+  constructor(readonly ctrl: SpiFlashCtrl, readonly fifoWords = 64) {
+    this.regs = new RegBlockModel(flashRegs, {
+      onWrite: (reg, data) => this.onWrite(reg, data),
+      onRead: (reg) => {
+        if (reg === 'RXDATA') this.rx.shift();
+        this.refresh();
+      },
+    });
+    this.refresh();
+  }
+
+  /** An APB write. */
+  write(offset: number, data: number): RegAccess {
+    return this.regs.write(offset, data >>> 0);
+  }
+
+  /** An APB read. */
+  read(offset: number): RegAccess {
+    return this.regs.read(offset);
+  }
+
+  private refresh(): void {
+    this.regs.setHw('STATUS', 'BUSY', 0);
+    this.regs.setHw('STATUS', 'TX_LEVEL', this.tx.length);
+    this.regs.setHw('STATUS', 'RX_LEVEL', this.rx.length);
+    this.regs.setHw('RXDATA', 'DATA', this.rx[0] ?? 0);
+  }
+
+  private onWrite(reg: string, data: number): void {
+    if (reg === 'CTRL') {
+      if (data & 0x100) this.tx.length = 0;
+      if (data & 0x200) this.rx.length = 0;
+    } else if (reg === 'TXDATA') {
+      if (this.tx.length < this.fifoWords) this.tx.push(data >>> 0);
+      else this.regs.raise('STATUS', 'TX_OVERFLOW');
+    } else if (reg === 'CMD') {
+      this.command(data & 0xf);
+    }
+    this.refresh();
+  }
+
+  private command(op: number): void {
+    const addr = this.regs.field('ADDR', 'ADDR');
+    const len = this.regs.field('LEN', 'LEN');
+    this.ctrl.cfg.wpBase = this.regs.field('WP_BASE', 'ADDR');
+    this.ctrl.cfg.wpLimit = this.regs.field('WP_LIMIT', 'ADDR');
+    let data: Uint8Array | undefined;
+    if (op === FlashOp.Program) {
+      // LEN bytes from the TX FIFO, the unused rest of the last word dropped.
+      const words = Math.ceil(len / 4);
+      if (this.tx.length < words) throw new Error(`FlashCsrModel: PROGRAM of ${len} bytes needs ${words} TX words, the FIFO holds ${this.tx.length} (the RTL would wait)`);
+      const w = this.tx.splice(0, words);
+      data = Uint8Array.from({ length: len }, (_, i) => (w[i >> 2]! >>> (8 * (i & 3))) & 0xff);
+    }
+    const r = this.ctrl.execute({ op, addr, len, ...(data ? { data } : {}) });
+    for (let i = 0; i < r.data.length; i += 4) {
+      let w = 0;
+      for (let k = 0; k < 4 && i + k < r.data.length; k++) w |= r.data[i + k]! << (8 * k);
+      this.rx.push(w >>> 0);
+    }
+    this.regs.setHw('CRC', 'VALUE', r.crc);
+    this.regs.raise('STATUS', 'DONE');
+    if (r.err === FlashErr.Protect) this.regs.raise('STATUS', 'ERR_PROTECT');
+    if (r.err === FlashErr.Timeout) this.regs.raise('STATUS', 'ERR_TIMEOUT');
+    if (r.err === FlashErr.Command) this.regs.raise('STATUS', 'ERR_COMMAND');
+  }
+}

@@ -1,0 +1,143 @@
+// The flash testbench's environment: clock and reset, the bus components of both faces, the SPI
+// checker with its TypeScript part, and the reference (a CSR-face model over a controller model
+// over a second TypeScript part). Tests hold only scenarios.
+import { expect } from 'vitest';
+import {
+  ApbMaster, AxisSink, AxisSource, Clock, ClockCycles, First, Until, type Simulator, type Throttle,
+} from '../../bridge/src/index.js';
+import { FlashCsrModel } from '../../models/flash/flash_csr.js';
+import { csrOperation, type RegPort } from '../../models/flash/flash_driver.js';
+import { FLASH_OFFSET } from '../../models/flash/regs.js';
+import { FlashErr, FlashOp, SpiFlashCtrl, type FlashRequest, type FlashResult } from '../../models/flash/spi_flash_ctrl.js';
+import { SpiNor, SpiNorCmd } from '../../models/flash/spi_nor.js';
+import type { FlashTbDut } from './gen/flash_tb.js';
+import { SpiChecker } from './spi_checker.js';
+
+/** Options of {@link FlashEnv.start}. */
+export interface FlashEnvOptions {
+  /** CTRL.DIV. @defaultValue 0 (SCLK = clk / 2) */
+  readonly div?: number;
+  /** The part's capacity (flash_tb's SizeBytes). @defaultValue 256 KiB */
+  readonly sizeBytes?: number;
+  /** Back-pressure on the stream face (program data valid, read data ready). @defaultValue none */
+  readonly throttle?: { readonly wr?: Throttle; readonly rd?: Throttle };
+}
+
+/** Which face an operation used. */
+export type Face = 'stream' | 'csr';
+
+const hex = (v: number, w = 2): string => `0x${v.toString(16).padStart(w, '0')}`;
+
+/** The environment of one test (or one fast-check case, after a restart). */
+export class FlashEnv {
+  readonly apb: ApbMaster;
+  readonly checker: SpiChecker;
+  /** The reference: CSR face, engine and part. */
+  readonly model: FlashCsrModel;
+  private readonly req: AxisSource;
+  private readonly wr: AxisSource;
+  private readonly rd: AxisSink;
+  private readonly rsp: AxisSink;
+  /** The register port of the RTL (APB). */
+  readonly port: RegPort;
+
+  private constructor(readonly sim: Simulator<FlashTbDut>, readonly dut: FlashTbDut, options: FlashEnvOptions) {
+    const clk = dut.clk_i;
+    this.apb = ApbMaster.fromPrefix(dut, 'apb', clk);
+    this.req = AxisSource.fromPrefix(dut, 's_axis_req', clk);
+    this.wr = AxisSource.fromPrefix(dut, 's_axis', clk, options.throttle?.wr ? { throttle: options.throttle.wr } : {});
+    this.rd = AxisSink.fromPrefix(dut, 'm_axis', clk, { ...(options.throttle?.rd ? { throttle: options.throttle.rd } : {}), batch: 1 });
+    this.rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, { batch: 1 });
+    const size = options.sizeBytes ?? 1 << 18;
+    this.checker = new SpiChecker(sim as Simulator<unknown>, { clk, csN: dut.spi_cs_no, sclk: dut.spi_sclk_o, mosi: dut.spi_mosi_o, miso: dut.spi_miso_o }, new SpiNor({ sizeBytes: size }));
+    this.model = new FlashCsrModel(new SpiFlashCtrl(new SpiNor({ sizeBytes: size })));
+    this.port = { write: (o, d) => this.apb.write(o, d), read: (o) => this.apb.read(o) };
+  }
+
+  /** Clock, reset, CTRL.DIV; the checker samples from the first edge. */
+  static async start(sim: Simulator<FlashTbDut>, options: FlashEnvOptions = {}): Promise<FlashEnv> {
+    const dut = sim.dut;
+    dut.rst_ni.value = 0;
+    dut.bb_en_i.value = 0;
+    dut.bb_cs_ni.value = 1;
+    dut.power_loss_i.value = 0;
+    dut.m_axis_rsp_tready_i.value = 0;
+    dut.m_axis_tready_i.value = 0;
+    const env = new FlashEnv(sim, dut, options);
+    new Clock(dut.clk_i, 10, 'ns').start();
+    await ClockCycles(dut.clk_i, 2);
+    dut.rst_ni.value = 1;
+    await env.writeReg(FLASH_OFFSET.CTRL, options.div ?? 0);
+    return env;
+  }
+
+  /** The reference controller (engine and its part). */
+  get ctrl(): SpiFlashCtrl {
+    return this.model.ctrl;
+  }
+
+  /** An APB write to the RTL and the model, which must answer alike. */
+  async writeReg(offset: number, data: number): Promise<void> {
+    expect(await this.apb.write(offset, data), `APB write ${hex(offset)}`).toEqual(this.model.write(offset, data));
+  }
+
+  /** One operation through the stream face (request, program data, read data, response). */
+  async stream(req: FlashRequest): Promise<FlashResult> {
+    const { op, addr, len } = req;
+    void this.req.send(Uint8Array.of(op, addr & 0xff, (addr >>> 8) & 0xff, (addr >>> 16) & 0xff, len & 0xff, (len >>> 8) & 0xff, (len >>> 16) & 0xff));
+    if (op === FlashOp.Program && req.data && req.data.length > 0) void this.wr.send(req.data);
+    const r = (await this.rsp.recv()).data;
+    const err = r[0]! & 3;
+    const crc = (r[1]! | (r[2]! << 8) | (r[3]! << 16) | (r[4]! << 24)) >>> 0;
+    const reads = [FlashOp.Read, FlashOp.FastRead, FlashOp.ReadStatus, FlashOp.ReadId].includes(op);
+    const sized = op === FlashOp.Read || op === FlashOp.FastRead;
+    const data = reads && err === FlashErr.None && !(sized && len === 0) ? (await this.rd.recv()).data : new Uint8Array(0);
+    return { err, data, crc };
+  }
+
+  /** One operation through the CSRs (the management processor's driver), waiting on irq_o. */
+  async csr(req: FlashRequest): Promise<FlashResult> {
+    const clk = this.dut.clk_i;
+    const r = await csrOperation(this.port, req, async () => {
+      await First(Until(clk, this.dut.irq_o, 1), ClockCycles(clk, 4096));
+    });
+    return { err: r.err, data: r.data, crc: r.crc };
+  }
+
+  /** Runs `req` on `face` and on the reference; results must agree. */
+  async check(face: Face, req: FlashRequest, label = ''): Promise<FlashResult> {
+    const got = face === 'stream' ? await this.stream(req) : await this.csr(req);
+    const want = face === 'stream' ? this.ctrl.execute(req) : await csrOperation(this.model, req, async () => undefined);
+    const what = `${label}${face} op ${req.op} at ${hex(req.addr, 6)} len ${req.len} (${this.sim.describeTime()})`;
+    expect(FlashErr[got.err], `${what}: error`).toBe(FlashErr[want.err]);
+    expect(hexDiff(got.data, want.data), `${what}: data`).toBe('');
+    expect(hex(got.crc, 8), `${what}: CRC`).toBe(hex(want.crc, 8));
+    return got;
+  }
+
+  /**
+   * The end of a scenario: the checker saw no violation, the wire carried the reference's
+   * transactions, and the RTL part's array equals both TypeScript parts'.
+   */
+  async finish(options: { transactions?: boolean } = {}): Promise<void> {
+    await ClockCycles(this.dut.clk_i, 4);
+    await this.checker.close();
+    expect(this.checker.violations, 'SPI protocol violations').toEqual([]);
+    if (options.transactions ?? true) {
+      const fmt = (t: { opcode: number; addr?: number; bytes: number }): string => `${hex(t.opcode)}${t.addr !== undefined ? `@${hex(t.addr, 6)}` : ''}+${t.bytes}`;
+      expect(this.checker.transactions.map(fmt).join(' '), 'SPI transactions (RDSR polls left out)').toBe(this.ctrl.transactions.filter((t) => t.opcode !== SpiNorCmd.Rdsr).map(fmt).join(' '));
+    }
+    const rtl = await this.dut.u_nor.mem_q.read();
+    expect(hexDiff(Uint8Array.from(rtl as Uint8Array), this.checker.model.mem), 'RTL part vs the checker\'s part').toBe('');
+    expect(hexDiff(this.checker.model.mem, this.ctrl.chip.mem), 'checker\'s part vs the reference part').toBe('');
+  }
+}
+
+/** '' when equal, else the first differing offset with both values (and the lengths). */
+export function hexDiff(got: Uint8Array, want: Uint8Array): string {
+  const n = Math.min(got.length, want.length);
+  for (let i = 0; i < n; i++) {
+    if (got[i] !== want[i]) return `first difference at ${hex(i, 6)}: got ${hex(got[i]!)}, expected ${hex(want[i]!)} (lengths ${got.length}, ${want.length})`;
+  }
+  return got.length === want.length ? '' : `lengths differ: got ${got.length}, expected ${want.length}`;
+}
