@@ -1,17 +1,37 @@
 // Directed tests of one UART: registers, the line format it sends and receives, each error
 // flag, FIFO limits, loopback and interrupts, against the register-level model.
 import { describe, expect } from 'vitest';
-import { ApbMaster, ClockCycles, ReadOnly, SampledStream, SerialSink, SerialSource } from '../../bridge/src/index.js';
+import { ApbMaster, ClockCycles, CoverGroup, ReadOnly, SampledStream, SerialSink, SerialSource } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
-import { Parity, charCycles, type LineSettings } from '../../models/uart/line.js';
+import { Parity, bitCycles, charCycles, frameBits, type LineSettings } from '../../models/uart/line.js';
 import { UART_OFFSET as R, uartRegs } from '../../models/uart/regs.js';
 import { UartModel } from '../../models/uart/uart.js';
 import { FAST, LineChecker, configure, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
 import { uart } from './tops.js';
 
-const test = simTest(uart, { simTimeout: [2, 'ms'] });
+const test = simTest(uart, { simTimeout: [5, 'ms'] });
+const slow = simTest(uart, { simTimeout: [150, 'ms'] });
 const hex = (v: number): string => `0x${v.toString(16)}`;
+
+const cov = new CoverGroup('uart');
+const divisors = cov.point<number>('divisor', { min: (d) => d <= 1, typical: (d) => d > 1 && d < 0xffff, max: (d) => d === 0xffff });
+const parities = cov.point<Parity>('parity', { none: (p) => p === Parity.None, even: (p) => p === Parity.Even, odd: (p) => p === Parity.Odd });
+const stops = cov.point<boolean>('stop_bits', { one: (s) => !s, two: (s) => s });
+const flags = cov.point<number>('events', {
+  overrun: (e) => (e & 1) !== 0, framing: (e) => (e & 2) !== 0, parity: (e) => (e & 4) !== 0, break: (e) => (e & 8) !== 0, collision: (e) => (e & 16) !== 0,
+});
+const fifo = cov.point<number>('fifo', {
+  tx_empty: (st) => (st & 1) !== 0, tx_full: (st) => (st & 2) !== 0, rx_empty: (st) => (st & 4) === 0, rx_full: (st) => (st & 8) !== 0,
+});
+const backToBack = cov.point<number>('back_to_back', { frames: (n) => n > 0 });
+
+/** Counts the line settings once characters moved with them. */
+function covered(s: LineSettings): void {
+  divisors.sample(s.divisor);
+  parities.sample(s.parity);
+  stops.sample(s.stop2);
+}
 
 async function start(dut: UartDut, s: LineSettings): Promise<{ apb: ApbMaster; model: UartModel }> {
   await resetIdle(dut, [dut.uart_rx_i]);
@@ -26,7 +46,10 @@ async function start(dut: UartDut, s: LineSettings): Promise<{ apb: ApbMaster; m
 /** Every register read through APB equals the model's. */
 async function expectRegs(apb: ApbMaster, model: UartModel, skip: string[] = ['RXDATA']): Promise<void> {
   for (const r of uartRegs.registers.filter((x) => !skip.includes(x.name))) {
-    expect(await apb.read(r.offset), `${r.name} @ ${hex(r.offset)}`).toEqual(model.read(r.offset));
+    const got = await apb.read(r.offset);
+    expect(got, `${r.name} @ ${hex(r.offset)}`).toEqual(model.read(r.offset));
+    if (r.name === 'STATUS') fifo.sample(got.data);
+    if (r.name === 'EVENTS') flags.sample(got.data);
   }
 }
 
@@ -59,6 +82,8 @@ describe('transmit', () => {
       // Back to back: each start bit one character after the previous one.
       const gaps = got.slice(1).map((c, i) => c.cycle! - got[i]!.cycle!);
       expect(gaps).toEqual(gaps.map(() => charCycles(s)));
+      backToBack.sample(gaps.length);
+      covered(s);
       await ClockCycles(dut.clk_i, charCycles(s));
       const { chars, violations } = await checker.finish();
       expect(violations).toEqual([]);
@@ -82,6 +107,7 @@ describe('receive', () => {
     const s: LineSettings = { divisor: 2, parity: Parity.Even, stop2: false };
     const { apb, model } = await start(dut, s);
     const src = SerialSource.fromPrefix(dut, 'uart_rx', dut.clk_i, serialFormat(s));
+    covered(s);
     const bytes = [0x12, 0x00, 0xff, 0xa5, 0x5a];
     await src.send(...bytes);
     await ClockCycles(dut.clk_i, 4);
@@ -133,6 +159,44 @@ describe('receive', () => {
   });
 });
 
+describe('limits', () => {
+  test('a full TX FIFO drops the 17th write and sets TX_FULL; the 16 queued go out in order', async ({ dut }) => {
+    const s: LineSettings = { divisor: 8, parity: Parity.None, stop2: true };
+    const { apb, model } = await start(dut, s);
+    const sink = SerialSink.fromPrefix(dut, 'uart_tx', dut.clk_i, serialFormat(s));
+    const bytes = Array.from({ length: 17 }, (_, i) => 0xa0 + i);
+    await Promise.all(bytes.map((b) => apb.write(R.TXDATA, b)));
+    for (const b of bytes) model.write(R.TXDATA, b);
+    await expectRegs(apb, model);  // before the idle character after reset has passed
+    for (const b of bytes.slice(0, 16)) expect((await sink.recv()).value).toBe(b);
+    await ClockCycles(dut.clk_i, charCycles(s));
+    expect((await apb.read(R.STATUS)).data & 1, 'TX_EMPTY at the end').toBe(1);
+  });
+
+  test('another sender pulling the line low while this UART drives 1: collision, line released, TX FIFO flushed, its character received', async ({ sim, dut }) => {
+    const { apb, model } = await start(dut, FAST);
+    const src = SerialSource.fromPrefix(dut, 'uart_rx', dut.clk_i, serialFormat(FAST));
+    const line = SampledStream.open(sim, { clock: dut.clk_i, signals: [dut.uart_tx_o], when: 'change' });
+    await Promise.all([0xff, 0xfe, 0xfd].map((b) => apb.write(R.TXDATA, b)));
+    await ClockCycles(dut.clk_i, charCycles(FAST) + 4 * 16);  // into the first character's data bits
+    await src.send(0x00);
+    await ClockCycles(dut.clk_i, 32);
+    model.collide();
+    model.receive({ value: 0x00 });
+    await expectRegs(apb, model);
+    expect((await apb.read(R.RXDATA)).data).toBe(0x00);
+    line.close();
+    const levels: number[] = [];
+    const cycles: number[] = [];
+    for await (const b of line) {
+      levels.push(...b.column(dut.uart_tx_o));
+      cycles.push(...b.cycles);
+    }
+    // Start bit, data bit 0 (a 1 of 0xff), released for good on the first mismatch.
+    expect(levels).toEqual([1, 0, 1]);
+  });
+});
+
 describe('loopback and interrupts', () => {
   test('loopback returns TX bytes to RX while the line stays released', async ({ sim, dut }) => {
     const s: LineSettings = { divisor: 2, parity: Parity.Even, stop2: true };
@@ -177,5 +241,46 @@ describe('loopback and interrupts', () => {
       model.write(R.IE, ie);
       await irq(`IE ${hex(ie)}`);
     }
+  });
+});
+
+describe('divisor extremes and coverage', () => {
+  slow('the largest divisor (65535) receives a character on its bit grid', async ({ dut }) => {
+    // A bit of 1,048,560 cycles is beyond the serial transactors (16.16 fixed point), so the
+    // line is driven bit by bit, one round trip per bit; the receiver shares its tick with the
+    // transmitter, whose bit grid the line checker times at other divisors.
+    const s: LineSettings = { divisor: 0xffff, parity: Parity.Odd, stop2: false };
+    const { apb } = await start(dut, s);
+    expect(() => SerialSink.fromPrefix(dut, 'uart_tx', dut.clk_i, serialFormat(s))).toThrow(/too long for the serial transactors/);
+    for (const bit of frameBits(0x69, s)) {
+      dut.uart_rx_i.value = bit;
+      await ClockCycles(dut.clk_i, bitCycles(s));
+    }
+    expect((await apb.read(R.RXDATA)).data).toBe(0x69);
+    expect((await apb.read(R.EVENTS)).data).toBe(0);
+    covered(s);
+  });
+
+  test('a large divisor (500) transmits on its bit grid (line checker)', async ({ sim, dut }) => {
+    const s: LineSettings = { divisor: 500, parity: Parity.Even, stop2: true };
+    const { apb } = await start(dut, s);
+    const checker = new LineChecker(sim, dut.clk_i, dut.uart_tx_o, s);
+    await apb.write(R.TXDATA, 0xb4);
+    await ClockCycles(dut.clk_i, 3 * charCycles(s));
+    const { chars, violations } = await checker.finish();
+    expect(violations).toEqual([]);
+    expect(chars).toMatchObject([{ value: 0xb4, framingError: false, parityError: false }]);
+    expect(chars[0]!.start, 'after the idle character that follows reset').toBeGreaterThanOrEqual(charCycles(s));
+  });
+
+  test('a divisor of 0 acts as 1', async ({ dut }) => {
+    const { apb } = await start(dut, { divisor: 0, parity: Parity.None, stop2: false });
+    const sink = SerialSink.fromPrefix(dut, 'uart_tx', dut.clk_i, serialFormat(FAST));
+    await apb.write(R.TXDATA, 0x3c);
+    expect(await sink.recv()).toMatchObject({ value: 0x3c, framingError: false });
+  });
+
+  test('coverage: every UART bin was hit', () => {
+    cov.assertAllHit();
   });
 });

@@ -32,10 +32,15 @@ export interface SerialChar {
   readonly cycle?: number;
 }
 
-function encodeFormat(enc: Encoder, f: SerialFormat): void {
+/** Checks a format and returns its encoder: a bad one throws before any agent is opened. */
+function formatEncoder(f: SerialFormat): (enc: Encoder) => void {
   const bit = f.cyclesPerBit * (1 + (f.skew ?? 0));
   if (!(bit >= 2)) throw new SignalAccessError(`a serial bit of ${bit} cycles is too short (at least 2)`);
-  enc.u32(Math.round(bit * 65536)).u8(f.dataBits ?? 8).u8({ none: 0, even: 1, odd: 2 }[f.parity ?? 'none']).u8(f.stopBits ?? 1);
+  // The harness keeps bit times in 16.16 fixed point.
+  if (bit >= 65536) throw new SignalAccessError(`a serial bit of ${bit} cycles is too long for the serial transactors (at most 65535); drive the line from a sampled stream or triggers instead`);
+  const fixed = Math.round(bit * 65536);
+  const parity = { none: 0, even: 1, odd: 2 }[f.parity ?? 'none'];
+  return (enc) => enc.u32(fixed).u8(f.dataBits ?? 8).u8(parity).u8(f.stopBits ?? 1);
 }
 
 /** Drives a serial line from inside the harness, with error injection (SerialSource). */
@@ -45,10 +50,11 @@ export class SerialSource {
   private queued = 0;
 
   constructor(line: SignalHandle<number>, clock: SignalHandle<number>, format: SerialFormat) {
+    const encodeFormat = formatEncoder(format);
     this.sim = Simulator.owning(clock);
     this.id = this.sim.openAgent(AgentKind.SerialSource, clock, true, (enc) => {
       enc.u32(line.id);
-      encodeFormat(enc, format);
+      encodeFormat(enc);
     }, { data: () => undefined, end: () => undefined });
   }
 
@@ -84,10 +90,11 @@ export class SerialSink implements AgentHandler {
   private failure?: Error;
 
   constructor(line: SignalHandle<number>, clock: SignalHandle<number>, format: SerialFormat) {
+    const encodeFormat = formatEncoder(format);
     this.sim = Simulator.owning(clock);
     this.id = this.sim.openAgent(AgentKind.SerialSink, clock, true, (enc) => {
       enc.u32(line.id);
-      encodeFormat(enc, format);
+      encodeFormat(enc);
     }, this);
   }
 
