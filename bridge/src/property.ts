@@ -27,6 +27,13 @@ function gtkw(fst: string, top: string, signals: readonly (SignalHandle<number> 
   return `${lines.join('\n')}\n`;
 }
 
+let casesRun = 0;
+
+/** Cases every {@link simProperty} of this process has run, shrinking included (for reports). */
+export function randomizedCases(): number {
+  return casesRun;
+}
+
 /**
  * Runs a fast-check property against the DUT: each case starts from `restart()` (time 0, same
  * process), failures shrink, and the shrunk case is then replayed once with FST tracing into
@@ -41,6 +48,7 @@ export async function simProperty<T>(
   options: SimPropertyOptions,
 ): Promise<void> {
   const run = async (value: T): Promise<void> => {
+    casesRun++;
     await sim.restart();
     await check(value);
     const f = sim.takeFailure();

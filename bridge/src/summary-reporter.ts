@@ -1,5 +1,5 @@
 // A vitest reporter printing cellbench's run summary after the default output: tests, the seeds
-// of the failures (to replay), simulated cycles and round trips.
+// of the failures (to replay), simulated cycles and round trips, randomized (simProperty) cases.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { File, Task } from 'vitest';
@@ -17,6 +17,7 @@ export default class SummaryReporter implements Reporter {
     const failed = all.filter((t) => t.result?.state === 'fail');
     let cycles = 0;
     let trips = 0;
+    let cases = 0;
     // Per-test functional coverage: the bins each test hit (the merged view is coverage.json).
     const perTest: Record<string, Record<string, number>> = {};
     for (const t of all) {
@@ -28,6 +29,7 @@ export default class SummaryReporter implements Reporter {
       writeFileSync(path.join(ROOT, 'reports', 'coverage-per-test.json'), `${JSON.stringify(perTest, null, 2)}\n`);
     }
     for (const t of all) {
+      cases += (t.meta as { cases?: number }).cases ?? 0;
       const s = (t.meta as { sim?: SimStats }).sim;
       if (s) {
         cycles += s.cycles;
@@ -35,7 +37,7 @@ export default class SummaryReporter implements Reporter {
       }
     }
     const lines = [
-      `cellbench: ${all.length - failed.length}/${all.length} tests passed, ${cycles.toLocaleString('en')} simulated cycles in ${trips.toLocaleString('en')} round trips`,
+      `cellbench: ${all.length - failed.length}/${all.length} tests passed, ${cycles.toLocaleString('en')} simulated cycles in ${trips.toLocaleString('en')} round trips, ${cases.toLocaleString('en')} randomized cases`,
       ...failed.map((t) => {
         const seed = (t.meta as { seed?: number }).seed;
         return `  FAILED ${t.file?.name ?? ''} > ${t.name}${seed !== undefined ? `  (SEED=${seed})` : ''}`;

@@ -5,6 +5,7 @@ import { test as base, type TestAPI } from 'vitest';
 import { coverageDelta, coverageSnapshot } from './coverage.js';
 import { HarnessLostError, SimTimeoutError } from './errors.js';
 import { ROOT } from './paths.js';
+import { randomizedCases } from './property.js';
 import { Simulator, type SimStats } from './simulator.js';
 import type { TopSpec } from './top.js';
 import { Timer } from './triggers.js';
@@ -117,8 +118,10 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
         );
       }
       const covBefore = coverageSnapshot();
+      const casesBefore = randomizedCases();
       await use(sim);
       (task.meta as Record<string, unknown>).coverage = coverageDelta(covBefore, coverageSnapshot());
+      (task.meta as Record<string, unknown>).cases = randomizedCases() - casesBefore;
       if (limit !== undefined) sim.cancelTrigger(limit);
       sim.cancelAll();
       const stats: SimStats = sim.perf();
