@@ -29,7 +29,11 @@ export class FlashCsrModel {
 
   /** An APB write. */
   write(offset: number, data: number): RegAccess {
-    return this.regs.write(offset, data >>> 0);
+    const r = this.regs.write(offset, data >>> 0);
+    // The engine reads the protection window from the CSRs, whichever face starts it.
+    this.ctrl.cfg.wpBase = this.regs.field('WP_BASE', 'ADDR');
+    this.ctrl.cfg.wpLimit = this.regs.field('WP_LIMIT', 'ADDR');
+    return r;
   }
 
   /** An APB read. */
@@ -40,7 +44,8 @@ export class FlashCsrModel {
   private refresh(): void {
     this.regs.setHw('STATUS', 'BUSY', 0);
     this.regs.setHw('STATUS', 'TX_LEVEL', this.tx.length);
-    this.regs.setHw('STATUS', 'RX_LEVEL', this.rx.length);
+    // Words beyond the FIFO's depth wait in the engine (the RTL stalls SCLK until they fit).
+    this.regs.setHw('STATUS', 'RX_LEVEL', Math.min(this.rx.length, this.fifoWords));
     this.regs.setHw('RXDATA', 'DATA', this.rx[0] ?? 0);
   }
 
@@ -60,8 +65,6 @@ export class FlashCsrModel {
   private command(op: number): void {
     const addr = this.regs.field('ADDR', 'ADDR');
     const len = this.regs.field('LEN', 'LEN');
-    this.ctrl.cfg.wpBase = this.regs.field('WP_BASE', 'ADDR');
-    this.ctrl.cfg.wpLimit = this.regs.field('WP_LIMIT', 'ADDR');
     let data: Uint8Array | undefined;
     if (op === FlashOp.Program) {
       // LEN bytes from the TX FIFO, the unused rest of the last word dropped.

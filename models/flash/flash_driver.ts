@@ -67,18 +67,19 @@ export async function csrOperation(port: RegPort, req: FlashRequest, wait: () =>
   await port.write(FLASH_OFFSET.CMD, req.op);
   const words: number[] = [];
   let status = 0;
-  const drain = async (): Promise<void> => {
+  const drain = async (): Promise<number> => {
     status = (await port.read(FLASH_OFFSET.STATUS)).data;
     const n = (status >>> 16) & 0x7f;
     const reads: (RegAccess | Promise<RegAccess>)[] = [];
     for (let i = 0; i < n; i++) reads.push(port.read(FLASH_OFFSET.RXDATA));
     for (const r of await Promise.all(reads)) words.push(r.data);
+    return n;
   };
   do {
     await wait();
     await drain();
   } while (!(status & STATUS.DONE));
-  await drain();  // words pushed between the STATUS read and DONE
+  while ((await drain()) > 0);  // words pushed between the STATUS read and DONE
   const crc = (await port.read(FLASH_OFFSET.CRC)).data;
   const flags = status & FLAGS;
   await port.write(FLASH_OFFSET.STATUS, flags);

@@ -2,7 +2,7 @@
 // change, sampled before each clock edge), asserts the JEDEC and mode 0 rules, and drives the
 // TypeScript part (models/flash/spi_nor.ts) with every transaction, so its array follows the
 // RTL part's and its MISO is compared byte by byte with the wire.
-import { SampledStream, type Simulator, type SignalHandle, type Task } from '../../bridge/src/index.js';
+import { ClockCycles, SampledStream, type Simulator, type SignalHandle } from '../../bridge/src/index.js';
 import { MISO_UNDEFINED, PAGE_BYTES, SpiNor, SpiNorCmd, STATUS_WEL, STATUS_WIP } from '../../models/flash/spi_nor.js';
 import type { SpiTransaction } from '../../models/flash/spi_flash_ctrl.js';
 
@@ -38,7 +38,6 @@ export class SpiChecker {
   readonly transactions: SpiTransaction[] = [];
   readonly stats: SpiCheckerStats = { opcodes: new Map(), busyPolls: 0 };
   private readonly stream: SampledStream;
-  private readonly task: Task<void>;
   // Decoder state.
   private cs = 1;
   private sclk = 0;
@@ -52,17 +51,18 @@ export class SpiChecker {
   private expected: number[] = [];
   private cycle = 0;
 
-  constructor(sim: Simulator<unknown>, pins: SpiPins, readonly model: SpiNor, private readonly offset = 0) {
-    this.stream = SampledStream.open(sim, { clock: pins.clk, signals: [pins.csN, pins.sclk, pins.mosi, pins.miso], when: 'change', batch: 8192, credits: 8 });
-    this.task = sim.startSoon(async () => {
-      for await (const b of this.stream) this.batch(b.cycles, b.column(pins.csN), b.column(pins.sclk), b.column(pins.mosi), b.column(pins.miso));
-    }, 'spi-checker');
+  constructor(sim: Simulator<unknown>, private readonly pins: SpiPins, readonly model: SpiNor, private readonly offset = 0) {
+    // Batches are checked at the end (close): a reader waiting for them while the bus is idle
+    // would keep the harness running with nothing of the test's own to stop at (a passive wait
+    // left armed: see the report to the bridge). Credits are ample so sampling never stalls.
+    this.stream = SampledStream.open(sim, { clock: pins.clk, signals: [pins.csN, pins.sclk, pins.mosi, pins.miso], when: 'change', batch: 65536, credits: 1 << 30 });
   }
 
-  /** Stops sampling after the next edge; resolves once every record was checked. */
+  /** Stops sampling and checks every record. */
   async close(): Promise<void> {
     this.stream.close();
-    await this.task;
+    await ClockCycles(this.pins.clk, 1);
+    for await (const b of this.stream) this.batch(b.cycles, b.column(this.pins.csN), b.column(this.pins.sclk), b.column(this.pins.mosi), b.column(this.pins.miso));
   }
 
   private fail(msg: string): void {
