@@ -9,7 +9,7 @@ import { FlashCsrModel } from '../../models/flash/flash_csr.js';
 import { csrOperation, type RegPort } from '../../models/flash/flash_driver.js';
 import { FLASH_OFFSET } from '../../models/flash/regs.js';
 import { FlashErr, FlashOp, SpiFlashCtrl, type FlashRequest, type FlashResult } from '../../models/flash/spi_flash_ctrl.js';
-import { SpiNor, SpiNorCmd } from '../../models/flash/spi_nor.js';
+import { SpiNor, SpiNorCmd, type SpiNorBusy } from '../../models/flash/spi_nor.js';
 import type { FlashTbDut } from './gen/flash_tb.js';
 import { SpiChecker } from './spi_checker.js';
 
@@ -31,9 +31,10 @@ const hex = (v: number, w = 2): string => `0x${v.toString(16).padStart(w, '0')}`
 /** The environment of one test (or one fast-check case, after a restart). */
 export class FlashEnv {
   readonly apb: ApbMaster;
-  readonly checker: SpiChecker;
-  /** The reference: CSR face, engine and part. */
-  readonly model: FlashCsrModel;
+  private checkerQ: SpiChecker;
+  private modelQ: FlashCsrModel;
+  private readonly size: number;
+  private readonly div: number;
   private readonly req: AxisSource;
   private readonly wr: AxisSource;
   private readonly rd: AxisSink;
@@ -48,9 +49,10 @@ export class FlashEnv {
     this.wr = AxisSource.fromPrefix(dut, 's_axis', clk, options.throttle?.wr ? { throttle: options.throttle.wr } : {});
     this.rd = AxisSink.fromPrefix(dut, 'm_axis', clk, { ...(options.throttle?.rd ? { throttle: options.throttle.rd } : {}), batch: 1 });
     this.rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, { batch: 1 });
-    const size = options.sizeBytes ?? 1 << 18;
-    this.checker = new SpiChecker(sim as Simulator<unknown>, { clk, csN: dut.spi_cs_no, sclk: dut.spi_sclk_o, mosi: dut.spi_mosi_o, miso: dut.spi_miso_o }, new SpiNor({ sizeBytes: size }));
-    this.model = new FlashCsrModel(new SpiFlashCtrl(new SpiNor({ sizeBytes: size })));
+    this.size = options.sizeBytes ?? 1 << 18;
+    this.div = options.div ?? 0;
+    this.checkerQ = this.newChecker();
+    this.modelQ = new FlashCsrModel(new SpiFlashCtrl(new SpiNor({ sizeBytes: this.size })));
     this.port = { write: (o, d) => this.apb.write(o, d), read: (o) => this.apb.read(o) };
   }
 
@@ -71,9 +73,58 @@ export class FlashEnv {
     return env;
   }
 
+  private newChecker(): SpiChecker {
+    const d = this.dut;
+    return new SpiChecker(this.sim as Simulator<unknown>, { clk: d.clk_i, csN: d.spi_cs_no, sclk: d.spi_sclk_o, mosi: d.spi_mosi_o, miso: d.spi_miso_o }, new SpiNor({ sizeBytes: this.size }));
+  }
+
+  /** The SPI checker (a new one after {@link powerLoss}). */
+  get checker(): SpiChecker {
+    return this.checkerQ;
+  }
+
+  /** The reference: CSR face, engine and part. */
+  get model(): FlashCsrModel {
+    return this.modelQ;
+  }
+
   /** The reference controller (engine and its part). */
   get ctrl(): SpiFlashCtrl {
     return this.model.ctrl;
+  }
+
+  /** Backdoor: the same bytes into the RTL part and both TypeScript parts. */
+  async load(offset: number, data: Uint8Array): Promise<void> {
+    await this.dut.u_nor.mem_q.write(offset, data);
+    this.checker.model.load(data, offset);
+    this.ctrl.chip.load(data, offset);
+  }
+
+  /**
+   * The cell loses power: the part's power_loss_i and the controller's reset together for a
+   * few cycles, then both come back and CTRL.DIV is set again. The checker is closed first (the
+   * poll under way is cut mid-byte, as power loss does) and a new one starts; the references
+   * restart from the RTL part's array. Returns the operation that was interrupted, the array
+   * before it, and the array after.
+   */
+  async powerLoss(seed: number): Promise<{ busy: SpiNorBusy | undefined; before: Uint8Array; after: Uint8Array }> {
+    await this.checker.close();
+    expect(this.checker.violations, 'SPI protocol violations before the power loss').toEqual([]);
+    const before = this.checker.model.mem.slice();
+    const busy = this.checker.model.powerLoss();
+    this.dut.power_loss_seed_i.value = seed >>> 0;
+    this.dut.power_loss_i.value = 1;
+    this.dut.rst_ni.value = 0;
+    await ClockCycles(this.dut.clk_i, 3);
+    this.dut.power_loss_i.value = 0;
+    this.dut.rst_ni.value = 1;
+    const after = Uint8Array.from(await this.dut.u_nor.mem_q.read() as Uint8Array);
+    this.checkerQ = this.newChecker();
+    this.checkerQ.model.load(after);
+    this.modelQ = new FlashCsrModel(new SpiFlashCtrl(new SpiNor({ sizeBytes: this.size })));
+    this.ctrl.chip.load(after);
+    await this.writeReg(FLASH_OFFSET.CTRL, this.div);
+    return { busy, before, after };
   }
 
   /** An APB write to the RTL and the model, which must answer alike. */
