@@ -132,6 +132,13 @@ export class FlashEnv {
     expect(await this.apb.write(offset, data), `APB write ${hex(offset)}`).toEqual(this.model.write(offset, data));
   }
 
+  /** An APB read of the RTL and the model, which must answer alike. */
+  async readReg(offset: number): Promise<number> {
+    const got = await this.apb.read(offset);
+    expect(got, `APB read ${hex(offset)}`).toEqual(this.model.read(offset));
+    return got.data;
+  }
+
   /** One operation through the stream face (request, program data, read data, response). */
   async stream(req: FlashRequest): Promise<FlashResult> {
     const { op, addr, len } = req;

@@ -21,6 +21,9 @@ export interface SpiCheckerStats {
   readonly opcodes: Map<number, number>;
   /** RDSR status bytes that showed WIP set. */
   busyPolls: number;
+  /** Shortest and longest SCLK high phase, in clock cycles (the phy never stretches one). */
+  highMin: number;
+  highMax: number;
 }
 
 const HEADER: Partial<Record<number, number>> = {
@@ -36,7 +39,8 @@ const hex = (v: number, w = 2): string => `0x${v.toString(16).padStart(w, '0')}`
 export class SpiChecker {
   readonly violations: string[] = [];
   readonly transactions: SpiTransaction[] = [];
-  readonly stats: SpiCheckerStats = { opcodes: new Map(), busyPolls: 0 };
+  readonly stats: SpiCheckerStats = { opcodes: new Map(), busyPolls: 0, highMin: Infinity, highMax: 0 };
+  private rose = 0;
   private readonly stream: SampledStream;
   // Decoder state.
   private cs = 1;
@@ -87,9 +91,12 @@ export class SpiChecker {
     } else if (!this.cs && !cs) {
       if (!this.sclk && sclk) {
         if (mosi !== this.mosi) this.fail('MOSI changed at the rising SCLK edge');
+        this.rose = this.cycle;
         this.inByte = ((this.inByte << 1) | mosi) & 0xff;
         if (++this.bits % 8 === 0) this.byte(this.inByte);
       } else if (this.sclk && !sclk) {
+        this.stats.highMin = Math.min(this.stats.highMin, this.cycle - this.rose);
+        this.stats.highMax = Math.max(this.stats.highMax, this.cycle - this.rose);
         // The master samples MISO as SCLK falls: the value held through the high phase.
         this.outByte = ((this.outByte << 1) | this.miso) & 0xff;
         if (++this.outBits % 8 === 0) this.misoByte(this.outBits / 8 - 1, this.outByte);
