@@ -157,6 +157,8 @@ describe('both faces', () => {
       await env.check('stream', { op: FlashOp.Read, addr: 0x100, len: 16 });
       await env.finish();
       expect([env.checker.stats.highMin, env.checker.stats.highMax]).toEqual([div + 1, div + 1]);
+      // CS# stays high at least one SCLK period between commands (tSHSL).
+      expect(env.checker.stats.csHighMin).toBeGreaterThanOrEqual(2 * (div + 1));
       divider.sample(div);
     });
   }

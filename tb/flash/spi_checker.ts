@@ -24,6 +24,8 @@ export interface SpiCheckerStats {
   /** Shortest and longest SCLK high phase, in clock cycles (the phy never stretches one). */
   highMin: number;
   highMax: number;
+  /** Shortest CS# high time between two commands, in clock cycles. */
+  csHighMin: number;
 }
 
 const HEADER: Partial<Record<number, number>> = {
@@ -39,8 +41,9 @@ const hex = (v: number, w = 2): string => `0x${v.toString(16).padStart(w, '0')}`
 export class SpiChecker {
   readonly violations: string[] = [];
   readonly transactions: SpiTransaction[] = [];
-  readonly stats: SpiCheckerStats = { opcodes: new Map(), busyPolls: 0, highMin: Infinity, highMax: 0 };
+  readonly stats: SpiCheckerStats = { opcodes: new Map(), busyPolls: 0, highMin: Infinity, highMax: 0, csHighMin: Infinity };
   private rose = 0;
+  private deselected = -1;
   private readonly stream: SampledStream;
   // Decoder state.
   private cs = 1;
@@ -83,6 +86,7 @@ export class SpiChecker {
   private record(cs: number, sclk: number, mosi: number, miso: number): void {
     if (this.cs && !cs) {
       if (sclk) this.fail('CS# fell with SCLK high (mode 0 idles SCLK low)');
+      if (this.deselected >= 0) this.stats.csHighMin = Math.min(this.stats.csHighMin, this.cycle - this.deselected);
       this.bits = 0;
       this.outBits = 0;
       this.mosiBytes = [];
@@ -105,6 +109,7 @@ export class SpiChecker {
       }
     } else if (!this.cs && cs) {
       if (this.sclk || sclk) this.fail('CS# rose with SCLK high');
+      this.deselected = this.cycle;
       this.end();
     } else if (sclk !== this.sclk) {
       this.fail('SCLK toggled while CS# was high');
