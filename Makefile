@@ -62,6 +62,7 @@ bench: types
 	@mkdir -p bench/out
 	@$(NPX) tsx bench/bridge.ts
 	@$(NPX) tsx bench/transactors.ts
+	@$(NPX) tsx bench/uart.ts
 	@$(NPX) tsx bench/flash.ts
 
 clean-cache:
