@@ -54,13 +54,30 @@ export function wavePath(testFile: string, testName: string, suffix = ''): strin
 }
 
 /**
+ * A vitest `test` whose tests receive `seed` for their randomized parts: `$SEED`, else a random
+ * one; a failing test prints how to replay it, and the seed goes to the run summary. `simTest`
+ * builds on it; simulator-free property tests use it directly (`fc.assert(…, { seed })`).
+ */
+export const seededTest = base.extend<{ seed: number }>({
+  seed: async ({ onTestFailed, task }, use) => {
+    const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
+    (task.meta as Record<string, unknown>).seed = seed;
+    onTestFailed(() => {
+      const file = path.relative(ROOT, task.file.filepath);
+      console.error(`seed ${seed}: replay with SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}`);
+    });
+    await use(seed);
+  },
+});
+
+/**
  * A vitest `test` whose tests each get a simulator of `top`: one harness process per test file,
  * brought back to time 0 (`restart()`) before every test; a harness that died is respawned.
  * The test fails when any task fails, when the simulated-time limit passes, or when the harness
  * dies, with the simulated time in the message.
  */
 export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestAPI<SimFixtures<D>> {
-  return base.extend<{ simSlots: Slots; seed: number; sim: Simulator<D>; dut: D }>({
+  return seededTest.extend<{ simSlots: Slots; sim: Simulator<D>; dut: D }>({
     simSlots: [
       async ({}, use) => {
         const slots: Slots = new Map();
@@ -69,15 +86,6 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       },
       { scope: 'file' },
     ],
-    seed: async ({ onTestFailed, task }, use) => {
-      const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
-      (task.meta as Record<string, unknown>).seed = seed;
-      onTestFailed(() => {
-        const file = path.relative(ROOT, task.file.filepath);
-        console.error(`seed ${seed}: replay with SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}`);
-      });
-      await use(seed);
-    },
     sim: async ({ simSlots, task, onTestFinished }, use) => {
       const key = `${top.name}\0${(options.plusargs ?? []).join(' ')}`;
       let slot = simSlots.get(key);

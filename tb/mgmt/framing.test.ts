@@ -12,7 +12,7 @@ import {
   type FrameErrorReason,
   type FrameEvent,
 } from '../../models/mgmt/framing.js';
-import { seededTest } from './seeded.js';
+import { seededTest } from '../../bridge/src/vitest.js';
 
 const VECTOR_PACKET = Uint8Array.of(0x01, 0x00, 0x08, 0xc8, 0x00, 0x80, 0x02);
 const VECTOR_FRAME = Uint8Array.of(0x7e, 0x01, 0x07, 0x01, 0x00, 0x08, 0xc8, 0x00, 0x80, 0x02, 0x2b, 0xc1, 0x7e);

@@ -18,7 +18,7 @@ import {
   type ReassemblyEvent,
   type SplitOptions,
 } from '../../models/mgmt/mctp.js';
-import { seededTest } from './seeded.js';
+import { seededTest } from '../../bridge/src/vitest.js';
 
 /** DSP0253's vector: an MCTP control Get Endpoint ID request from EID 8 to the null EID. */
 const VECTOR_PACKET = Uint8Array.of(0x01, 0x00, 0x08, 0xc8, 0x00, 0x80, 0x02);
