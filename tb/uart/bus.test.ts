@@ -114,6 +114,7 @@ describe('shared wired-AND line', () => {
   });
 
   test('coverage: every bus bin was hit', () => {
+    cov.save();
     cov.assertAllHit();
   });
 });

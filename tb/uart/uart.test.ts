@@ -281,6 +281,7 @@ describe('divisor extremes and coverage', () => {
   });
 
   test('coverage: every UART bin was hit', () => {
+    cov.save();
     cov.assertAllHit();
   });
 });
