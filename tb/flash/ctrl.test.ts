@@ -141,6 +141,15 @@ describe('both faces', () => {
     await env.finish({ transactions: false });
   });
 
+  test('a CSR command waits for at most one operation of a busy stream face (alternation)', async ({ sim }) => {
+    const env = await FlashEnv.start(sim);
+    const reads = [0, 1, 2, 3].map((k) => ({ op: FlashOp.Read, addr: k * 0x400, len: 0x400 }));
+    await Promise.all([env.streamQueue(reads), env.check('csr', { op: FlashOp.ReadId, addr: 0, len: 0 })]);
+    await env.finish({ transactions: false });
+    expect(env.checker.transactions.map((t) => t.opcode)).toEqual([0x03, 0x9f, 0x03, 0x03, 0x03]);
+    concurrent.sample(true);
+  });
+
   test('back-pressure on program data and read data; SCLK stops only while low', async ({ sim, seed }) => {
     const env = await FlashEnv.start(sim, { throttle: { wr: { probability: 0.3, seed }, rd: { probability: 0.2, seed: seed ^ 0x55 } } });
     await env.check('stream', { op: FlashOp.Program, addr: 0x2f0, len: 600, data: bytes(600, 7) });

@@ -139,11 +139,27 @@ export class FlashEnv {
     return got.data;
   }
 
-  /** One operation through the stream face (request, program data, read data, response). */
-  async stream(req: FlashRequest): Promise<FlashResult> {
+  /** Queues a request (and its program data) on the stream face. */
+  private post(req: FlashRequest): void {
     const { op, addr, len } = req;
     void this.req.send(Uint8Array.of(op, addr & 0xff, (addr >>> 8) & 0xff, (addr >>> 16) & 0xff, len & 0xff, (len >>> 8) & 0xff, (len >>> 16) & 0xff));
     if (op === FlashOp.Program && req.data && req.data.length > 0) void this.wr.send(req.data);
+  }
+
+  /** Several operations queued on the stream face at once, each checked against the reference in order. */
+  async streamQueue(reqs: readonly FlashRequest[]): Promise<void> {
+    for (const r of reqs) this.post(r);
+    for (const r of reqs) this.compare('stream', r, await this.collect(r), this.ctrl.execute(r), 'queued ');
+  }
+
+  /** One operation through the stream face (request, program data, read data, response). */
+  async stream(req: FlashRequest): Promise<FlashResult> {
+    this.post(req);
+    return this.collect(req);
+  }
+
+  private async collect(req: FlashRequest): Promise<FlashResult> {
+    const { op, len } = req;
     const r = (await this.rsp.recv()).data;
     const err = r[0]! & 3;
     const crc = (r[1]! | (r[2]! << 8) | (r[3]! << 16) | (r[4]! << 24)) >>> 0;
@@ -166,11 +182,15 @@ export class FlashEnv {
   async check(face: Face, req: FlashRequest, label = ''): Promise<FlashResult> {
     const got = face === 'stream' ? await this.stream(req) : await this.csr(req);
     const want = face === 'stream' ? this.ctrl.execute(req) : await csrOperation(this.model, req, async () => undefined);
+    this.compare(face, req, got, want, label);
+    return got;
+  }
+
+  private compare(face: Face, req: FlashRequest, got: FlashResult, want: FlashResult, label: string): void {
     const what = `${label}${face} op ${req.op} at ${hex(req.addr, 6)} len ${req.len} (${this.sim.describeTime()})`;
     expect(FlashErr[got.err], `${what}: error`).toBe(FlashErr[want.err]);
     expect(hexDiff(got.data, want.data), `${what}: data`).toBe('');
     expect(hex(got.crc, 8), `${what}: CRC`).toBe(hex(want.crc, 8));
-    return got;
   }
 
   /**
