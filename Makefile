@@ -53,6 +53,7 @@ lint: types
 	@echo "verilator lint: $(words $(RTL)) RTL file(s) and $(words $(wildcard tb/*/gen/*_reg_top.sv)) generated register block(s) clean"
 
 test: typecheck lint
+	@$(NPX) tsx bridge/src/cli/build-all.ts
 	@$(NPX) vitest run $(if $(SHARD),--shard=$(SHARD))
 
 sim: deps

@@ -1,32 +1,23 @@
 // Writes gen/<top>.d.ts beside every tops.ts under tb/ (make types): the typed `dut` of each top.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describeTop } from '../build.js';
 import { dutTypes } from '../codegen.js';
 import { ROOT } from '../paths.js';
 import { generateRegMaps } from '../regmap/files.js';
-import type { TopSpec } from '../top.js';
+import { loadTops } from './tops.js';
 
 const typeName = (name: string): string =>
   `${name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}Dut`;
 
-function isTop(v: unknown): v is TopSpec {
-  return typeof v === 'object' && v !== null && 'name' in v && 'sources' in v;
-}
-
 // Register blocks first: tops may be built from the generated RTL.
 const maps = await generateRegMaps();
-const files = (await fs.readdir(path.join(ROOT, 'tb'), { recursive: true }))
-  .filter((f) => path.basename(f) === 'tops.ts')
-  .map((f) => path.join(ROOT, 'tb', f));
 let count = 0;
-for (const file of files) {
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+for (const { file, tops } of await loadTops()) {
   const genDir = path.join(path.dirname(file), 'gen');
   await fs.mkdir(genDir, { recursive: true });
   const written = new Set<string>();
-  for (const spec of Object.values(mod).filter(isTop)) {
+  for (const spec of tops) {
     // Variants of one module (parameter overrides) share its type.
     const module = spec.module ?? spec.name;
     if (written.has(module)) continue;
