@@ -39,6 +39,15 @@ export function charCycles(s: LineSettings): number {
   return charBits(s) * bitCycles(s);
 }
 
+/**
+ * Carrier sense: the earliest cycle a sender may start after another sender's character that
+ * started at `start`, one whole character of idle line after its end. (Its own next character
+ * may follow back to back, at `start + charCycles`.)
+ */
+export function earliestOtherStart(start: number, s: LineSettings): number {
+  return start + 2 * charCycles(s);
+}
+
 /** The most characters a line can carry per 1000 cycles: back to back, no idle time. */
 export function boundPerKcycle(s: LineSettings): number {
   return 1000 / charCycles(s);

@@ -5,7 +5,7 @@ import { ApbMaster, ClockCycles, CoverGroup, ReadOnly, SampledStream, SerialSink
 import { simTest } from '../../bridge/src/vitest.js';
 import { Parity, bitCycles, charCycles, frameBits, type LineSettings } from '../../models/uart/line.js';
 import { UART_OFFSET as R, uartRegs } from '../../models/uart/regs.js';
-import { UartModel } from '../../models/uart/uart.js';
+import { UartModel, type UartEvent } from '../../models/uart/uart.js';
 import { FAST, LineChecker, configure, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
 import { uart } from './tops.js';
@@ -233,13 +233,43 @@ describe('loopback and interrupts', () => {
     await ClockCycles(dut.clk_i, 4);
     model.receive({ value: 0x33 });
     await irq('RX_AVAIL');
-    await src.send({ value: 0x10, parityError: false, framingError: true });
-    await ClockCycles(dut.clk_i, 4);
-    model.receive({ value: 0x10, framingError: true });
-    for (const ie of [0x00, 0x08, 0x04, 0x10]) {
+    // Every event at once: parity, framing, break, overrun (from the source) and a collision
+    // (the source pulls the line low while this UART sends 0xff).
+    const s: LineSettings = { divisor: 1, parity: Parity.Even, stop2: false };
+    await configure(apb, s);
+    model.write(R.LCR, s.parity);
+    const even = SerialSource.fromPrefix(dut, 'uart_rx', dut.clk_i, serialFormat(s));
+    src.close();
+    for (const ch of [{ value: 0x10, parityError: true }, { value: 0x20, framingError: true }, { value: 0, break: true }]) {
+      await even.send(ch);
+      await ClockCycles(dut.clk_i, 16);
+      model.receive(ch);
+    }
+    const fill = Array.from({ length: 16 }, (_, i) => i);
+    await even.send(...fill);
+    for (const b of fill) model.receive({ value: b });
+    await apb.write(R.TXDATA, 0xff);
+    await ClockCycles(dut.clk_i, charCycles(s) + 16 * 3);  // past carrier sense (a character and a stop bit), into the data bits
+    await even.send(0x00);
+    await ClockCycles(dut.clk_i, 16);
+    model.write(R.TXDATA, 0xff);
+    model.transmit();
+    model.collide();
+    await expectRegs(apb, model);
+    expect(['OVERRUN', 'FRAMING', 'PARITY', 'BREAK', 'COLLISION'].every((e) => model.event(e as UartEvent))).toBe(true);
+    // Each enable alone, then each flag cleared under its own enable.
+    for (let bit = 0; bit < 7; bit++) {
+      await apb.write(R.IE, 1 << bit);
+      model.write(R.IE, 1 << bit);
+      await irq(`IE bit ${bit} alone`);
+    }
+    for (const [ie, ev] of [[0x04, 0x01], [0x08, 0x02], [0x10, 0x04], [0x20, 0x08], [0x40, 0x10]] as const) {
       await apb.write(R.IE, ie);
       model.write(R.IE, ie);
-      await irq(`IE ${hex(ie)}`);
+      await apb.write(R.EVENTS, ev);
+      model.write(R.EVENTS, ev);
+      await irq(`IE ${hex(ie)} after clearing EVENTS ${hex(ev)}`);
+      expect(dut.irq_o.value, `irq_o once EVENTS ${hex(ev)} is cleared`).toBe(0);
     }
   });
 });
