@@ -143,6 +143,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private agents = new Map<number, AgentHandler>();
   private background = 0;
   private passive = new Set<PassiveEntry>();
+  private readonly restartHooks = new Set<() => void>();
   private nextAgent = 1;
 
   private constructor(
@@ -736,6 +737,16 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const frame = this.request(Msg.Restart).frame();
     await this.serial(() => this.exchangeEvent(frame));
     this.resetStats();
+    for (const hook of this.restartHooks) hook();
+  }
+
+  /**
+   * Runs `hook` after every {@link restart}, e.g. to re-arm a watchdog that the restart
+   * dropped with every other trigger. Returns its removal.
+   */
+  afterRestart(hook: () => void): () => void {
+    this.restartHooks.add(hook);
+    return () => this.restartHooks.delete(hook);
   }
 
   /** Cancels every task still running (at the end of a test). */

@@ -115,21 +115,27 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
           });
         }
       }
+      // The limit is a watchdog per run of the model: a property's restart() re-arms it, so
+      // each case gets the whole limit and a hung case fails with the time it reached.
       let limit: number | undefined;
-      if (options.simTimeout) {
+      const armLimit = (): void => {
+        if (!options.simTimeout) return;
         const [time, unit] = options.simTimeout;
         const { id, promise } = sim.arm(Timer(time, unit), { background: true });
         limit = id;
         promise.then(
-          () => sim.fail(new SimTimeoutError(`the test's simulated-time limit of ${time} ${unit} passed`)),
+          () => sim.fail(new SimTimeoutError(`the test's simulated-time limit of ${time} ${unit} passed (at ${sim.describeTime()})`)),
           () => undefined,
         );
-      }
+      };
+      armLimit();
+      const dropHook = sim.afterRestart(armLimit);
       const covBefore = coverageSnapshot();
       const casesBefore = randomizedCases();
       await use(sim);
       (task.meta as Record<string, unknown>).coverage = coverageDelta(covBefore, coverageSnapshot());
       (task.meta as Record<string, unknown>).cases = randomizedCases() - casesBefore;
+      dropHook();
       if (limit !== undefined) sim.cancelTrigger(limit);
       sim.cancelAll();
       const stats: SimStats = sim.perf();

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { ApbMaster, simProperty, type Simulator } from '../../bridge/src/index.js';
+import { ApbMaster, ClockCycles, simProperty, type Simulator } from '../../bridge/src/index.js';
 import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import { apbRegfile, apbRegfileBroken } from './tops.js';
@@ -57,5 +57,17 @@ describe('simProperty', () => {
     }), { seed: err!.seed, path: err!.path, numRuns: 1 });
     expect(again.failed).toBe(true);
     expect(again.counterexample?.[0]).toEqual(err!.counterexample);
+  });
+
+  good('a case that runs past the simulated-time limit fails with it, each case getting the whole limit', async ({ sim, dut, seed, task }) => {
+    const wavesDir = wavePath(task.file.filepath, task.name).replace(/\.fst$/, '');
+    let cases = 0;
+    const err = await simProperty(sim as Simulator<unknown>, fc.integer({ min: 0, max: 3 }), async (k) => {
+      cases++;
+      await clockAndReset(dut);
+      await ClockCycles(dut.clk_i, k < 3 ? 60_000 : 10_000_000);  // 0.6 ms each (under 1 ms), then a hang
+    }, { seed, numRuns: 40, wavesDir }).then(() => undefined, (e: unknown) => e as Error);
+    expect(cases, 'cases of 0.6 ms passed although together they exceed 1 ms').toBeGreaterThan(2);
+    expect(err?.message).toMatch(/simulated-time limit of 1 ms passed/);
   });
 });
