@@ -1,0 +1,243 @@
+// Cycle-exact tests at the smallest divisor (a tick every cycle), where the line is driven or
+// read one cycle at a time: the receiver's sample points (ticks 7, 8, 9 and their majority),
+// its start-bit glitch filter, the transmitter's collision sample point (tick 8), the reset
+// level of the line, carrier sense while the line is held low, the exact carrier-sense window,
+// own back-to-back characters after a pause, the loser of an arbitration, TX_EMPTY while
+// sending. Offsets are in cycles from the edge after which the test drove the start edge: the
+// receiver sees both through the same synchronizer, so tick j of bit b is offset 16·b + j.
+import { describe, expect } from 'vitest';
+import { ApbMaster, ClockCycles, ReadOnly, SampledStream, Until, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
+import { simTest } from '../../bridge/src/vitest.js';
+import { Parity, charCycles, earliestOtherStart, type LineSettings } from '../../models/uart/line.js';
+import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { FAST, LineChecker, configure, resetIdle } from './env.js';
+import type { UartDut } from './gen/uart.js';
+import { uart, uartBus } from './tops.js';
+
+const one = simTest(uart, { simTimeout: [2, 'ms'] });
+const bus = simTest(uartBus, { simTimeout: [2, 'ms'] });
+const BIT = 16;  // cycles per bit at divisor 1
+
+/** Drives uart_rx_i through (level, cycles) steps: one round trip each. */
+async function drive(dut: UartDut, steps: readonly (readonly [number, number])[]): Promise<void> {
+  for (const [level, cycles] of steps) {
+    dut.uart_rx_i.value = level;
+    await ClockCycles(dut.clk_i, cycles);
+  }
+}
+
+/** 0xFF, 8N1, with the line pulled low for `width` cycles from tick `tick` of data bit `bit`. */
+function glitched(bit: number, tick: number, width: number): [number, number][] {
+  const steps: [number, number][] = [[0, BIT]];
+  for (let b = 0; b < 8; b++) steps.push(...(b === bit ? [[1, tick], [0, width], [1, BIT - tick - width]] as [number, number][] : [[1, BIT]] as [number, number][]));
+  steps.push([1, 3 * BIT]);
+  return steps;
+}
+
+async function received(apb: ApbMaster): Promise<number[]> {
+  const n = (await apb.read(R.LEVEL)).data >> 8;
+  return (await Promise.all(Array.from({ length: n }, () => apb.read(R.RXDATA)))).map((r) => r.data);
+}
+
+async function startOne(dut: UartDut): Promise<ApbMaster> {
+  await resetIdle(dut, [dut.uart_rx_i]);
+  const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
+  await configure(apb, FAST);
+  return apb;
+}
+
+/** Edges (cycle numbers) of a signal's changes, recorded from now until `finish()`. */
+function edges(sim: Simulator<unknown>, clock: SignalHandle<number>, sig: SignalHandle<number>): () => Promise<{ cycle: number; level: number }[]> {
+  const s = SampledStream.open(sim, { clock, signals: [sig], when: 'change' });
+  return async () => {
+    s.close();
+    const out: { cycle: number; level: number }[] = [];
+    for await (const b of s) b.column(sig).forEach((v, i) => out.push({ cycle: b.cycles[i]!, level: Number(v) }));
+    return out;
+  };
+}
+
+describe('receiver sample points', () => {
+  one('a data bit is the majority of ticks 7, 8 and 9: 2-tick glitches swept across the bit', async ({ dut }) => {
+    const apb = await startOne(dut);
+    const got: string[] = [];
+    for (const tick of [5, 6, 7, 8, 9, 10]) {
+      await drive(dut, glitched(3, tick, 2));
+      got.push(`${tick}:${(await received(apb)).map((v) => v.toString(16)).join(',')}`);
+    }
+    // Only a glitch covering two of ticks 7, 8, 9 flips bit 3.
+    expect(got).toEqual(['5:ff', '6:ff', '7:f7', '8:f7', '9:ff', '10:ff']);
+    expect((await apb.read(R.EVENTS)).data).toBe(0);
+  });
+
+  one('a 1-tick glitch on any of the sample ticks is outvoted', async ({ dut }) => {
+    const apb = await startOne(dut);
+    for (const tick of [6, 7, 8, 9, 10]) {
+      await drive(dut, glitched(5, tick, 1));
+      expect(await received(apb), `glitch at tick ${tick}`).toEqual([0xff]);
+    }
+  });
+
+  one('a start bit needs the majority of ticks 7–9 low: 9 ticks start a character, 8 are a glitch', async ({ dut }) => {
+    const apb = await startOne(dut);
+    await drive(dut, [[0, 8], [1, 12 * BIT]]);
+    expect(await received(apb), '8-tick low pulse').toEqual([]);
+    await drive(dut, [[0, 9], [1, 12 * BIT]]);
+    expect(await received(apb), '9-tick low pulse').toEqual([0xff]);
+    expect((await apb.read(R.EVENTS)).data).toBe(0);
+  });
+
+  one('a break held low: flagged, receiver not busy while it waits for the idle line', async ({ dut }) => {
+    const apb = await startOne(dut);
+    await drive(dut, [[0, 14 * BIT]]);
+    const status = (await apb.read(R.STATUS)).data;
+    expect((status >> 5) & 1, 'STATUS.RX_BUSY while the break is still held').toBe(0);
+    expect((await apb.read(R.EVENTS)).data, 'EVENTS').toBe(0x08);
+    await drive(dut, [[1, 2 * BIT]]);
+    expect(await received(apb)).toEqual([]);
+  });
+
+  one('a framing error on 0x00 with a parity bit of 1 is a framing error, not a break', async ({ dut }) => {
+    const apb = await startOne(dut);
+    await configure(apb, { divisor: 1, parity: Parity.Odd, stop2: false });
+    await drive(dut, [[0, 9 * BIT], [1, BIT], [0, BIT], [1, 3 * BIT]]);  // start, 0x00, odd parity 1, stop 0
+    expect(await received(apb)).toEqual([0x00]);
+    expect((await apb.read(R.EVENTS)).data, 'EVENTS: FRAMING only').toBe(0x02);
+  });
+});
+
+describe('transmitter', () => {
+  one('the line is released during and right after reset', async ({ sim, dut }) => {
+    const s = SampledStream.open(sim as Simulator<unknown>, { clock: dut.clk_i, signals: [dut.uart_tx_o] });
+    await resetIdle(dut, [dut.uart_rx_i]);
+    await ClockCycles(dut.clk_i, 3);
+    s.close();
+    const levels: number[] = [];
+    for await (const b of s) levels.push(...b.column(dut.uart_tx_o));
+    // From the first edge under reset on; before it the model's flops are uninitialised.
+    expect(levels.slice(1)).toEqual(levels.slice(1).map(() => 1));
+    expect(levels.length).toBeGreaterThan(4);
+  });
+
+  one('collision is read back at tick 8 of a bit driven 1: 1-cycle pulses around it', async ({ sim, dut }) => {
+    const hits: number[] = [];
+    for (const offset of [5, 6, 7]) {
+      await sim.restart();
+      const apb = await startOne(dut);
+      await apb.write(R.TXDATA, 0xff);
+      await Until(dut.clk_i, dut.uart_tx_o, 0);  // after the edge that began the start bit
+      await drive(dut, [[1, 2 * BIT + offset], [0, 1], [1, 2 * BIT]]);  // tick 8 of data bit 1 is offset 6
+      if (((await apb.read(R.EVENTS)).data >> 4) & 1) hits.push(offset);
+    }
+    expect(hits, 'offsets whose pulse was read as a collision').toEqual([6]);
+  });
+
+  one('TX_EMPTY interrupts only once the last stop bit has gone', async ({ dut }) => {
+    const apb = await startOne(dut);
+    await apb.write(R.IE, 0x01);
+    await apb.write(R.TXDATA, 0x5a);
+    await Until(dut.clk_i, dut.uart_tx_o, 0);
+    await ClockCycles(dut.clk_i, charCycles(FAST) - 2);
+    await ReadOnly();
+    expect(dut.irq_o.value, 'irq_o in the stop bit').toBe(0);
+    await ClockCycles(dut.clk_i, 3);
+    await ReadOnly();
+    expect(dut.irq_o.value, 'irq_o after it').toBe(1);
+  });
+
+  one('carrier sense holds while the line is held low, then waits one character of high line', async ({ sim, dut }) => {
+    const apb = await startOne(dut);
+    dut.uart_rx_i.value = 0;
+    const tx = edges(sim as Simulator<unknown>, dut.clk_i, dut.uart_tx_o);
+    const rx = edges(sim as Simulator<unknown>, dut.clk_i, dut.uart_rx_i);
+    await apb.write(R.TXDATA, 0x33);
+    await ClockCycles(dut.clk_i, 3 * charCycles(FAST));
+    dut.uart_rx_i.value = 1;
+    await ClockCycles(dut.clk_i, 3 * charCycles(FAST));
+    const firstLow = (await tx()).find((e) => e.level === 0);
+    const release = (await rx()).filter((e) => e.level === 1).at(-1)!.cycle;
+    expect(firstLow, 'a start bit after the release').toBeDefined();
+    expect(firstLow!.cycle - release, 'start after the line came back high').toBeGreaterThanOrEqual(charCycles(FAST));
+    expect((await apb.read(R.EVENTS)).data, 'EVENTS: the held line was a break, and no collision').toBe(0x08);
+  });
+
+  one('its own next character after a pause starts at once, without a carrier-sense wait', async ({ sim, dut }) => {
+    const apb = await startOne(dut);
+    const tx = edges(sim as Simulator<unknown>, dut.clk_i, dut.uart_tx_o);
+    await apb.write(R.TXDATA, 0x0f);
+    await Until(dut.clk_i, dut.uart_tx_o, 0);
+    await ClockCycles(dut.clk_i, charCycles(FAST) + charCycles(FAST) / 2);
+    await apb.write(R.TXDATA, 0xf0);
+    await ClockCycles(dut.clk_i, 2 * charCycles(FAST));
+    const starts = (await tx()).filter((e, i, all) => e.level === 0 && (i === 0 || all[i - 1]!.level === 1));
+    const [a, b] = [starts[0]!.cycle, starts.find((e) => e.cycle >= starts[0]!.cycle + charCycles(FAST))!.cycle];
+    expect(b - a, 'second start after the first').toBeLessThanOrEqual(charCycles(FAST) * 1.5 + 6);
+  });
+});
+
+describe('carrier sense between UARTs', () => {
+  for (const s of [FAST, { divisor: 1, parity: Parity.Even, stop2: true }, { divisor: 1, parity: Parity.None, stop2: true }] as LineSettings[]) {
+    bus(`a waiting sender starts one character after the other's character ends (parity ${Parity[s.parity]}, ${s.stop2 ? 2 : 1} stop)`, async ({ sim, dut }) => {
+      await resetIdle(dut, [dut.inject_i]);
+      const apbs = [0, 1].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i));
+      await Promise.all(apbs.map((a) => configure(a, s)));
+      const checker = new LineChecker(sim as Simulator<unknown>, dut.clk_i, dut.line_o, s);
+      await apbs[0]!.write(R.TXDATA, 0x3c);
+      await Until(dut.clk_i, dut.line_o, 0);
+      await apbs[1]!.write(R.TXDATA, 0xc3);
+      await ClockCycles(dut.clk_i, 4 * charCycles(s));
+      const { chars, violations } = await checker.finish();
+      expect(violations).toEqual([]);
+      expect(chars.map((c) => c.value)).toEqual([0x3c, 0xc3]);
+      const wait = chars[1]!.start - earliestOtherStart(chars[0]!.start, s);
+      expect(wait, 'cycles beyond one idle character after the end').toBeGreaterThanOrEqual(0);
+      expect(wait).toBeLessThanOrEqual(BIT);
+    });
+  }
+
+  bus('the loser of an arbitration waits for the winner again, even right after its own character', async ({ sim, dut }) => {
+    // A sends a character, so its next one could follow at once; B queues one meanwhile and
+    // starts one idle character later. A's second character is written so that it starts in
+    // B's start bit (the offset found by a first run without it, then a sweep of the APB
+    // latency): A loses at data bit 0. Its third character, written while B's is on the line,
+    // must wait for carrier sense like anyone's.
+    const run = async (writeAt?: number): Promise<{ chars: number[]; starts: number[]; aLost: boolean; bLost: boolean }> => {
+      await sim.restart();
+      await resetIdle(dut, [dut.inject_i]);
+      const [a, b] = [0, 1].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i)) as [ApbMaster, ApbMaster];
+      await Promise.all([a, b].map((x) => configure(x, FAST)));
+      const checker = new LineChecker(sim as Simulator<unknown>, dut.clk_i, dut.line_o, FAST);
+      await a.write(R.TXDATA, 0x01);
+      await Until(dut.clk_i, dut.line_o, 0);
+      await b.write(R.TXDATA, 0x00);
+      if (writeAt !== undefined) {
+        await ClockCycles(dut.clk_i, writeAt);
+        await a.write(R.TXDATA, 0xff);
+        await ClockCycles(dut.clk_i, 3 * BIT);
+        await a.write(R.TXDATA, 0x55);
+      }
+      await ClockCycles(dut.clk_i, 6 * charCycles(FAST));
+      const { chars, violations } = await checker.finish();
+      expect(violations).toEqual([]);
+      return {
+        chars: chars.map((c) => c.value),
+        starts: chars.map((c) => c.start - chars[0]!.start),
+        aLost: (((await a.read(R.EVENTS)).data >> 4) & 1) === 1,
+        bLost: (((await b.read(R.EVENTS)).data >> 4) & 1) === 1,
+      };
+    };
+    const alone = await run();
+    expect(alone.chars).toEqual([0x01, 0x00]);
+    const bStart = alone.starts[1]!;
+    let collided = 0;
+    for (let lead = 2; lead <= 8; lead++) {
+      const r = await run(bStart - lead);
+      if (!r.aLost) continue;
+      collided++;
+      expect(r.bLost, `B won (A's write ${lead} cycles ahead)`).toBe(false);
+      expect(r.chars, `line (A's write ${lead} cycles ahead)`).toEqual([0x01, 0x00, 0x55]);
+      expect(r.starts[2]!, 'A waited one idle character after B').toBeGreaterThanOrEqual(earliestOtherStart(r.starts[1]!, FAST) - 4);
+    }
+    expect(collided, 'runs where A started in B\'s start bit').toBeGreaterThan(0);
+  });
+});
