@@ -33,6 +33,8 @@ describe('write protection', () => {
       [{ op: FlashOp.Program, addr: 0xff01, len: 256, data: bytes(256) }, FlashErr.Protect],  // ends at base
       [{ op: FlashOp.Program, addr: 0x1ffff, len: 1, data: bytes(1) }, FlashErr.Protect],     // the limit
       [{ op: FlashOp.Program, addr: 0x20000, len: 4, data: bytes(4) }, FlashErr.None],        // limit + 1
+      [{ op: FlashOp.Read, addr: 0xfffc, len: 8 }, FlashErr.None],                            // a refused program's data was dropped whole
+      [{ op: FlashOp.Read, addr: 0x1fffc, len: 8 }, FlashErr.None],
       [{ op: FlashOp.SectorErase, addr: 0xf123, len: 0 }, FlashErr.None],
       [{ op: FlashOp.SectorErase, addr: 0x1fabc, len: 0 }, FlashErr.Protect],
       [{ op: FlashOp.SectorErase, addr: 0x20fff, len: 0 }, FlashErr.None],
@@ -150,8 +152,10 @@ describe('both faces', () => {
     concurrent.sample(true);
   });
 
-  test('back-pressure on program data and read data; SCLK stops only while low', async ({ sim, seed }) => {
-    const env = await FlashEnv.start(sim, { throttle: { wr: { probability: 0.3, seed }, rd: { probability: 0.2, seed: seed ^ 0x55 } } });
+  test('back-pressure on program data, read data and responses; SCLK stops only while low', async ({ sim, seed }) => {
+    const env = await FlashEnv.start(sim, { throttle: { wr: { probability: 0.3, seed }, rd: { probability: 0.2, seed: seed ^ 0x55 }, rsp: { probability: 0.05, seed: seed ^ 0xaa } } });
+    // Operations quicker than a held response: none may be lost or overtaken.
+    await env.streamQueue([13, FlashOp.WriteEnable, 0, FlashOp.ReadStatus, FlashOp.WriteDisable, 14, FlashOp.ReadStatus].map((op) => ({ op, addr: 0, len: 0 })));
     await env.check('stream', { op: FlashOp.Program, addr: 0x2f0, len: 600, data: bytes(600, 7) });
     await env.check('stream', { op: FlashOp.Read, addr: 0x2e0, len: 700 });
     await env.check('stream', { op: FlashOp.FastRead, addr: 0x2e1, len: 33 });
@@ -164,6 +168,7 @@ describe('both faces', () => {
       const env = await FlashEnv.start(sim, { div });
       await env.check('csr', { op: FlashOp.Program, addr: 0x100, len: 9, data: bytes(9) });
       await env.check('stream', { op: FlashOp.Read, addr: 0x100, len: 16 });
+      for (const len of [5, 6, 7]) await env.check('csr', { op: FlashOp.Read, addr: 0xfe + len, len });  // partial last words
       await env.finish();
       expect([env.checker.stats.highMin, env.checker.stats.highMax]).toEqual([div + 1, div + 1]);
       // CS# stays high at least one SCLK period between commands (tSHSL).

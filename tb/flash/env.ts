@@ -19,8 +19,8 @@ export interface FlashEnvOptions {
   readonly div?: number;
   /** The part's capacity (flash_tb's SizeBytes). @defaultValue 256 KiB */
   readonly sizeBytes?: number;
-  /** Back-pressure on the stream face (program data valid, read data ready). @defaultValue none */
-  readonly throttle?: { readonly wr?: Throttle; readonly rd?: Throttle };
+  /** Back-pressure on the stream face (program data valid, read data and response ready). @defaultValue none */
+  readonly throttle?: { readonly wr?: Throttle; readonly rd?: Throttle; readonly rsp?: Throttle };
 }
 
 /** Which face an operation used. */
@@ -48,7 +48,7 @@ export class FlashEnv {
     this.req = AxisSource.fromPrefix(dut, 's_axis_req', clk);
     this.wr = AxisSource.fromPrefix(dut, 's_axis', clk, options.throttle?.wr ? { throttle: options.throttle.wr } : {});
     this.rd = AxisSink.fromPrefix(dut, 'm_axis', clk, { ...(options.throttle?.rd ? { throttle: options.throttle.rd } : {}), batch: 1 });
-    this.rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, { batch: 1 });
+    this.rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, { ...(options.throttle?.rsp ? { throttle: options.throttle.rsp } : {}), batch: 1 });
     this.size = options.sizeBytes ?? 1 << 18;
     this.div = options.div ?? 0;
     this.checkerQ = this.newChecker();
