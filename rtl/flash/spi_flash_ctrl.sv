@@ -6,8 +6,9 @@
 //   (one 56-bit beat: op [3:0], address [31:8], length [55:32]; the CSR op codes), program
 //   bytes on s_axis, bytes read on m_axis (tlast on the last), and one response beat per
 //   request on m_axis_rsp (error [1:0], CRC-32 of the bytes read [39:8]).
-// Requests of the two faces are served whole, alternating when both wait; a stream request is
-// taken only once the previous response has been.
+// Requests of the two faces are served whole; a pending CSR command goes first, and a stream
+// request is taken only once the previous response has been, which leaves the CSR face a cycle
+// after every stream operation: neither face waits for more than one operation of the other.
 // Clock/reset: clk_i, asynchronous active-low rst_ni. SPI mode 0 on spi_*.
 `default_nettype none
 
@@ -68,7 +69,6 @@ module spi_flash_ctrl #(
   logic [23:0] csr_addr_q, csr_addr_d, csr_len_q, csr_len_d;
   logic        csr_run_q, csr_run_d;  // the engine runs a CSR command
   logic        stream_q, stream_d;    // the engine's operation came from the stream face
-  logic        last_stream_q, last_stream_d;
   logic        csr_busy, csr_done, pick_stream, req_valid;
   logic        rsp_valid_q, rsp_valid_d;
   logic [39:0] rsp_data_q, rsp_data_d;
@@ -141,11 +141,11 @@ module spi_flash_ctrl #(
   assign unused_status = ^{status_err_protect, status_err_timeout, status_err_command, status_tx_overflow, unused_req};
   assign irq_o = status_done;
 
-  // Arbitration: a whole operation at a time; when both faces wait, the one not served last.
+  // Arbitration: a whole operation at a time, the CSR face first (see the header).
   assign csr_busy    = csr_pend_q || csr_run_q;
   assign {req_len, req_addr, unused_req, req_op} = s_axis_req_tdata_i;
   assign req_valid   = s_axis_req_tvalid_i && !rsp_valid_q;
-  assign pick_stream = req_valid && (!csr_pend_q || !last_stream_q);
+  assign pick_stream = req_valid && !csr_pend_q;
   assign cmd_valid   = csr_pend_q || req_valid;
   assign cmd_op_sel  = pick_stream ? req_op : csr_op_q;
   assign cmd_addr_sel = pick_stream ? req_addr : csr_addr_q;
@@ -160,7 +160,6 @@ module spi_flash_ctrl #(
     csr_len_d     = csr_len_q;
     csr_run_d     = csr_run_q;
     stream_d      = stream_q;
-    last_stream_d = last_stream_q;
     crc_d         = crc_q;
     rsp_valid_d   = rsp_valid_q && !m_axis_rsp_tready_i;
     rsp_data_d    = rsp_data_q;
@@ -176,7 +175,6 @@ module spi_flash_ctrl #(
     end
     if (cmd_valid && cmd_ready) begin
       stream_d      = pick_stream;
-      last_stream_d = pick_stream;
       if (!pick_stream) begin
         csr_pend_d = 1'b0;
         csr_run_d  = 1'b1;
@@ -305,7 +303,6 @@ module spi_flash_ctrl #(
       csr_len_q     <= 24'd0;
       csr_run_q     <= 1'b0;
       stream_q      <= 1'b0;
-      last_stream_q <= 1'b0;
       crc_q         <= 32'd0;
       rsp_valid_q   <= 1'b0;
       rsp_data_q    <= 40'd0;
@@ -319,7 +316,6 @@ module spi_flash_ctrl #(
       csr_len_q     <= csr_len_d;
       csr_run_q     <= csr_run_d;
       stream_q      <= stream_d;
-      last_stream_q <= last_stream_d;
       crc_q         <= crc_d;
       rsp_valid_q   <= rsp_valid_d;
       rsp_data_q    <= rsp_data_d;
