@@ -53,6 +53,9 @@ export function wavePath(testFile: string, testName: string, suffix = ''): strin
   return path.join(ROOT, 'waves', rel, `${slug(testName)}${suffix}.fst`);
 }
 
+/** The release (drop the restart hook, cancel the timer) of each simulator's time limit. */
+const limits = new WeakMap<object, () => void>();
+
 /**
  * A vitest `test` whose tests receive `seed` for their randomized parts: `$SEED`, else a random
  * one; a failing test prints how to replay it, and the seed goes to the run summary. `simTest`
@@ -128,15 +131,22 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
           () => undefined,
         );
       };
+      // Two simTest fixtures of one top in a file both set up for a test (vitest resolves the
+      // file's fixtures by name); the test's own, set up last, replaces the other's limit.
+      limits.get(sim)?.();
       armLimit();
       const dropHook = sim.afterRestart(armLimit);
+      limits.set(sim, () => {
+        dropHook();
+        if (limit !== undefined) sim.cancelTrigger(limit);
+      });
       const covBefore = coverageSnapshot();
       const casesBefore = randomizedCases();
       await use(sim);
       (task.meta as Record<string, unknown>).coverage = coverageDelta(covBefore, coverageSnapshot());
       (task.meta as Record<string, unknown>).cases = randomizedCases() - casesBefore;
-      dropHook();
-      if (limit !== undefined) sim.cancelTrigger(limit);
+      limits.get(sim)?.();
+      limits.delete(sim);
       sim.cancelAll();
       const stats: SimStats = sim.perf();
       (task.meta as Record<string, unknown>).sim = stats;
