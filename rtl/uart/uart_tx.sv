@@ -60,9 +60,9 @@ module uart_tx (
           bit_cnt_d = '0;
         end
         StData: begin
+          // bit_cnt wraps from 7 to 0, ready to count stop bits.
           shift_d = shift_q >> 1;
           if (bit_cnt_q == 3'd7) state_d = (parity_i == 2'd1 || parity_i == 2'd2) ? StParity : StStop;
-          if (bit_cnt_q == 3'd7) bit_cnt_d = '0;
         end
         StParity: begin
           state_d   = StStop;

@@ -200,6 +200,20 @@ describe('carrier sense between UARTs', () => {
     expect(chars[1]!.start - chars[0]!.start, 'second start after the first').toBeLessThanOrEqual(charCycles(FAST) * 1.5 + 6);
   });
 
+  bus('its own characters never count as an overrun, even with its RX FIFO full', async ({ dut }) => {
+    await resetIdle(dut, [dut.inject_i]);
+    const [a, b] = [0, 1].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i)) as [ApbMaster, ApbMaster];
+    await Promise.all([a, b].map((x) => configure(x, FAST)));
+    const fill = Array.from({ length: 16 }, (_, i) => 0x40 + i);
+    await Promise.all(fill.map((v) => b.write(R.TXDATA, v)));
+    await ClockCycles(dut.clk_i, 18 * charCycles(FAST));
+    expect((await a.read(R.STATUS)).data & 0x08, 'A: RX_FULL').toBe(0x08);
+    await a.write(R.TXDATA, 0x99);
+    await ClockCycles(dut.clk_i, 3 * charCycles(FAST));
+    expect((await a.read(R.LEVEL)).data, 'A: TX sent, RX still 16').toBe(16 << 8);
+    expect((await a.read(R.EVENTS)).data, 'A: EVENTS').toBe(0);
+  });
+
   bus('the loser of an arbitration waits for the winner again, even right after its own character', async ({ sim, dut }) => {
     // A sends a character, so its next one could follow at once; B queues one meanwhile and
     // starts one idle character later. A's second character is written so that it starts in

@@ -156,6 +156,7 @@ describe('receive', () => {
     expect(model.event('OVERRUN')).toBe(true);
     for (const b of bytes.slice(0, 16)) expect((await apb.read(R.RXDATA)).data).toBe(b);
     expect((await apb.read(R.STATUS)).data & 4, 'RX_AVAIL after draining').toBe(0);
+    expect((await apb.read(R.RXDATA)).data, 'an empty FIFO reads 0, not its stale head entry').toBe(0);
   });
 });
 
