@@ -79,7 +79,6 @@ module spi_flash_engine (
 
   logic        is_write, is_read, protect_hit, end_txn;
   logic [7:0]  opcode, hdr_byte;
-  logic [24:0] lo, hi;               // first and last byte a write touches (hi may pass 16 MiB)
   logic        tx_valid, tx_ready, rx_valid, phy_active;
   logic [7:0]  tx_data, rx_data;
   logic        out_push, out_ready;
@@ -132,28 +131,17 @@ module spi_flash_engine (
     endcase
   end
 
-  // Write protection of the incoming command: [lo, hi] against [wp_base_i, wp_limit_i].
-  always_comb begin
-    lo = {1'b0, cmd_addr_i};
-    hi = {1'b0, cmd_addr_i} + {1'b0, cmd_len_i} - 25'd1;
-    unique case (op_e'(cmd_op_i))
-      OpSectorErase: begin
-        lo = {1'b0, cmd_addr_i[23:12], 12'h000};
-        hi = {1'b0, cmd_addr_i[23:12], 12'hfff};
-      end
-      OpBlockErase: begin
-        lo = {1'b0, cmd_addr_i[23:16], 16'h0000};
-        hi = {1'b0, cmd_addr_i[23:16], 16'hffff};
-      end
-      OpChipErase: begin
-        lo = 25'h0;
-        hi = 25'hffffff;
-      end
-      default: ;
-    endcase
-    // A program that would wrap past 16 MiB is refused as well.
-    protect_hit = hi[24] || (wp_base_i <= wp_limit_i && lo <= {1'b0, wp_limit_i} && hi >= {1'b0, wp_base_i});
-  end
+  // Write protection of the incoming command.
+  spi_flash_protect u_protect (
+    .addr_i    (cmd_addr_i),
+    .len_i     (cmd_len_i),
+    .sector_i  (op_e'(cmd_op_i) == OpSectorErase),
+    .block_i   (op_e'(cmd_op_i) == OpBlockErase),
+    .chip_i    (op_e'(cmd_op_i) == OpChipErase),
+    .wp_base_i (wp_base_i),
+    .wp_limit_i(wp_limit_i),
+    .hit_o     (protect_hit)
+  );
 
   // Bytes offered to the phy: the header, then program data, read dummies or status polls.
   always_comb begin

@@ -6,6 +6,7 @@ const sources = [
   'rtl/flash/flash_reg_top.sv',
   'rtl/flash/spi_flash_phy.sv',
   'rtl/flash/spi_flash_crc32.sv',
+  'rtl/flash/spi_flash_protect.sv',
   'rtl/flash/spi_flash_engine.sv',
   'rtl/flash/spi_flash_ctrl.sv',
   'tb/hdl/spi_nor_model.sv',

@@ -1,0 +1,36 @@
+// Write-protect check of the flash controller: does a write touch [wp_base_i, wp_limit_i]
+// (inclusive; empty when wp_limit_i < wp_base_i)? A program covers [addr_i, addr_i + len_i - 1]
+// and is also refused when that range would wrap past 16 MiB; an erase covers its whole sector,
+// block or (chip_i) the whole 24-bit space. Combinational.
+`default_nettype none
+
+module spi_flash_protect (
+  input  wire logic [23:0] addr_i,
+  input  wire logic [23:0] len_i,     // bytes of a program (len_i >= 1); unused for erases
+  input  wire logic        sector_i,  // SE: the 4 KiB sector of addr_i
+  input  wire logic        block_i,   // BE: the 64 KiB block of addr_i
+  input  wire logic        chip_i,    // CE: everything
+  input  wire logic [23:0] wp_base_i,
+  input  wire logic [23:0] wp_limit_i,
+  output      logic        hit_o
+);
+  logic [24:0] lo, hi;  // first and last byte touched (hi may pass 16 MiB)
+
+  always_comb begin
+    lo = {1'b0, addr_i};
+    hi = {1'b0, addr_i} + {1'b0, len_i} - 25'd1;
+    if (sector_i) begin
+      lo = {1'b0, addr_i[23:12], 12'h000};
+      hi = {1'b0, addr_i[23:12], 12'hfff};
+    end
+    if (block_i) begin
+      lo = {1'b0, addr_i[23:16], 16'h0000};
+      hi = {1'b0, addr_i[23:16], 16'hffff};
+    end
+    if (chip_i) begin
+      lo = 25'h0;
+      hi = 25'hffffff;
+    end
+    hit_o = hi[24] || (wp_base_i <= wp_limit_i && lo <= {1'b0, wp_limit_i} && hi >= {1'b0, wp_base_i});
+  end
+endmodule
