@@ -22,6 +22,8 @@ interface Waiter {
   task: Task<unknown> | undefined;
   /** A watchdog (the test's time limit): it never runs time on its own. */
   background: boolean;
+  /** Armed for a passive wait: it runs time, but does not stop other passive waits arming. */
+  passive: boolean;
 }
 
 /** The TypeScript side of a harness agent: receives its AGENT_DATA messages. */
@@ -142,6 +144,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private evalBase = 0;
   private agents = new Map<number, AgentHandler>();
   private background = 0;
+  private passiveArmed = 0;
   private passive = new Set<PassiveEntry>();
   private readonly restartHooks = new Set<() => void>();
   private nextAgent = 1;
@@ -469,7 +472,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * Arms `trigger` in the harness (with the next resume) and returns its id and a promise that
    * resolves when it fires. Used by `await trigger` and by `First`.
    */
-  arm(trigger: Trigger, options: { background?: boolean } = {}): { id: number; promise: Promise<void> } {
+  arm(trigger: Trigger, options: { background?: boolean; passive?: boolean } = {}): { id: number; promise: Promise<void> } {
     const id = this.nextTrigger++;
     const task = currentTask.getStore();
     const promise = new Promise<void>((resolve, reject) => {
@@ -480,8 +483,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       }
       this.op(Op.Arm).u32(id);
       trigger.encode(this.ops);
-      this.waiters.set(id, { resolve, reject, task, background: options.background ?? false });
+      this.waiters.set(id, { resolve, reject, task, background: options.background ?? false, passive: options.passive ?? false });
       if (options.background) this.background++;
+      if (options.passive) this.passiveArmed++;
       this.scheduleFlush();
     });
     return { id, promise };
@@ -498,6 +502,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private forget(id: number, w: Waiter): void {
     this.waiters.delete(id);
     if (w.background) this.background--;
+    if (w.passive) this.passiveArmed--;
   }
 
   /** Waiters that run time: every armed trigger but the watchdogs. */
@@ -553,6 +558,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const ws = [...this.waiters.values()];
     this.waiters.clear();
     this.background = 0;
+    this.passiveArmed = 0;
     for (const w of ws) w.reject(err);
   }
 
@@ -586,12 +592,13 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   private async flush(): Promise<void> {
     if (this.busy || this.failure || this.ended) return;
-    if (this.running === 0 && this.passive.size) {
-      // Nothing else runs time: the passive waits must, or they would never be served.
+    if (this.running === this.passiveArmed && this.passive.size) {
+      // Nothing but passive waits runs time: every one of them must arm, or the step could run
+      // on another's trigger alone while this one's data arrives and its task moves on unheard.
       const ps = [...this.passive];
       this.passive.clear();
       for (const p of ps) {
-        const { id, promise } = this.arm(p.make());
+        const { id, promise } = this.arm(p.make(), { passive: true });
         p.armed = id;
         promise.then(p.resolve, p.reject);
       }
