@@ -30,9 +30,10 @@ export async function generateRegMaps(): Promise<string[]> {
     const svDir = inRtl ? path.dirname(json) : path.join(path.dirname(json), '..', 'gen');
     const tsFile = inRtl ? path.join(ROOT, 'models', map.block, 'regs.ts') : path.join(svDir, `${map.block}_regs.ts`);
     const runtime = path.relative(path.dirname(tsFile), path.join(ROOT, 'models', 'common', 'regmap.js')).replaceAll(path.sep, '/');
-    await writeIfChanged(path.join(svDir, `${map.block}_reg_pkg.sv`), svPackage(map));
-    await writeIfChanged(path.join(svDir, `${map.block}_reg_top.sv`), svRegTop(map));
-    await writeIfChanged(tsFile, tsRegs(map, runtime.startsWith('.') ? runtime : `./${runtime}`));
+    const source = path.basename(json);
+    await writeIfChanged(path.join(svDir, `${map.block}_reg_pkg.sv`), svPackage(map, source));
+    await writeIfChanged(path.join(svDir, `${map.block}_reg_top.sv`), svRegTop(map, source));
+    await writeIfChanged(tsFile, tsRegs(map, runtime.startsWith('.') ? runtime : `./${runtime}`, source));
   }
   return found;
 }
