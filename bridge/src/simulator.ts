@@ -56,6 +56,20 @@ export interface SimStats {
   cycles: number;
 }
 
+const ZERO_STATS: SimStats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0, simNs: 0, cycles: 0 };
+
+function addStats(a: SimStats, b: SimStats): SimStats {
+  return {
+    roundTrips: a.roundTrips + b.roundTrips,
+    evals: a.evals + b.evals,
+    harnessMs: a.harnessMs + b.harnessMs,
+    waitMs: a.waitMs + b.waitMs,
+    wallMs: a.wallMs + b.wallMs,
+    simNs: a.simNs + b.simNs,
+    cycles: a.cycles + b.cycles,
+  };
+}
+
 /** Options of {@link Simulator.start}. */
 export interface StartOptions extends ConnectionOptions {
   /** `+plusargs` for the simulation (`$test$plusargs`, `$value$plusargs`). */
@@ -145,6 +159,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private agents = new Map<number, AgentHandler>();
   private background = 0;
   private passiveArmed = 0;
+  private carried: SimStats = ZERO_STATS;
   private passive = new Set<PassiveEntry>();
   private readonly restartHooks = new Set<() => void>();
   private nextAgent = 1;
@@ -731,6 +746,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * triggers, clocks, forces and watches dropped.
    */
   async restart(): Promise<void> {
+    const before = this.perf();
     for (const t of this.tasks) t.cancel();
     this.tasks.clear();
     this.rejectAll(new CancelledError('the simulator restarted'));
@@ -744,6 +760,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const frame = this.request(Msg.Restart).frame();
     await this.serial(() => this.exchangeEvent(frame));
     this.resetStats();
+    // The restart's own round trip belongs to the run it ends.
+    this.carried = addStats(this.carried, { ...before, roundTrips: before.roundTrips + 1 });
     for (const hook of this.restartHooks) hook();
   }
 
@@ -771,6 +789,20 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       simNs: fromSteps(steps, 'ns', this.precision),
       cycles: this.fastestClock ? Number(steps / this.fastestClock) : 0,
     };
+  }
+
+  /**
+   * Counters of every run of the model since {@link resetTotals}, across restarts (what a
+   * property test with one restart per case spent in all); `wallMs` is of the runs alone.
+   */
+  totals(): SimStats {
+    return addStats(this.carried, this.perf());
+  }
+
+  /** Starts {@link totals} from zero (and the current run's counters). */
+  resetTotals(): void {
+    this.carried = ZERO_STATS;
+    this.resetStats();
   }
 
   resetStats(): void {

@@ -53,25 +53,23 @@ export function wavePath(testFile: string, testName: string, suffix = ''): strin
   return path.join(ROOT, 'waves', rel, `${slug(testName)}${suffix}.fst`);
 }
 
-/** The release (drop the restart hook, cancel the timer) of each simulator's time limit. */
-const limits = new WeakMap<object, () => void>();
+/** The `seed` fixture: `$SEED`, else a random one; a failing test prints how to replay it. */
+async function seedFixture({ onTestFailed, task }: { onTestFailed: (fn: () => void) => void; task: { name: string; meta: object; file: { filepath: string } } }, use: (seed: number) => Promise<void>): Promise<void> {
+  const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
+  (task.meta as Record<string, unknown>).seed = seed;
+  onTestFailed(() => {
+    const file = path.relative(ROOT, task.file.filepath);
+    console.error(`seed ${seed}: replay with SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}`);
+  });
+  await use(seed);
+}
 
 /**
  * A vitest `test` whose tests receive `seed` for their randomized parts: `$SEED`, else a random
  * one; a failing test prints how to replay it, and the seed goes to the run summary. `simTest`
- * builds on it; simulator-free property tests use it directly (`fc.assert(…, { seed })`).
+ * has the same fixture; simulator-free property tests use this (`fc.assert(…, { seed })`).
  */
-export const seededTest = base.extend<{ seed: number }>({
-  seed: async ({ onTestFailed, task }, use) => {
-    const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
-    (task.meta as Record<string, unknown>).seed = seed;
-    onTestFailed(() => {
-      const file = path.relative(ROOT, task.file.filepath);
-      console.error(`seed ${seed}: replay with SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}`);
-    });
-    await use(seed);
-  },
-});
+export const seededTest = base.extend<{ seed: number }>({ seed: seedFixture });
 
 /**
  * A vitest `test` whose tests each get a simulator of `top`: one harness process per test file,
@@ -80,7 +78,10 @@ export const seededTest = base.extend<{ seed: number }>({
  * dies, with the simulated time in the message.
  */
 export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestAPI<SimFixtures<D>> {
-  return seededTest.extend<{ simSlots: Slots; sim: Simulator<D>; dut: D }>({
+  // From `base`, not `seededTest`: tests extended from one shared parent set up the fixtures of
+  // every sibling in the file (vitest 3), so each test would start every top of its file.
+  return base.extend<{ simSlots: Slots; seed: number; sim: Simulator<D>; dut: D }>({
+    seed: seedFixture,
     simSlots: [
       async ({}, use) => {
         const slots: Slots = new Map();
@@ -131,24 +132,18 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
           () => undefined,
         );
       };
-      // Two simTest fixtures of one top in a file both set up for a test (vitest resolves the
-      // file's fixtures by name); the test's own, set up last, replaces the other's limit.
-      limits.get(sim)?.();
       armLimit();
       const dropHook = sim.afterRestart(armLimit);
-      limits.set(sim, () => {
-        dropHook();
-        if (limit !== undefined) sim.cancelTrigger(limit);
-      });
       const covBefore = coverageSnapshot();
       const casesBefore = randomizedCases();
+      sim.resetTotals();
       await use(sim);
       (task.meta as Record<string, unknown>).coverage = coverageDelta(covBefore, coverageSnapshot());
       (task.meta as Record<string, unknown>).cases = randomizedCases() - casesBefore;
-      limits.get(sim)?.();
-      limits.delete(sim);
+      dropHook();
+      if (limit !== undefined) sim.cancelTrigger(limit);
       sim.cancelAll();
-      const stats: SimStats = sim.perf();
+      const stats: SimStats = sim.totals();
       (task.meta as Record<string, unknown>).sim = stats;
       if (process.env.SIM_STATS === '1') {
         console.log(`${task.name}: ${stats.cycles} cycles (${stats.simNs} ns), ${stats.roundTrips} round trips, ${stats.evals} evals, harness ${stats.harnessMs.toFixed(1)} ms, wait ${stats.waitMs.toFixed(1)} ms of ${stats.wallMs.toFixed(1)} ms`);
