@@ -45,11 +45,8 @@ typecheck: types
 # Every RTL file as a top (its submodules found in its own block's folder and rtl/common), and
 # every register block the generator wrote for the testbenches.
 lint: types
-	@# Packages are linted with the modules of their folder (alone, a package has no top).
-	@for f in $(filter-out %_pkg.sv,$(RTL)); do \
-	  verilator --lint-only -Wall -y rtl/common -y $$(dirname $$f) $$(ls $$(dirname $$f)/*_pkg.sv 2>/dev/null) $$f --top-module $$(basename $$f .sv) || exit 1; \
-	done
-	@for t in $(wildcard tb/*/gen/*_reg_top.sv); do verilator --lint-only -Wall $${t%_top.sv}_pkg.sv $$t --top-module $$(basename $$t .sv) || exit 1; done
+	@for f in $(RTL); do verilator --lint-only -Wall -y rtl/common -y $$(dirname $$f) $$f --top-module $$(basename $$f .sv) || exit 1; done
+	@for t in $(wildcard tb/*/gen/*_reg_top.sv); do verilator --lint-only -Wall $$t || exit 1; done
 	@echo "verilator lint: $(words $(RTL)) RTL file(s) and $(words $(wildcard tb/*/gen/*_reg_top.sv)) generated register block(s) clean"
 
 test: typecheck lint

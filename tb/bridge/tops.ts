@@ -54,7 +54,7 @@ export const apbRegfileBroken = defineTop<ApbRegfileDut>({
 /** The register block generated from tb/bridge/hdl/demo_regs.json (make types writes gen/). */
 export const demoRegs = defineTop<DemoRegTopDut>({
   name: 'demo_reg_top',
-  sources: ['tb/bridge/gen/demo_reg_pkg.sv', 'tb/bridge/gen/demo_reg_top.sv'],
+  sources: ['tb/bridge/gen/demo_reg_top.sv'],
 });
 
 /** A serial line through one flop, for the serial source and sink. */

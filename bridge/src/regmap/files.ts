@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RegisterMap } from '../../../models/common/regmap.js';
 import { ROOT } from '../paths.js';
-import { svPackage, svRegTop, tsRegs, validate } from './generate.js';
+import { svRegTop, tsRegs, validate } from './generate.js';
 
 async function writeIfChanged(file: string, text: string): Promise<void> {
   const old = await fs.readFile(file, 'utf8').catch(() => '');
@@ -31,7 +31,6 @@ export async function generateRegMaps(): Promise<string[]> {
     const tsFile = inRtl ? path.join(ROOT, 'models', map.block, 'regs.ts') : path.join(svDir, `${map.block}_regs.ts`);
     const runtime = path.relative(path.dirname(tsFile), path.join(ROOT, 'models', 'common', 'regmap.js')).replaceAll(path.sep, '/');
     const source = path.basename(json);
-    await writeIfChanged(path.join(svDir, `${map.block}_reg_pkg.sv`), svPackage(map, source));
     await writeIfChanged(path.join(svDir, `${map.block}_reg_top.sv`), svRegTop(map, source));
     await writeIfChanged(tsFile, tsRegs(map, runtime.startsWith('.') ? runtime : `./${runtime}`, source));
   }
