@@ -7,7 +7,7 @@ import { AxisMonitor, AxisSink, AxisSource } from '../../bridge/src/bus/axis.js'
 import { Clock, ClockCycles, CoverGroup, SampledStream } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { apbRegfile, axisSlice, counter } from './tops.js';
-import { clockAndReset } from './reset.js';
+import { clockAndReset } from '../common/reset.js';
 
 const onCounter = simTest(counter, { simTimeout: [10, 'ms'] });
 const onSlice = simTest(axisSlice, { simTimeout: [100, 'ms'] });

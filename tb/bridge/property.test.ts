@@ -8,7 +8,7 @@ import { ApbMaster, ClockCycles, simProperty, type Simulator } from '../../bridg
 import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import { apbRegfile, apbRegfileBroken } from './tops.js';
-import { clockAndReset } from './reset.js';
+import { clockAndReset } from '../common/reset.js';
 
 const good = simTest(apbRegfile, { simTimeout: [1, 'ms'] });
 const broken = simTest(apbRegfileBroken, { simTimeout: [1, 'ms'] });

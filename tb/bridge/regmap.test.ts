@@ -8,7 +8,7 @@ import { simTest } from '../../bridge/src/vitest.js';
 import { RegBlockModel } from '../../models/common/regmap.js';
 import { DEMO_OFFSET, demoRegs } from './gen/demo_regs.js';
 import { demoRegs as demoTop } from './tops.js';
-import { clockAndReset } from './reset.js';
+import { clockAndReset } from '../common/reset.js';
 
 const test = simTest(demoTop, { simTimeout: [1, 'ms'] });
 

@@ -3,7 +3,7 @@
 import { ApbMaster, SampledStream, type SerialFormat, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
 import { LineDecoder, Parity, bitCycles, type LineChar, type LineSettings, type LineViolation } from '../../models/uart/line.js';
 import { UART_OFFSET } from '../../models/uart/regs.js';
-import { clockAndReset } from '../bridge/reset.js';
+import { clockAndReset } from '../common/reset.js';
 
 /** The serial transactors' format for the settings (a UART bit is 16 x divisor cycles). */
 export function serialFormat(s: LineSettings, skew = 0): SerialFormat {
