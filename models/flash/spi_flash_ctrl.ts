@@ -83,23 +83,28 @@ export function isWriteOp(op: number): boolean {
 }
 
 /** The bytes a write touches: [lo, hi] (hi may pass 16 MiB for a program that would wrap). */
-export function writeSpan(op: number, addr: number, len: number): [number, number] {
+export function writeSpan(op: number, addr: number, len: number, sizeBytes = 1 << 24): [number, number] {
   switch (op) {
     case FlashOp.SectorErase:
       return [addr & ~0xfff, (addr & ~0xfff) + 0xfff];
     case FlashOp.BlockErase:
       return [addr & ~0xffff, (addr & ~0xffff) + 0xffff];
     case FlashOp.ChipErase:
-      return [0, 0xffffff];
+      return [0, sizeBytes - 1];
     default:
       return [addr, addr + len - 1];
   }
 }
 
-/** The write-protect rule: a write is refused when it touches [wpBase, wpLimit] or wraps. */
-export function protectHit(op: number, addr: number, len: number, cfg: Pick<FlashConfig, 'wpBase' | 'wpLimit'>): boolean {
-  const [lo, hi] = writeSpan(op, addr, len);
-  return hi > 0xffffff || (cfg.wpBase <= cfg.wpLimit && lo <= cfg.wpLimit && hi >= cfg.wpBase);
+/**
+ * The write-protect rule: a write is refused when it touches [wpBase, wpLimit] or reaches past
+ * the part's last byte (the part decodes only its own size: such an address would alias into
+ * low memory, past the window).
+ * @defaultValue sizeBytes 16 MiB
+ */
+export function protectHit(op: number, addr: number, len: number, cfg: Pick<FlashConfig, 'wpBase' | 'wpLimit'>, sizeBytes = 1 << 24): boolean {
+  const [lo, hi] = writeSpan(op, addr, len, sizeBytes);
+  return hi >= sizeBytes || (cfg.wpBase <= cfg.wpLimit && lo <= cfg.wpLimit && hi >= cfg.wpBase);
 }
 
 const OPCODE: Record<number, SpiNorCmd> = {
@@ -154,9 +159,9 @@ export class SpiFlashCtrl {
     const opcode = OPCODE[req.op];
     if (opcode === undefined) return none(FlashErr.Command);
     const write = isWriteOp(req.op);
-    if (write && protectHit(req.op, req.addr, req.len, this.cfg)) return none(FlashErr.Protect);
     const sized = [FlashOp.Read, FlashOp.FastRead, FlashOp.Crc, FlashOp.Program].includes(req.op);
-    if (sized && req.len === 0) return none(FlashErr.None);
+    if (sized && req.len === 0) return none(FlashErr.None);  // nothing to do, whatever the address
+    if (write && protectHit(req.op, req.addr, req.len, this.cfg, this.chip.sizeBytes)) return none(FlashErr.Protect);
     // After a timeout the part may still be busy: the engine polls first (the model assumes
     // the part is done by then).
     if (this.unsure) {

@@ -13,7 +13,8 @@
 `default_nettype none
 
 module spi_flash_ctrl #(
-  parameter int unsigned FifoWords = 64  // depth of the TX and RX FIFOs in 32-bit words (2..64, a power of two)
+  parameter int unsigned FifoWords = 64,       // depth of the TX and RX FIFOs in 32-bit words (2..64, a power of two)
+  parameter int unsigned FlashBytes = 1 << 24  // size of the part (a power of two, 4 KiB..16 MiB): writes beyond it are refused
 ) (
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
@@ -47,7 +48,7 @@ module spi_flash_ctrl #(
   localparam int unsigned LevelWidth = $clog2(FifoWords + 1);
 
   if (FifoWords < 2 || FifoWords > 64 || (FifoWords & (FifoWords - 1)) != 0) begin : gen_bad_fifo
-    $error("spi_flash_ctrl: FifoWords must be a power of two in 2..64 (STATUS levels are 7 bits), got %0d", FifoWords);
+    $error("%m: FifoWords must be a power of two in 2..64 (STATUS levels are 7 bits), got %0d", FifoWords);
   end
 
   localparam logic [1:0] ErrProtect = 2'd1, ErrTimeout = 2'd2, ErrCommand = 2'd3;
@@ -234,7 +235,11 @@ module spi_flash_ctrl #(
   assign wr_data  = stream_q ? s_axis_tdata_i : txf_rdata[8 * tx_idx_q +: 8];
   assign rd_ready = stream_q ? m_axis_tready_i : csr_rd_take;
 
-  spi_flash_engine u_engine (
+  if (FlashBytes < 4096 || FlashBytes > (1 << 24) || (FlashBytes & (FlashBytes - 1)) != 0) begin : gen_bad_size
+    $error("%m: FlashBytes must be a power of two in 4 KiB..16 MiB, got %0d", FlashBytes);
+  end
+
+  spi_flash_engine #(.FlashBytes(FlashBytes)) u_engine (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .cmd_valid_i(cmd_valid),

@@ -10,7 +10,9 @@
 // read), spi_* to the part through spi_flash_phy. Op codes and errors: rtl/flash/README.md.
 `default_nettype none
 
-module spi_flash_engine (
+module spi_flash_engine #(
+  parameter int unsigned FlashBytes = 1 << 24  // size of the part: writes beyond it are refused
+) (
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
   input  wire logic        cmd_valid_i,
@@ -132,7 +134,7 @@ module spi_flash_engine (
   end
 
   // Write protection of the incoming command.
-  spi_flash_protect u_protect (
+  spi_flash_protect #(.FlashBytes(FlashBytes)) u_protect (
     .addr_i    (cmd_addr_i),
     .len_i     (cmd_len_i),
     .sector_i  (op_e'(cmd_op_i) == OpSectorErase),
@@ -219,10 +221,12 @@ module spi_flash_engine (
           state_d  = StDone;
           if (!(cmd_op_i inside {[OpRead : OpCrc]})) begin
             err_d = ErrCommand;
+          end else if (op_e'(cmd_op_i) inside {OpRead, OpFastRead, OpCrc, OpProgram} && cmd_len_i == 24'd0) begin
+            // Nothing to read or write: done at once, whatever the address.
           end else if (op_e'(cmd_op_i) inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase} && protect_hit) begin
             err_d = ErrProtect;
-            if (op_e'(cmd_op_i) == OpProgram && cmd_len_i != 24'd0) state_d = StDrain;
-          end else if (!(op_e'(cmd_op_i) inside {OpRead, OpFastRead, OpCrc, OpProgram}) || cmd_len_i != 24'd0) begin
+            if (op_e'(cmd_op_i) == OpProgram) state_d = StDrain;
+          end else begin
             state_d = StCsLow;
             cs_d    = 1'b0;
             txn_d   = unsure_q ? TxPoll : op_e'(cmd_op_i) inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase} ? TxWren : TxMain;

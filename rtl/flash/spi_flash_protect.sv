@@ -1,12 +1,16 @@
 // Write-protect check of the flash controller: does a write touch [wp_base_i, wp_limit_i]
-// (inclusive; empty when wp_limit_i < wp_base_i)? A program covers [addr_i, addr_i + len_i - 1]
-// and is also refused when that range would wrap past 16 MiB; an erase covers its whole sector,
-// block or (chip_i) the whole 24-bit space. Combinational.
+// (inclusive; empty when wp_limit_i < wp_base_i)? A program covers [addr_i, addr_i + len_i - 1],
+// an erase its whole sector, block or (chip_i) the whole part. A write reaching past the part's
+// last byte is refused too: the part decodes only its own size, so such an address would alias
+// into low memory and slip past the window. Combinational.
 `default_nettype none
 
-module spi_flash_protect (
+module spi_flash_protect #(
+  parameter int unsigned FlashBytes = 1 << 24  // size of the part: a power of two, at most 16 MiB
+) (
   input  wire logic [23:0] addr_i,
-  input  wire logic [23:0] len_i,     // bytes of a program (len_i >= 1); unused for erases
+  input  wire logic [23:0] len_i,     // bytes of a program (len_i >= 1: the engine never asks
+                                      // about an empty one); unused for erases
   input  wire logic        sector_i,  // SE: the 4 KiB sector of addr_i
   input  wire logic        block_i,   // BE: the 64 KiB block of addr_i
   input  wire logic        chip_i,    // CE: everything
@@ -29,8 +33,8 @@ module spi_flash_protect (
     end
     if (chip_i) begin
       lo = 25'h0;
-      hi = 25'hffffff;
+      hi = 25'(FlashBytes - 1);
     end
-    hit_o = hi[24] || (wp_base_i <= wp_limit_i && lo <= {1'b0, wp_limit_i} && hi >= {1'b0, wp_base_i});
+    hit_o = hi >= 25'(FlashBytes) || (wp_base_i <= wp_limit_i && lo <= {1'b0, wp_limit_i} && hi >= {1'b0, wp_base_i});
   end
 endmodule

@@ -17,9 +17,9 @@ export const address = (sizeBytes: number): fc.Arbitrary<number> => fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 0xffffff }) },
 );
 
-/** Lengths: short, around a page, and a few pages. */
+/** Lengths: short (an empty one too), around a page, and a few pages. */
 export const length = (max: number): fc.Arbitrary<number> => fc.oneof(
-  fc.integer({ min: 1, max: 8 }),
+  fc.integer({ min: 0, max: 8 }),
   fc.integer({ min: 240, max: Math.min(272, max) }),
   fc.integer({ min: 1, max }),
 );

@@ -43,6 +43,14 @@ describe('write protection', () => {
       [{ op: FlashOp.ChipErase, addr: 0, len: 0 }, FlashErr.Protect],
       [{ op: FlashOp.Program, addr: 0xfffff0, len: 32, data: bytes(32) }, FlashErr.Protect],  // would wrap past 16 MiB
       [{ op: FlashOp.Read, addr: 0x1fff0, len: 32 }, FlashErr.None],                          // reads are free
+      // The part (256 KiB) decodes 18 address bits: beyond it a write would alias into the window.
+      [{ op: FlashOp.Program, addr: 0x50000, len: 4, data: bytes(4) }, FlashErr.Protect],     // = 0x10000 on the part
+      [{ op: FlashOp.Program, addr: 0x3fff0, len: 32, data: bytes(32) }, FlashErr.Protect],   // runs off the part's end
+      [{ op: FlashOp.SectorErase, addr: 0x51000, len: 0 }, FlashErr.Protect],
+      [{ op: FlashOp.BlockErase, addr: 0x7ffff, len: 0 }, FlashErr.Protect],
+      [{ op: FlashOp.Read, addr: 0x50000, len: 4 }, FlashErr.None],                           // the window is intact
+      [{ op: FlashOp.Program, addr: 0, len: 0, data: bytes(0) }, FlashErr.None],              // empty: a no-op anywhere
+      [{ op: FlashOp.Program, addr: 0x10000, len: 0, data: bytes(0) }, FlashErr.None],
     ];
     for (const f of FACES) {
       for (const [req, err] of cases) expect((await env.check(f, req)).err, `${f} op ${req.op} at 0x${req.addr.toString(16)}`).toBe(err);

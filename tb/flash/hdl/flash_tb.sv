@@ -49,7 +49,7 @@ module flash_tb #(
 );
   logic ctrl_cs_n, ctrl_sclk, ctrl_mosi;
 
-  spi_flash_ctrl #(.FifoWords(FifoWords)) u_ctrl (
+  spi_flash_ctrl #(.FifoWords(FifoWords), .FlashBytes(SizeBytes)) u_ctrl (
     .clk_i, .rst_ni,
     .apb_psel_i, .apb_penable_i, .apb_pwrite_i, .apb_paddr_i, .apb_pwdata_i, .apb_prdata_o, .apb_pready_o,
     .apb_pslverr_o, .irq_o,
