@@ -69,7 +69,11 @@ export class FlashCsrModel {
     if (op === FlashOp.Program) {
       // LEN bytes from the TX FIFO, the unused rest of the last word dropped.
       const words = Math.ceil(len / 4);
-      if (this.tx.length < words) throw new Error(`FlashCsrModel: PROGRAM of ${len} bytes needs ${words} TX words, the FIFO holds ${this.tx.length} (the RTL would wait)`);
+      if (this.tx.length < words) {
+        // Refused like a CMD while busy: it would wait for data nobody sends.
+        this.regs.raise('STATUS', 'ERR_COMMAND');
+        return;
+      }
       const w = this.tx.splice(0, words);
       data = Uint8Array.from({ length: len }, (_, i) => (w[i >> 2]! >>> (8 * (i & 3))) & 0xff);
     }

@@ -51,9 +51,10 @@ export function readBytes(req: FlashRequest): number {
 }
 
 /**
- * Runs one operation: ADDR, LEN, the program data (at most the TX FIFO's depth), CMD, then
- * `wait()` and STATUS until DONE, draining the RX FIFO as it fills (so reads may be longer than
- * the FIFO), then CRC; clears the flags it saw.
+ * Runs one operation: ADDR, LEN, the program data, CMD, then `wait()` and STATUS until DONE (or
+ * ERR_COMMAND alone: the command was refused), draining the RX FIFO as it fills (so reads may be
+ * longer than the FIFO), then CRC; clears the flags it saw. A program longer than the TX FIFO
+ * (256 bytes) overflows it and is refused with {@link FlashErr.Command}: split it by pages.
  */
 export async function csrOperation(port: RegPort, req: FlashRequest, wait: () => Promise<void>): Promise<CsrResult> {
   await port.write(FLASH_OFFSET.ADDR, req.addr);
@@ -78,7 +79,7 @@ export async function csrOperation(port: RegPort, req: FlashRequest, wait: () =>
   do {
     await wait();
     await drain();
-  } while (!(status & STATUS.DONE));
+  } while (!(status & (STATUS.DONE | STATUS.ERR_COMMAND)));
   while ((await drain()) > 0);  // words pushed between the STATUS read and DONE
   const crc = (await port.read(FLASH_OFFSET.CRC)).data;
   const flags = status & FLAGS;

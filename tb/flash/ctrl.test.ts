@@ -119,9 +119,21 @@ describe('CSR face', () => {
     for (let i = 0; i < 65; i++) await env.writeReg(R.TXDATA, i);
     expect(await env.readReg(R.STATUS)).toBe(STATUS.TX_OVERFLOW | (64 << 8));
     flags.sample('tx_overflow');
+    // A PROGRAM needing more bytes than the FIFO holds would wait forever: refused, data kept.
+    await env.writeReg(R.ADDR, 0x2000);
+    await env.writeReg(R.LEN, 257);
+    await env.writeReg(R.CMD, FlashOp.Program);
+    await ClockCycles(dut.clk_i, 20);
+    expect(await env.readReg(R.STATUS), 'a PROGRAM of 257 bytes with 256 in the FIFO').toBe(STATUS.TX_OVERFLOW | STATUS.ERR_COMMAND | (64 << 8));
+    await env.writeReg(R.STATUS, STATUS.ERR_COMMAND);
     await env.writeReg(R.CTRL, 0x100);  // TX_CLR (DIV back to 0)
     await env.writeReg(R.STATUS, STATUS.TX_OVERFLOW);
     expect(await env.readReg(R.STATUS)).toBe(0);
+    // The driver's way: a program too long for the FIFO comes back as a command error, no hang.
+    const long = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    expect((await env.check('csr', { op: FlashOp.Program, addr: 0x3000, len: 300, data: long })).err).toBe(FlashErr.Command);
+    expect((await env.check('csr', { op: FlashOp.Read, addr: 0x3000, len: 4 })).err, 'the part was not touched').toBe(FlashErr.None);
+    await env.writeReg(R.CTRL, 0x100);
     // RX: a read left in the FIFO, then cleared; reading an empty FIFO gives 0.
     await env.writeReg(R.ADDR, 0);
     await env.writeReg(R.LEN, 10);
