@@ -37,7 +37,7 @@ module spi_nor_model #(
   localparam int unsigned AddrBits = $clog2(SizeBytes);
 
   if (SizeBytes < (1 << 16) || SizeBytes > (1 << 24) || (SizeBytes & (SizeBytes - 1)) != 0) begin : gen_bad_size
-    $error("spi_nor_model: SizeBytes must be a power of two from 64 KiB to 16 MiB, got %0d", SizeBytes);
+    $error("%m: SizeBytes must be a power of two from 64 KiB to 16 MiB, got %0d", SizeBytes);
   end
 
   typedef enum logic [7:0] {
