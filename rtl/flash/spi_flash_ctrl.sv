@@ -52,6 +52,7 @@ module spi_flash_ctrl #(
   end
 
   localparam logic [1:0] ErrProtect = 2'd1, ErrTimeout = 2'd2, ErrCommand = 2'd3;
+  localparam logic [3:0] OpProgram = 4'd3;
 
   // Register block.
   logic [7:0]  ctrl_div;
@@ -70,7 +71,7 @@ module spi_flash_ctrl #(
   logic [23:0] csr_addr_q, csr_addr_d, csr_len_q, csr_len_d;
   logic        csr_run_q, csr_run_d;  // the engine runs a CSR command
   logic        stream_q, stream_d;    // the engine's operation came from the stream face
-  logic        csr_busy, csr_done, pick_stream, req_valid;
+  logic        csr_busy, csr_done, pick_stream, req_valid, cmd_short;
   logic        rsp_valid_q, rsp_valid_d;
   logic [39:0] rsp_data_q, rsp_data_d;
   logic [3:0]  req_op;
@@ -121,7 +122,7 @@ module spi_flash_ctrl #(
     .status_err_protect_o    (status_err_protect),
     .status_err_timeout_set_i(csr_done && err == ErrTimeout),
     .status_err_timeout_o    (status_err_timeout),
-    .status_err_command_set_i((csr_done && err == ErrCommand) || (cmd_we && csr_busy)),
+    .status_err_command_set_i((csr_done && err == ErrCommand) || (cmd_we && (csr_busy || cmd_short))),
     .status_err_command_o    (status_err_command),
     .status_tx_overflow_set_i(txdata_we && !txf_wready),
     .status_tx_overflow_o    (status_tx_overflow),
@@ -141,6 +142,10 @@ module spi_flash_ctrl #(
   logic unused_status;
   assign unused_status = ^{status_err_protect, status_err_timeout, status_err_command, status_tx_overflow, unused_req};
   assign irq_o = status_done;
+
+  // A CSR PROGRAM needs all its bytes in the TX FIFO when CMD is written: with fewer it would
+  // wait for data nobody sends, so it is refused like a CMD while busy.
+  assign cmd_short = cmd_op == OpProgram && len_len > 24'({txf_level, 2'b00});
 
   // Arbitration: a whole operation at a time, the CSR face first (see the header).
   assign csr_busy    = csr_pend_q || csr_run_q;
@@ -168,7 +173,7 @@ module spi_flash_ctrl #(
       rsp_valid_d = 1'b1;
       rsp_data_d  = {crc, 6'd0, err};
     end
-    if (cmd_we && !csr_busy) begin
+    if (cmd_we && !csr_busy && !cmd_short) begin
       csr_pend_d = 1'b1;
       csr_op_d   = cmd_op;
       csr_addr_d = addr_addr;
