@@ -118,7 +118,10 @@ describe('AXI-Stream transactors', () => {
     expect(sim.time() - t0).toBeLessThanOrEqual(920);
     expect((await sink.recv()).data).toEqual(data);
     await src.send(Uint8Array.of(0x77));
+    await ClockCycles(dut.clk_i, 4);
+    expect(sink.pending, 'a frame arrived, not yet taken').toBe(1);
     expect((await sink.recv()).data).toEqual(Uint8Array.of(0x77));
+    expect(sink.pending).toBe(0);
     mon.close();
     await ClockCycles(dut.clk_i, 1);
     const beats: number[] = [];

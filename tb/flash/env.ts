@@ -199,6 +199,9 @@ export class FlashEnv {
    */
   async finish(options: { transactions?: boolean; violations?: readonly string[]; reference?: boolean } = {}): Promise<void> {
     await ClockCycles(this.dut.clk_i, 4);
+    // Nothing may come out of the stream face that no request asked for.
+    expect(this.rd.pending, 'read beats nobody asked for').toBe(0);
+    expect(this.rsp.pending, 'responses nobody asked for').toBe(0);
     await this.checker.close();
     expect(this.checker.violations.map((v) => v.replace(/^edge \d+: /, '')), 'SPI protocol violations').toEqual(options.violations ?? []);
     if ((options.transactions ?? true) && (options.reference ?? true)) {

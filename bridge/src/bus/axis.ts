@@ -160,6 +160,11 @@ export class AxisSink implements AgentHandler {
     return this.received;
   }
 
+  /** Frames received and not yet taken by {@link recv}. */
+  get pending(): number {
+    return this.frames.length - this.head;
+  }
+
   /** The next frame, waiting (one round trip per batch) when none is buffered. */
   async recv(): Promise<AxisFrame> {
     while (this.head >= this.frames.length) {
