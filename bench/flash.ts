@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ApbMaster, AxisSink, AxisSource, Clock, ClockCycles, Simulator } from '../bridge/src/index.js';
 import { ROOT } from '../bridge/src/paths.js';
 import { FLASH_OFFSET } from '../models/flash/regs.js';
-import { FlashOp } from '../models/flash/spi_flash_ctrl.js';
+import { FlashOp, requestBeat } from '../models/flash/spi_flash_ctrl.js';
 import { flashBench } from '../tb/flash/tops.js';
 
 const CYCLE_NS = 10;
@@ -35,8 +35,7 @@ const req = AxisSource.fromPrefix(dut, 's_axis_req', clk);
 const wr = AxisSource.fromPrefix(dut, 's_axis', clk);
 const rd = AxisSink.fromPrefix(dut, 'm_axis', clk, { batch: 4 });
 const rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, { batch: 16 });
-const request = (op: number, addr: number, len: number): Uint8Array =>
-  Uint8Array.of(op, addr & 0xff, (addr >>> 8) & 0xff, (addr >>> 16) & 0xff, len & 0xff, (len >>> 8) & 0xff, (len >>> 16) & 0xff);
+const request = (op: number, addr: number, len: number): Uint8Array => requestBeat({ op, addr, len });
 const cycles = (): number => sim.time() / CYCLE_NS;
 const expectOk = (r: Uint8Array, what: string): void => {
   if ((r[0]! & 3) !== 0) throw new Error(`${what}: error ${r[0]! & 3}`);

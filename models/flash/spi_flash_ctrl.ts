@@ -44,6 +44,15 @@ export interface FlashRequest {
   readonly data?: Uint8Array;
 }
 
+/**
+ * The stream face's request beat (`s_axis_req_tdata`, 56 bits, little-endian bytes): op [3:0],
+ * address [31:8], length [55:32].
+ */
+export function requestBeat(req: Pick<FlashRequest, 'op' | 'addr' | 'len'>): Uint8Array {
+  const { op, addr, len } = req;
+  return Uint8Array.of(op, addr & 0xff, (addr >>> 8) & 0xff, (addr >>> 16) & 0xff, len & 0xff, (len >>> 8) & 0xff, (len >>> 16) & 0xff);
+}
+
 /** What an operation returns at its face. */
 export interface FlashResult {
   readonly err: FlashErr;

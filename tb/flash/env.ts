@@ -8,10 +8,11 @@ import {
 import { FlashCsrModel } from '../../models/flash/flash_csr.js';
 import { csrOperation, type RegPort } from '../../models/flash/flash_driver.js';
 import { FLASH_OFFSET } from '../../models/flash/regs.js';
-import { FlashErr, FlashOp, SpiFlashCtrl, type FlashRequest, type FlashResult } from '../../models/flash/spi_flash_ctrl.js';
+import { FlashErr, FlashOp, SpiFlashCtrl, requestBeat, type FlashRequest, type FlashResult } from '../../models/flash/spi_flash_ctrl.js';
 import { SpiNor, SpiNorCmd, type SpiNorBusy } from '../../models/flash/spi_nor.js';
 import type { FlashTbDut } from './gen/flash_tb.js';
 import { SpiChecker } from './spi_checker.js';
+import { hex } from '../common/hex.js';
 
 /** Options of {@link FlashEnv.start}. */
 export interface FlashEnvOptions {
@@ -26,7 +27,6 @@ export interface FlashEnvOptions {
 /** Which face an operation used. */
 export type Face = 'stream' | 'csr';
 
-const hex = (v: number, w = 2): string => `0x${v.toString(16).padStart(w, '0')}`;
 
 /** The environment of one test (or one fast-check case, after a restart). */
 export class FlashEnv {
@@ -141,9 +141,8 @@ export class FlashEnv {
 
   /** Queues a request (and its program data) on the stream face. */
   private post(req: FlashRequest): void {
-    const { op, addr, len } = req;
-    void this.req.send(Uint8Array.of(op, addr & 0xff, (addr >>> 8) & 0xff, (addr >>> 16) & 0xff, len & 0xff, (len >>> 8) & 0xff, (len >>> 16) & 0xff));
-    if (op === FlashOp.Program && req.data && req.data.length > 0) void this.wr.send(req.data);
+    void this.req.send(requestBeat(req));
+    if (req.op === FlashOp.Program && req.data && req.data.length > 0) void this.wr.send(req.data);
   }
 
   /** Several operations queued on the stream face at once, each checked against the reference in order. */

@@ -14,6 +14,7 @@ import { BLOCK_BYTES, PAGE_BYTES, SECTOR_BYTES } from '../../models/flash/spi_no
 import { FlashEnv } from './env.js';
 import type { FlashTbDut } from './gen/flash_tb.js';
 import { flashTb } from './tops.js';
+import { hex } from '../common/hex.js';
 
 const SIZE = 1 << 18;
 // flash_tb's busy times: a power loss inside them interrupts the operation.
@@ -34,7 +35,6 @@ interface Case {
   readonly seed: number;
 }
 
-const hex = (v: number): string => `0x${v.toString(16).padStart(2, '0')}`;
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
   op: fc.constantFrom(FlashOp.Program as const, FlashOp.SectorErase as const, FlashOp.BlockErase as const),

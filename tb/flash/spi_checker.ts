@@ -5,6 +5,7 @@
 import { ClockCycles, SampledStream, type Simulator, type SignalHandle } from '../../bridge/src/index.js';
 import { MISO_UNDEFINED, PAGE_BYTES, SpiNor, SpiNorCmd, STATUS_WEL, STATUS_WIP } from '../../models/flash/spi_nor.js';
 import type { SpiTransaction } from '../../models/flash/spi_flash_ctrl.js';
+import { hex } from '../common/hex.js';
 
 /** The four SPI pins as the part sees them. */
 export interface SpiPins {
@@ -32,7 +33,6 @@ const HEADER: Partial<Record<number, number>> = {
   [SpiNorCmd.Read]: 4, [SpiNorCmd.FastRead]: 5, [SpiNorCmd.Pp]: 4, [SpiNorCmd.Se]: 4, [SpiNorCmd.Be]: 4,
 };
 const WRITES = new Set<number>([SpiNorCmd.Pp, SpiNorCmd.Se, SpiNorCmd.Be, SpiNorCmd.Ce]);
-const hex = (v: number, w = 2): string => `0x${v.toString(16).padStart(w, '0')}`;
 
 /**
  * Checks every transaction on the bus. Violations are collected (the first 20, with the clock

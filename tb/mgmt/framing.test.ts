@@ -13,11 +13,11 @@ import {
   type FrameEvent,
 } from '../../models/mgmt/framing.js';
 import { seededTest } from '../../bridge/src/vitest.js';
+import { hexBytes as hex } from '../common/hex.js';
 
 const VECTOR_PACKET = Uint8Array.of(0x01, 0x00, 0x08, 0xc8, 0x00, 0x80, 0x02);
 const VECTOR_FRAME = Uint8Array.of(0x7e, 0x01, 0x07, 0x01, 0x00, 0x08, 0xc8, 0x00, 0x80, 0x02, 0x2b, 0xc1, 0x7e);
 
-const hex = (b: ArrayLike<number>): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 const cat = (...parts: ArrayLike<number>[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
 const packetsOf = (events: FrameEvent[]): string[] => events.flatMap((e) => (e.kind === 'packet' ? [hex(e.packet)] : []));
 const reasonsOf = (events: FrameEvent[]): FrameErrorReason[] => events.flatMap((e) => (e.kind === 'error' ? [e.reason] : []));

@@ -14,9 +14,9 @@ import { UART_OFFSET as R } from '../../models/uart/regs.js';
 import { LineChecker, configure, resetIdle } from './env.js';
 import type { UartBusDut } from './gen/uart_bus.js';
 import { uartBus } from './tops.js';
+import { hexBytes as hex } from '../common/hex.js';
 
 const test = simTest(uartBus, { simTimeout: [50, 'ms'] });
-const hex = (b: readonly number[]): string => b.map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
 const cov = new CoverGroup('uart_bus');
 const starts = cov.point<number>('start', { simultaneous: (d) => d === 0, staggered: (d) => d > 0 });

@@ -12,10 +12,10 @@ import { UartModel, type RxChar } from '../../models/uart/uart.js';
 import { LineChecker, configure, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
 import { uart, uartBus } from './tops.js';
+import { hexBytes as hex } from '../common/hex.js';
 
 const one = simTest(uart, { simTimeout: [20, 'ms'] });
 const bus = simTest(uartBus, { simTimeout: [20, 'ms'] });
-const hex = (b: readonly number[]): string => b.map((x) => x.toString(16).padStart(2, '0')).join(' ');
 
 const settingsArb: fc.Arbitrary<LineSettings> = fc.record({
   divisor: fc.integer({ min: 1, max: 6 }),

@@ -9,10 +9,10 @@ import { UartModel, type UartEvent } from '../../models/uart/uart.js';
 import { FAST, LineChecker, configure, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
 import { uart } from './tops.js';
+import { hex } from '../common/hex.js';
 
 const test = simTest(uart, { simTimeout: [5, 'ms'] });
 const slow = simTest(uart, { simTimeout: [150, 'ms'] });
-const hex = (v: number): string => `0x${v.toString(16)}`;
 
 const cov = new CoverGroup('uart');
 const divisors = cov.point<number>('divisor', { min: (d) => d <= 1, typical: (d) => d > 1 && d < 0xffff, max: (d) => d === 0xffff });
