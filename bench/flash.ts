@@ -33,8 +33,8 @@ const apb = ApbMaster.fromPrefix(dut, 'apb', clk);
 await apb.write(FLASH_OFFSET.CTRL, 0);
 const req = AxisSource.fromPrefix(dut, 's_axis_req', clk);
 const wr = AxisSource.fromPrefix(dut, 's_axis', clk);
-const rd = AxisSink.fromPrefix(dut, 'm_axis', clk, { batch: 4 });
-const rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, { batch: 16 });
+const rd = AxisSink.fromPrefix(dut, 'm_axis', clk);
+const rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk);
 const request = (op: number, addr: number, len: number): Uint8Array => requestBeat({ op, addr, len });
 const cycles = (): number => sim.time() / CYCLE_NS;
 const expectOk = (r: Uint8Array, what: string): void => {

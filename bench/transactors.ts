@@ -43,7 +43,7 @@ async function transactors(): Promise<{ cyclesPerS: number; beatsPerCycle: numbe
     const dut = sim.dut;
     const fs = frames(BEATS);
     const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
-    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, batch: 512, credits: 32 });
+    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 512, credits: 32 });
     const t0 = performance.now();
     const c0 = sim.time();
     for (const f of fs) void src.send(f);
@@ -68,7 +68,7 @@ async function stream(): Promise<number> {
     const fs = frames(BEATS);
     const expected = Buffer.concat(fs);
     const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
-    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, batch: 512, credits: 32 });
+    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 512, credits: 32 });
     const mon = AxisMonitor.fromPrefix(dut, 'm_axis', dut.clk_i, { batch: 16384 });
     let at = 0;
     const checker = sim.startSoon(async () => {

@@ -4,7 +4,7 @@
 
 namespace cb {
 
-void Agent::begin(Writer& w, bool last) const {
+void Agent::begin(Writer& w, bool last, bool credited) const {
     w.clear();
     w.put<uint8_t>(0x8B);  // AGENT_DATA
     w.put<uint8_t>(0);
@@ -12,11 +12,15 @@ void Agent::begin(Writer& w, bool last) const {
     w.put<uint32_t>(0);
     w.put<uint32_t>(id_);
     w.put<uint8_t>(last ? 1 : 0);
+    w.put<uint8_t>(credited ? 1 : 0);
+    w.put<uint16_t>(0);
 }
 
-void Agent::ship(AgentHost& host, const Writer& w) {
-    if (credits_ == 0) host.waitCredit(id_);
-    --credits_;
+void Agent::ship(AgentHost& host, const Writer& w, bool credited) {
+    if (credited) {
+        if (credits_ == 0) host.waitCredit(id_);
+        --credits_;
+    }
     host.emit(w);
 }
 

@@ -46,13 +46,23 @@ public:
     /// Transactions completed so far (what an AGENT trigger counts).
     uint64_t completed() const { return completed_; }
     void addCredits(uint32_t n) { credits_ += n; }
+    /// Counts an edge of the agent's clock (before `sample`): items carry the edge they completed on.
+    void countEdge() { ++edges_; }
 
 protected:
-    /// Starts an AGENT_DATA message for this agent: {type, 0, 0, seq 0, u32 agent, u8 last}.
-    void begin(Writer& w, bool last) const;
-    /// Ships a size-triggered batch, waiting for a credit first when none is left: credits bound
-    /// how far the harness runs ahead of a slow consumer.
-    void ship(AgentHost& host, const Writer& w);
+    /// Starts an AGENT_DATA message for this agent: {type, 0, 0, seq 0, u32 agent, u8 last,
+    /// u8 credited, u16 0}.
+    void begin(Writer& w, bool last, bool credited = false) const;
+    /// Sends a message begun with `credited`: a full chunk mid-run waits for a credit first, so
+    /// credits bound the messages in flight; anything else (a flush before a reply) goes at once.
+    void ship(AgentHost& host, const Writer& w, bool credited);
+    /// Edges of the agent's clock since it opened; the first is 1.
+    uint64_t edges() const { return edges_; }
+    /// Every item an agent ships carries when it completed: u64 time (precision units), u64 edge.
+    static void stamp(Writer& w, uint64_t time, uint64_t edge) {
+        w.put<uint64_t>(time);
+        w.put<uint64_t>(edge);
+    }
 
     uint64_t completed_ = 0;
     uint32_t credits_ = 0;
@@ -60,6 +70,7 @@ protected:
 private:
     uint32_t id_, clock_;
     bool rising_;
+    uint64_t edges_ = 0;
 };
 
 /// Reads signal `sig` into `out` (words), through the signal table.

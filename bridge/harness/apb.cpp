@@ -41,7 +41,7 @@ public:
         if (pready_ != kAbsent && !(readU64(sim, pready_) & 1)) return;  // wait states
         const uint32_t rdata = static_cast<uint32_t>(readU64(sim, prdata_));
         const bool err = pslverr_ != kAbsent && (readU64(sim, pslverr_) & 1);
-        results_.push_back({ops_.front().write ? 0u : rdata, err});
+        results_.push_back({ops_.front().write ? 0u : rdata, err, sim.now(), edges()});
         ops_.pop_front();
         ++completed_;
         state_ = State::Idle;
@@ -70,26 +70,33 @@ public:
         }
     }
 
-    /// Results: u32 count, then per transfer u32 prdata (0 for writes), u8 pslverr, 3 × 0.
+    /// Results: u32 count, then per transfer u64 time, u64 edge, u32 prdata (0 for writes),
+    /// u8 pslverr, 3 × 0.
     void flush(AgentHost& host, bool last) override {
         if (results_.empty() && !last) return;
         begin(out_, last);
         out_.put<uint32_t>(static_cast<uint32_t>(results_.size()));
-        for (const auto& res : results_) {
-            out_.put<uint32_t>(res.first);
-            out_.put<uint8_t>(res.second ? 1 : 0);
+        for (const Result& res : results_) {
+            stamp(out_, res.time, res.edge);
+            out_.put<uint32_t>(res.data);
+            out_.put<uint8_t>(res.slverr ? 1 : 0);
             out_.put<uint8_t>(0);
             out_.put<uint16_t>(0);
         }
         results_.clear();
-        host.emit(out_);
+        ship(host, out_, false);
     }
 
 private:
     enum class State : uint8_t { Idle, Setup, Access };
     uint32_t psel_, penable_, pwrite_, paddr_, pwdata_, prdata_, pready_, pslverr_;
+    struct Result {
+        uint32_t data;
+        bool slverr;
+        uint64_t time, edge;
+    };
     std::deque<ApbOp> ops_;
-    std::vector<std::pair<uint32_t, bool>> results_;
+    std::vector<Result> results_;
     State state_ = State::Idle;
     Writer out_;
 };

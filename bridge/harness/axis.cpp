@@ -11,6 +11,7 @@ namespace {
 struct Frame {
     uint32_t dest = 0, tid = 0;
     std::vector<uint8_t> data;
+    uint64_t time = 0, edge = 0;  // received frames: when the last beat was taken
 };
 
 /// The signals of one AXI-Stream interface; tkeep, tlast, tdest and tid may be absent.
@@ -94,9 +95,9 @@ public:
     AxisSink(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& t)
         : Agent(id, clock, rising), pins_(r, t) {
         throttle_.parse(r);
-        batch_ = r.get<uint32_t>();
+        chunk_ = r.get<uint32_t>();
         credits_ = r.get<uint32_t>();
-        if (batch_ == 0 || credits_ == 0) throw WireError(Err::BadOp, "an AXI-Stream sink needs a batch size and credits");
+        if (chunk_ == 0 || credits_ == 0) throw WireError(Err::BadOp, "an AXI-Stream sink needs a chunk size and credits");
     }
 
     void sample(Sim& sim, AgentHost& host) override {
@@ -112,10 +113,12 @@ public:
         }
         const bool last = pins_.last == kAbsent || (readU64(sim, pins_.last) & 1);
         if (!last) return;
+        cur_.time = sim.now();
+        cur_.edge = edges();
         done_.push_back(std::move(cur_));
         cur_ = Frame{};
         ++completed_;
-        if (done_.size() >= batch_) send(host, false, true);
+        if (done_.size() >= chunk_) send(host, false, true);
     }
 
     void drive(Sim& sim) override {
@@ -128,30 +131,24 @@ public:
     }
 
 private:
-    /// Batch: u32 frames, u8 credited, 3 × 0, then per frame u32 dest, u32 id, u32 length, bytes.
+    /// Chunk: u32 frames, then per frame u64 time, u64 edge, u32 dest, u32 id, u32 length, bytes.
     void send(AgentHost& host, bool last, bool credited) {
-        begin(out_, last);
+        begin(out_, last, credited);
         out_.put<uint32_t>(static_cast<uint32_t>(done_.size()));
-        out_.put<uint8_t>(credited ? 1 : 0);
-        out_.put<uint8_t>(0);
-        out_.put<uint16_t>(0);
         for (const Frame& f : done_) {
+            stamp(out_, f.time, f.edge);
             out_.put<uint32_t>(f.dest);
             out_.put<uint32_t>(f.tid);
             out_.put<uint32_t>(static_cast<uint32_t>(f.data.size()));
             out_.bytes(f.data.data(), f.data.size());
         }
         done_.clear();
-        if (credited) {
-            ship(host, out_);
-        } else {
-            host.emit(out_);
-        }
+        ship(host, out_, credited);
     }
 
     AxisPins pins_;
     Throttle throttle_;
-    uint32_t batch_ = 0;
+    uint32_t chunk_ = 0;
     Frame cur_;
     std::vector<Frame> done_;
     bool ready_ = false;

@@ -21,7 +21,7 @@
 namespace cb {
 namespace {
 
-constexpr uint16_t kProtocolVersion = 1;
+constexpr uint16_t kProtocolVersion = 2;
 constexpr auto kHeartbeat = std::chrono::milliseconds(500);
 
 enum class Msg : uint8_t {
@@ -411,7 +411,9 @@ private:
             }
         }
         if (r.left()) throw WireError(Err::BadMessage, std::to_string(r.left()) + " stray bytes after the ops");
-        // Validated as a whole: a bad op leaves the simulation untouched.
+        // Validated as a whole: a bad op leaves the simulation untouched. An op may fire a
+        // trigger itself (closing an agent fires its AGENT triggers): run() then stops at once.
+        sim_.clearFired();
         for (Parsed& p : ops) {
             switch (p.op) {
             case Op::Write: sim_.write(p.sig, p.v.data()); break;
@@ -436,10 +438,7 @@ private:
         }
         Status st = Status::Paused;
         const auto t0 = std::chrono::steady_clock::now();
-        if (flags & kStepRun) {
-            sim_.clearFired();
-            st = sim_.run([this] { heartbeatIfDue(); });
-        }
+        if (flags & kStepRun) st = sim_.run([this] { heartbeatIfDue(); });
         runNs_ = static_cast<uint64_t>(
             std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
         event(st);

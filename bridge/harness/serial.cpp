@@ -82,7 +82,6 @@ public:
         : Agent(id, clock, rising), line_(signalId(r, t, "serial line")), fmt_(r) {}
 
     void sample(Sim& sim, AgentHost&) override {
-        ++cycle_;
         const bool level = readU64(sim, line_) & 1;
         if (!busy_) {
             if (prev_ && !level) {  // start bit edge: sample mid-bit from here
@@ -90,7 +89,7 @@ public:
                 next16_ = fmt_.bit16 / 2;
                 pos16_ = 0;
                 bits_.clear();
-                start_ = cycle_;
+                start_ = edges();
             }
             prev_ = level;
             return;
@@ -116,37 +115,39 @@ public:
             if (!bits_[n - 1 - i]) flags |= kBadStop;
         }
         if (allZero) flags |= kBreak;
-        out_.push_back({v, flags, start_});
+        out_.push_back({v, flags, start_, sim.now(), edges()});
         ++completed_;
         busy_ = false;
         prev_ = level;  // after a break the line is low: the next start needs it to rise first
     }
 
-    /// Characters: u32 count, then per character u16 value, u8 flags, u8 0, u64 start cycle.
+    /// Characters: u32 count, then per character u64 time, u64 edge (of the last bit), u64
+    /// start edge, u16 value, u8 flags, u8 0.
     void flush(AgentHost& host, bool last) override {
         if (out_.empty() && !last) return;
         begin(w_, last);
         w_.put<uint32_t>(static_cast<uint32_t>(out_.size()));
         for (const auto& c : out_) {
+            stamp(w_, c.time, c.edge);
+            w_.put<uint64_t>(c.start);
             w_.put<uint16_t>(static_cast<uint16_t>(c.value));
             w_.put<uint8_t>(c.flags);
             w_.put<uint8_t>(0);
-            w_.put<uint64_t>(c.start);
         }
         out_.clear();
-        host.emit(w_);
+        ship(host, w_, false);
     }
 
 private:
     struct Char {
         uint32_t value;
         uint8_t flags;
-        uint64_t start;
+        uint64_t start, time, edge;
     };
     uint32_t line_;
     LineFormat fmt_;
     bool busy_ = false, prev_ = true;
-    uint64_t cycle_ = 0, start_ = 0;
+    uint64_t start_ = 0;
     uint64_t pos16_ = 0, next16_ = 0;
     std::vector<bool> bits_;
     std::vector<Char> out_;

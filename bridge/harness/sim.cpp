@@ -241,6 +241,7 @@ void Sim::sampleAgents(uint32_t clock, bool rising) {
     for (Agent* a : agentList_) {
         if (a->clock() != clock || a->rising() != rising) continue;
         const uint64_t before = a->completed();
+        a->countEdge();
         a->sample(*this, *host_);
         progress_ |= a->completed() != before;
         edgeAgents_.push_back(a);
@@ -422,6 +423,7 @@ bool Sim::nextEventTime(uint64_t& t) {
 
 Status Sim::run(const std::function<void()>& tick) {
     if (ended_) return ctx_->gotError() ? Status::Failed : Status::Finished;
+    if (!fired_.empty()) return Status::Fired;
     uint32_t steps = 0;
     // One pass of the loop is one time step, its phases in straight-line order. A reply leaves
     // the loop mid-step; the jump below resumes there. A switch at the top of every pass cost

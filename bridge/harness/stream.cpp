@@ -1,5 +1,5 @@
 // The sampled-stream agent: at each edge of its clock (when the qualifier holds) it records the
-// listed signals, and ships the records in column batches with their cycle numbers.
+// listed signals, and ships the records in column chunks with their edge numbers and times.
 #include <cstring>
 
 #include "agent.h"
@@ -18,10 +18,10 @@ public:
         if (static_cast<uint8_t>(qual_) > 2) throw WireError(Err::BadOp, "stream qualifier kind is not 0..2");
         quals_ = ids(r, table, "qualifier");
         sigs_ = ids(r, table, "sampled");
-        batch_ = r.get<uint32_t>();
+        chunk_ = r.get<uint32_t>();
         credits_ = r.get<uint32_t>();
         if (sigs_.empty()) throw WireError(Err::BadOp, "a stream needs at least one signal");
-        if (batch_ == 0 || batch_ > (1u << 20)) throw WireError(Err::BadOp, "stream batch size must be 1..1Mi records");
+        if (chunk_ == 0 || chunk_ > (1u << 20)) throw WireError(Err::BadOp, "stream chunk size must be 1..1Mi records");
         if (credits_ == 0) throw WireError(Err::BadOp, "a stream needs at least one credit");
         for (uint32_t s : sigs_) {
             offset_.push_back(words_);
@@ -33,7 +33,6 @@ public:
     }
 
     void sample(Sim& sim, AgentHost& host) override {
-        ++cycle_;
         if (qual_ == Qualifier::AllOf) {
             for (uint32_t q : quals_) {
                 if (!(readU64(sim, q) & 1)) return;
@@ -45,10 +44,11 @@ public:
             last_ = tmp_;
             seen_ = true;
         }
-        cycles_.push_back(cycle_);
+        cycles_.push_back(edges());
+        times_.push_back(sim.now());
         for (uint32_t w = 0; w < words_; ++w) cols_[w].push_back(tmp_[w]);
         ++completed_;
-        if (cycles_.size() >= batch_) send(host, false, true);
+        if (cycles_.size() >= chunk_) send(host, false, true);
     }
 
     void flush(AgentHost& host, bool last) override {
@@ -64,17 +64,15 @@ private:
         return v;
     }
 
-    /// Batch: u32 records, u32 signals, u8 credited, 3 × 0, u64 cycle[n], then per signal its
-    /// words per value and the n values (a column).
+    /// Chunk: u32 records, u32 signals, u64 edge[n], u64 time[n], then per signal its words per
+    /// value and the n values (a column).
     void send(AgentHost& host, bool last, bool credited) {
-        begin(out_, last);
+        begin(out_, last, credited);
         const uint32_t n = static_cast<uint32_t>(cycles_.size());
         out_.put<uint32_t>(n);
         out_.put<uint32_t>(static_cast<uint32_t>(sigs_.size()));
-        out_.put<uint8_t>(credited ? 1 : 0);
-        out_.put<uint8_t>(0);
-        out_.put<uint16_t>(0);
         out_.bytes(cycles_.data(), 8 * cycles_.size());
+        out_.bytes(times_.data(), 8 * times_.size());
         for (size_t i = 0; i < sigs_.size(); ++i) {
             const uint32_t wpv = (i + 1 < sigs_.size() ? offset_[i + 1] : words_) - offset_[i];
             out_.put<uint32_t>(wpv);
@@ -84,20 +82,16 @@ private:
             }
         }
         cycles_.clear();
+        times_.clear();
         for (auto& c : cols_) c.clear();
-        if (credited) {
-            ship(host, out_);
-        } else {
-            host.emit(out_);
-        }
+        ship(host, out_, credited);
     }
 
     Qualifier qual_;
     std::vector<uint32_t> quals_, sigs_, offset_;
-    uint32_t batch_ = 0, words_ = 0;
-    uint64_t cycle_ = 0;
+    uint32_t chunk_ = 0, words_ = 0;
     bool seen_ = false;
-    std::vector<uint64_t> cycles_;
+    std::vector<uint64_t> cycles_, times_;
     std::vector<std::vector<uint32_t>> cols_;  // one column per value word
     std::vector<uint32_t> last_, tmp_;
     Writer out_;

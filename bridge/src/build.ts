@@ -15,7 +15,7 @@ import { signalTableFromXml } from './xml.js';
 const run = promisify(execFile);
 
 /** Bumped whenever the build recipe changes, so old cache entries are not reused. */
-const RECIPE = 5;
+const RECIPE = 6;
 const PREFIX = 'Vtop';
 
 /** A failed Verilator or compiler run, with the log that says why. */

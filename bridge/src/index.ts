@@ -9,9 +9,9 @@ export {
   SimTimeoutError, TaskFailedError, UnknownSignalError,
 } from './errors.js';
 export { MemoryHandle, SignalHandle, type AnyHandle, type MemoryData } from './handle.js';
-export { Simulator, type SimStats, type StartOptions } from './simulator.js';
+export { Simulator, type SimStats, type StartOptions, type TransportOptions } from './simulator.js';
 export { Dir, type SignalInfo, type SignalTable } from './signals.js';
-export { Lock, SimEvent, Task } from './task.js';
+export { Flow, Lock, SimEvent, Task } from './task.js';
 export { defineTop, type TopSpec } from './top.js';
 export {
   ClockCycles, Combine, Edge, FallingEdge, First, NextTimeStep, ReadOnly, ReadWrite, RisingEdge, Timer, Trigger,
@@ -19,11 +19,12 @@ export {
 } from './triggers.js';
 export type { TimeUnit } from './units.js';
 export { SampledStream, StreamBatch, type StreamOptions } from './stream.js';
-export { ApbMaster, type ApbResponse } from './bus/apb.js';
-export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions } from './bus/axis.js';
+export { ApbMaster, type ApbResponse, type ApbResult } from './bus/apb.js';
+export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions, type AxisSinkOptions, type ReceivedFrame } from './bus/axis.js';
+export type { Stamp } from './bus/stamp.js';
 export type { Throttle } from './bus/throttle.js';
 export { simProperty, type SimPropertyOptions } from './property.js';
 export {
   CoverGroup, Coverpoint, Cross, CoverageError, coverageDelta, coverageSnapshot, coverageText, mergeCoverage, type CoverageData,
 } from './coverage.js';
-export { SerialSink, SerialSource, type SerialChar, type SerialFormat } from './bus/serial.js';
+export { SerialSink, SerialSource, type ReceivedChar, type SerialChar, type SerialFormat } from './bus/serial.js';

@@ -5,7 +5,7 @@
  */
 
 /** Protocol version spoken by this bridge. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Message types. */
 export enum Msg {
@@ -265,12 +265,9 @@ export class Decoder {
     return this.bytes(this.u32()).toString('utf8');
   }
 
-  /** `n` u32 words, copied so they stay valid after the frame is released. */
+  /** `n` u32 words, copied (into an aligned buffer) so they stay valid after the frame is released. */
   words(n: number): Uint32Array {
-    const b = this.bytes(4 * n);
-    const w = new Uint32Array(n);
-    for (let i = 0; i < n; i++) w[i] = b.readUInt32LE(4 * i);
-    return w;
+    return new Uint32Array(Uint8Array.prototype.slice.call(this.bytes(4 * n)).buffer);
   }
 }
 

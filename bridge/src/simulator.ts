@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildTop, coverageOn } from './build.js';
@@ -11,7 +12,7 @@ import {
   AgentKind, Decoder, Encoder, ErrCode, Msg, Op, Phase, PROTOCOL_VERSION, ProtocolError, STEP_RUN, Status, readHeader,
 } from './protocol.js';
 import { Dir, SigFlag, type SignalInfo } from './signals.js';
-import { Task, currentTask, type TaskHost } from './task.js';
+import { Task, block, currentTask, onFlowChange, rootFlow, type Flow, type TaskHost } from './task.js';
 import type { TopSpec } from './top.js';
 import type { Trigger } from './triggers.js';
 import { fromSteps, toSteps, type TimeUnit } from './units.js';
@@ -22,16 +23,30 @@ interface Waiter {
   task: Task<unknown> | undefined;
   /** A watchdog (the test's time limit): it never runs time on its own. */
   background: boolean;
-  /** Armed for a passive wait: it runs time, but does not stop other passive waits arming. */
-  passive: boolean;
+  /** Ends the wait's hold on its flow (a no-op for a watchdog). */
+  release: () => void;
 }
 
 /** The TypeScript side of a harness agent: receives its AGENT_DATA messages. */
 export interface AgentHandler {
-  /** One AGENT_DATA body (after the agent id and the `last` flag). */
+  /**
+   * One AGENT_DATA body (after the common part: agent id, `last`, `credited`). Called when the
+   * reply that ends the step arrives, never mid-run: what a test sees changes only at a resume.
+   */
   data(d: Decoder, last: boolean): void;
-  /** The agent is gone (closed by a restart, or the simulation ended): wake its waiters. */
+  /** The agent is gone (closed by a restart, or the simulation ended). */
   end(reason: Error): void;
+}
+
+/**
+ * How agent data travels from the harness (bridge/PROTOCOL.md, Agents). It never changes what a
+ * test sees: a wait delivers what its own `batch` says, whatever the chunking.
+ */
+export interface TransportOptions {
+  /** Items per AGENT_DATA message sent mid-run (streams: records; sinks: frames). */
+  readonly chunk?: number;
+  /** Messages a streaming agent may have in flight before it waits for the bridge. */
+  readonly credits?: number;
 }
 
 interface TableEntry extends SignalInfo {
@@ -76,6 +91,28 @@ export interface StartOptions extends ConnectionOptions {
   readonly plusargs?: readonly string[];
   /** Attach to a harness started by hand instead of spawning one. @defaultValue `$SIM_ENDPOINT` */
   readonly endpoint?: string;
+  /**
+   * Overrides every agent's chunking and credits (for determinism checks).
+   * @defaultValue `$SIM_TRANSPORT` (`chunk=7,credits=1`), else each agent's own
+   */
+  readonly transport?: TransportOptions;
+  /** Keep a digest of what the test sees ({@link Simulator.digest}). @defaultValue `SIM_TRACE_DIGEST=1` */
+  readonly digest?: boolean;
+}
+
+/** `chunk=7,credits=1` → `{ chunk: 7, credits: 1 }`. */
+function transportFromEnv(text: string | undefined): TransportOptions {
+  if (!text) return {};
+  const out: { chunk?: number; credits?: number } = {};
+  for (const part of text.split(',')) {
+    const [k, v] = part.split('=');
+    const n = Number(v);
+    if ((k !== 'chunk' && k !== 'credits') || !Number.isInteger(n) || n < 1) {
+      throw new BridgeError(`SIM_TRANSPORT='${text}': expected e.g. 'chunk=7,credits=1' (positive integers)`);
+    }
+    out[k] = n;
+  }
+  return out;
 }
 
 /** Where `COVERAGE=1` runs put their .dat files (merged into reports/ at the end of the run). */
@@ -91,14 +128,8 @@ const STATUS_TEXT: Record<number, string> = {
   [Status.Failed]: '$fatal, $stop or a failed assertion',
 };
 
-/** A wait that runs time only when nothing else does (see {@link Simulator.passiveWait}). */
-interface PassiveEntry {
-  readonly make: () => Trigger;
-  readonly resolve: () => void;
-  readonly reject: (e: Error) => void;
-  /** The trigger it armed, once nothing else ran time. */
-  armed?: number;
-}
+/** What the digest hashes, one tag per kind of observation. */
+const enum Seen { Resume = 1, Item = 2, Restart = 3 }
 
 /**
  * One simulation: a harness process (or an attached one) and the scheduler of the test's tasks.
@@ -158,15 +189,20 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private evalBase = 0;
   private agents = new Map<number, AgentHandler>();
   private background = 0;
-  private passiveArmed = 0;
   private carried: SimStats = ZERO_STATS;
-  private passive = new Set<PassiveEntry>();
   private readonly restartHooks = new Set<() => void>();
   private nextAgent = 1;
+  /** AGENT_DATA that arrived while a request ran: applied when its reply comes. */
+  private staged: Buffer[] = [];
+  private readonly dropListener: () => void;
+  private hash?: Hash;
+  /** @internal Transport settings that override every agent's own. */
+  readonly transport: TransportOptions;
 
   private constructor(
     private readonly conn: Connection,
     hello: Decoder,
+    options: StartOptions,
   ) {
     hello.u16();
     hello.u16();
@@ -193,7 +229,10 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.offsets = new Int32Array(table.length);
     this.resetSnapshotLayout();
     this.dut = buildDut(this.top, this.handles) as D;
+    this.transport = options.transport ?? transportFromEnv(process.env.SIM_TRANSPORT);
+    if (options.digest ?? process.env.SIM_TRACE_DIGEST === '1') this.hash = createHash('sha256');
     conn.onAgentData = (frame) => this.agentData(frame);
+    this.dropListener = onFlowChange(() => this.scheduleFlush());
   }
 
   /**
@@ -209,7 +248,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       const enc = new Encoder().reset(Msg.Hello, 0, 0).u16(PROTOCOL_VERSION).u16(0);
       const reply = await conn.request(enc.frame());
       const d = Simulator.expect(reply, Msg.HelloOk);
-      const sim = new Simulator<D>(conn, d);
+      const sim = new Simulator<D>(conn, d, options);
       const want = top.module ?? top.name;
       if (sim.top !== want) {
         throw new BridgeError(`the harness at ${conn.endpoint} simulates top '${sim.top}', but this test needs '${want}'`);
@@ -433,49 +472,36 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     if (this.agents.has(id)) this.op(Op.AgentClose).u32(id);
   }
 
-  /** @internal Returns `n` credits to agent `id` (it may run ahead by that many batches). */
-  creditAgent(id: number, n: number): void {
-    this.conn.post(new Encoder().reset(Msg.Credit, 0, 0).u32(id).u32(n).frame());
-  }
-
-  private agentData(frame: Buffer): void {
-    const d = new Decoder(frame);
-    readHeader(d);
-    const id = d.u32();
-    const last = d.u8() !== 0;
-    const h = this.agents.get(id);
-    if (!h) return;  // data of an agent dropped by a restart
-    h.data(d, last);
-    if (last) this.agents.delete(id);
-  }
-
   /**
-   * @internal Waits for agent data without stopping the simulation for it: while any other
-   * trigger is armed the harness runs on and the data streams in (SCE-MI pipe style); only
-   * when nothing else would run time is `make()`'s trigger armed, so the wait cannot stall.
-   * `cancel()` drops the wait once the data came another way.
+   * Mid-run data is only transport: a credited chunk's credit goes back as it arrives (bounding
+   * the messages in flight, not the consumer), and its contents wait for the reply.
    */
-  passiveWait(make: () => Trigger): { promise: Promise<void>; cancel: () => void } {
-    let entry!: PassiveEntry;
-    const promise = new Promise<void>((resolve, reject) => {
-      entry = { make, resolve, reject };
-    });
-    const stop = this.failure ?? this.ended;
-    if (stop) entry.reject(stop);
-    else this.passive.add(entry);
-    this.scheduleFlush();
-    // A wait served some other way must also disarm the trigger it armed: left armed, it would
-    // keep the harness running time with no trigger of the test's own to stop at.
-    return { promise, cancel: () => {
-      this.passive.delete(entry);
-      if (entry.armed !== undefined) this.cancelTrigger(entry.armed);
-    } };
+  private agentData(frame: Buffer): void {
+    if (frame.length >= 16 && frame[13] !== 0) {
+      this.conn.post(new Encoder().reset(Msg.Credit, 0, 0).u32(frame.readUInt32LE(8)).u32(1).frame());
+    }
+    this.staged.push(frame);
+  }
+
+  /** Hands the data that came with a reply to the agents, in the order the harness sent it. */
+  private applyStaged(): void {
+    const frames = this.staged;
+    this.staged = [];
+    for (const frame of frames) {
+      const d = new Decoder(frame);
+      readHeader(d);
+      const id = d.u32();
+      const last = d.u8() !== 0;
+      d.u8();
+      d.u16();
+      const h = this.agents.get(id);
+      if (!h) continue;  // data of an agent dropped by a restart
+      h.data(d, last);
+      if (last) this.agents.delete(id);
+    }
   }
 
   private endAgents(reason: Error): void {
-    const ps = [...this.passive];
-    this.passive.clear();
-    for (const p of ps) p.reject(reason);
     const hs = [...this.agents.values()];
     this.agents.clear();
     for (const h of hs) h.end(reason);
@@ -487,7 +513,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * Arms `trigger` in the harness (with the next resume) and returns its id and a promise that
    * resolves when it fires. Used by `await trigger` and by `First`.
    */
-  arm(trigger: Trigger, options: { background?: boolean; passive?: boolean } = {}): { id: number; promise: Promise<void> } {
+  arm(trigger: Trigger, options: { background?: boolean } = {}): { id: number; promise: Promise<void> } {
     const id = this.nextTrigger++;
     const task = currentTask.getStore();
     const promise = new Promise<void>((resolve, reject) => {
@@ -498,9 +524,11 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       }
       this.op(Op.Arm).u32(id);
       trigger.encode(this.ops);
-      this.waiters.set(id, { resolve, reject, task, background: options.background ?? false, passive: options.passive ?? false });
-      if (options.background) this.background++;
-      if (options.passive) this.passiveArmed++;
+      const background = options.background ?? false;
+      // The flow that armed it waits on it; a watchdog holds no flow.
+      const release = background ? () => undefined : block(trigger.describe());
+      this.waiters.set(id, { resolve, reject, task, background, release });
+      if (background) this.background++;
       this.scheduleFlush();
     });
     return { id, promise };
@@ -516,8 +544,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   private forget(id: number, w: Waiter): void {
     this.waiters.delete(id);
+    w.release();
     if (w.background) this.background--;
-    if (w.passive) this.passiveArmed--;
   }
 
   /** Waiters that run time: every armed trigger but the watchdogs. */
@@ -573,8 +601,10 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const ws = [...this.waiters.values()];
     this.waiters.clear();
     this.background = 0;
-    this.passiveArmed = 0;
-    for (const w of ws) w.reject(err);
+    for (const w of ws) {
+      w.release();
+      w.reject(err);
+    }
   }
 
   private op(code: Op): Encoder {
@@ -605,20 +635,32 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return this.req.reset(type, 0, ++this.seq);
   }
 
+  /** The flows of this simulation's test code: the code outside tasks and every live task. */
+  private flows(): Flow[] {
+    const out = [rootFlow];
+    for (const t of this.tasks) if (!t.finished) out.push(t.flow);
+    return out;
+  }
+
+  /** What every flow of the test waits on, for hang and deadlock reports. */
+  describeWaits(): string {
+    return this.flows().filter((f) => f !== rootFlow || f.blocked).map((f) => f.describe()).join('; ');
+  }
+
+  /**
+   * Runs time when, and only when, every flow of the test waits on the simulator: code that
+   * runs, or awaits a timer or a file, holds simulated time until it waits again, so nothing a
+   * test sees depends on wall-clock time.
+   */
   private async flush(): Promise<void> {
     if (this.busy || this.failure || this.ended) return;
-    if (this.running === this.passiveArmed && this.passive.size) {
-      // Nothing but passive waits runs time: every one of them must arm, or the step could run
-      // on another's trigger alone while this one's data arrives and its task moves on unheard.
-      const ps = [...this.passive];
-      this.passive.clear();
-      for (const p of ps) {
-        const { id, promise } = this.arm(p.make(), { passive: true });
-        p.armed = id;
-        promise.then(p.resolve, p.reject);
-      }
+    const flows = this.flows();
+    if (!flows.every((f) => f.blocked)) return;
+    if (this.running === 0) {
+      // Everyone waits, and on nothing the harness could ever fire: no task can wake another.
+      this.fail(new BridgeError(`deadlock at ${this.describeTime()}: every task waits and no trigger is armed, so none can ever resume (${this.describeWaits()})`));
+      return;
     }
-    if (this.running === 0) return;
     this.busy = true;
     try {
       await this.exchangeEvent(this.takeOps(Msg.Step, STEP_RUN));
@@ -627,7 +669,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     } finally {
       this.busy = false;
     }
-    if (this.running || this.passive.size) this.scheduleFlush();
+    if (this.running) this.scheduleFlush();
   }
 
   /** Sends pending ops without running time (and refreshes the snapshot). */
@@ -646,7 +688,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.busy = true;
     const done = (): void => {
       this.busy = false;
-      if (this.running || this.passive.size) this.scheduleFlush();
+      if (this.running) this.scheduleFlush();
     };
     return fn().then(
       (v) => {
@@ -666,10 +708,12 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return this.conn.request(frame).then(
       (reply) => {
         this.stats.waitMs += performance.now() - t0;
+        this.applyStaged();
         return reply;
       },
       (e: Error) => {
         this.stats.waitMs += performance.now() - t0;
+        this.staged = [];
         throw this.withTime(e);
       },
     );
@@ -692,8 +736,17 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const nSig = d.u32();
     if (nSig !== this.snapIds.length) throw new ProtocolError(`snapshot has ${nSig} signals, expected ${this.snapIds.length}`);
     this.snap = d.words(d.u32());
+    if (this.hash) {
+      const head = Buffer.alloc(11);
+      head.writeUInt8(Seen.Resume, 0);
+      head.writeBigUInt64LE(this.nowSteps, 1);
+      head.writeUInt8(status, 9);
+      head.writeUInt8(this.phase, 10);
+      this.hash.update(head).update(fired).update(this.snap);
+    }
     switch (status) {
       case Status.Fired:
+      case Status.Paused:  // a STEP without run can fire triggers too (closing an agent)
         for (const id of fired) {
           const w = this.waiters.get(id);
           if (!w) continue;
@@ -758,6 +811,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.resetSnapshotLayout();
     this.fastestClock = 0n;
     const frame = this.request(Msg.Restart).frame();
+    this.hash?.update(Uint8Array.of(Seen.Restart));
     await this.serial(() => this.exchangeEvent(frame));
     this.resetStats();
     // The restart's own round trip belongs to the run it ends.
@@ -818,8 +872,46 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return this.aux((payload ? enc.bytes(payload) : enc).frame(), Msg.Pong);
   }
 
+  /**
+   * @internal Adds an item handed to the test (a frame, a batch, a bus result) to the digest:
+   * `agent`, then its parts (numbers as u64, byte views as they are).
+   */
+  observe(agent: number, ...parts: (number | bigint | ArrayBufferView)[]): void {
+    const h = this.hash;
+    if (!h) return;
+    const head = Buffer.alloc(5);
+    head.writeUInt8(Seen.Item, 0);
+    head.writeUInt32LE(agent, 1);
+    h.update(head);
+    const n = Buffer.alloc(8);
+    for (const p of parts) {
+      if (typeof p === 'number' || typeof p === 'bigint') {
+        n.writeBigUInt64LE(BigInt.asUintN(64, BigInt(p)));
+        h.update(n);
+      } else {
+        h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+      }
+    }
+  }
+
+  /**
+   * A hash of everything the test has seen since {@link resetDigest} (every resume's time,
+   * phase, fired triggers and snapshot; every item handed out, with its time): the same test
+   * and seed give the same digest on every run. `undefined` unless enabled
+   * ({@link StartOptions.digest}, `SIM_TRACE_DIGEST=1`).
+   */
+  digest(): string | undefined {
+    return this.hash?.copy().digest('hex').slice(0, 16);
+  }
+
+  /** Starts the digest afresh (the fixture does, per test). */
+  resetDigest(): void {
+    if (this.hash) this.hash = createHash('sha256');
+  }
+
   /** Stops the harness (closing its waveform) and releases everything. */
   async close(): Promise<void> {
+    this.dropListener();
     this.cancelAll();
     this.rejectAll(new CancelledError('the simulator was closed'));
     if (Simulator.active === (this as Simulator<unknown>)) Simulator.active = undefined;

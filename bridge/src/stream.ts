@@ -2,7 +2,7 @@ import { BridgeError, SignalAccessError } from './errors.js';
 import type { SignalHandle } from './handle.js';
 import { AgentKind, type Decoder, type Encoder } from './protocol.js';
 import type { AgentHandler, Simulator } from './simulator.js';
-import { awaitAgentData } from './agent-wait.js';
+import { AgentDone } from './triggers.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
 
@@ -20,18 +20,31 @@ export interface StreamOptions {
   readonly when?: { readonly allOf: readonly AnySignal[] } | 'change';
   /** @defaultValue `'rising'` */
   readonly edge?: 'rising' | 'falling';
-  /** Records per batch the harness sends while it runs. @defaultValue 4096 */
+  /**
+   * Records per wait: each batch the iteration yields holds exactly this many (the last, at
+   * close, may hold fewer), and a wait stops the simulation when its batch is complete.
+   * @defaultValue 4096
+   */
   readonly batch?: number;
-  /** Batches the harness may send ahead of the consumer. @defaultValue 4 */
+  /** Records per message the harness sends mid-run (transport only). @defaultValue `batch`, at most 4096 */
+  readonly chunk?: number;
+  /** Messages it may have in flight before it waits for the bridge (transport only). @defaultValue 4 */
   readonly credits?: number;
 }
 
-/** One batch of records, as columns: `cycles[i]` and each signal's `column(sig)[i]`. */
+interface Column {
+  words: number;
+  data: Uint32Array;
+}
+
+/** One batch of records, as columns: `cycles[i]`, `times[i]` and each signal's `column(sig)[i]`. */
 export class StreamBatch {
   constructor(
     /** Edge number of each record (the first edge after opening is 1). */
     readonly cycles: Float64Array,
-    private readonly columns: Map<number, { words: number; data: Uint32Array }>,
+    /** Simulated time of each record, in steps (exact below 2^53 steps: 2.5 h at 1 ps). */
+    readonly times: Float64Array,
+    private readonly columns: Map<number, Column>,
     private readonly names: Map<number, string>,
   ) {}
 
@@ -39,7 +52,7 @@ export class StreamBatch {
     return this.cycles.length;
   }
 
-  private col(sig: AnySignal): { words: number; data: Uint32Array } {
+  private col(sig: AnySignal): Column {
     const c = this.columns.get(sig.id);
     if (!c) throw new SignalAccessError(`${sig.name} is not recorded by this stream (it records ${[...this.names.values()].join(', ')})`);
     return c;
@@ -79,27 +92,47 @@ export class StreamBatch {
   }
 }
 
+/** The u64 values of a little-endian byte run, as exact doubles (below 2^53). */
+function u64s(bytes: Buffer, n: number): Float64Array {
+  const words = new Uint32Array(Uint8Array.prototype.slice.call(bytes, 0, 8 * n).buffer);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = words[2 * i]! + words[2 * i + 1]! * 4294967296;
+  return out;
+}
+
+/** Records received and not yet yielded: chunks as they came, cut into batches on demand. */
+interface Chunk {
+  cycles: Float64Array;
+  times: Float64Array;
+  columns: Column[];
+}
+
 /**
- * A monitor without round trips: the harness samples the signals at every qualifying edge and
- * ships column batches, at each synchronisation point, when a batch fills, and when closed, so
- * no sample is lost or reordered. Iterate it with `for await`; each batch taken returns a credit
- * to the harness, so a slow consumer holds the simulation back instead of filling memory.
+ * A monitor without round trips per cycle: the harness samples the signals at every qualifying
+ * edge and ships them in chunks. `for await` yields batches of exactly `batch` records; a wait
+ * for one stops the simulation when its last record is sampled, so the consumer resumes at a
+ * definite time whatever the chunking, credits or the consumer's own speed.
  */
 export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
   private readonly id: number;
-  private readonly queue: { batch: StreamBatch; credited: boolean }[] = [];
-  private wake?: () => void;
+  private readonly chunks: Chunk[] = [];
+  private buffered = 0;
   private done = false;
   private failure?: Error;
   private received = 0;
   private readonly batchSize: number;
   private readonly names: Map<number, string>;
+  private readonly ids: number[];
 
   private constructor(private readonly sim: Simulator<unknown>, options: StreamOptions) {
     this.batchSize = options.batch ?? 4096;
-    const credits = options.credits ?? 4;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new BridgeError(`a stream's batch must be a positive whole number of records (got ${options.batch})`);
+    const t = sim.transport;
+    const chunk = t.chunk ?? options.chunk ?? Math.min(this.batchSize, 4096);
+    const credits = t.credits ?? options.credits ?? 4;
     if (options.signals.length === 0) throw new BridgeError('a stream needs at least one signal');
     this.names = new Map(options.signals.map((s) => [s.id, s.name]));
+    this.ids = options.signals.map((s) => s.id);
     const quals = options.when && options.when !== 'change' ? options.when.allOf : [];
     const kind = options.when === 'change' ? 2 : quals.length ? 1 : 0;
     this.id = sim.openAgent(AgentKind.Stream, options.clock, (options.edge ?? 'rising') === 'rising', (enc: Encoder) => {
@@ -107,7 +140,7 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
       for (const q of quals) enc.u32(q.id);
       enc.u32(options.signals.length);
       for (const s of options.signals) enc.u32(s.id);
-      enc.u32(this.batchSize).u32(credits);
+      enc.u32(chunk).u32(credits);
     }, this);
   }
 
@@ -120,30 +153,25 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
   data(d: Decoder, last: boolean): void {
     const n = d.u32();
     const nSig = d.u32();
-    const credited = d.u8() !== 0;
-    d.u8();
-    d.u16();
-    const cycles = new Float64Array(n);
-    for (let i = 0; i < n; i++) cycles[i] = Number(d.u64());
-    const columns = new Map<number, { words: number; data: Uint32Array }>();
-    const ids = [...this.names.keys()];
+    const cycles = u64s(d.bytes(8 * n), n);
+    const times = u64s(d.bytes(8 * n), n);
+    const columns: Column[] = [];
     for (let k = 0; k < nSig; k++) {
       const words = d.u32();
-      columns.set(ids[k]!, { words, data: d.words(n * words) });
+      columns.push({ words, data: d.words(n * words) });
     }
     if (n > 0) {
-      this.queue.push({ batch: new StreamBatch(cycles, columns, this.names), credited });
+      this.chunks.push({ cycles, times, columns });
+      this.buffered += n;
       this.received += n;
     }
     if (last) this.done = true;
-    this.wake?.();
   }
 
   /** @internal */
   end(reason: Error): void {
     this.failure ??= reason;
     this.done = true;
-    this.wake?.();
   }
 
   /** Records received so far. */
@@ -156,24 +184,49 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
     if (!this.done) this.sim.closeAgent(this.id);
   }
 
+  /** The first `n` buffered records as one batch. */
+  private take(n: number): StreamBatch {
+    const cycles = new Float64Array(n);
+    const times = new Float64Array(n);
+    const cols = this.ids.map((_, k) => ({ words: this.chunks[0]!.columns[k]!.words, data: new Uint32Array(n * this.chunks[0]!.columns[k]!.words) }));
+    let at = 0;
+    while (at < n) {
+      const c = this.chunks[0]!;
+      const m = Math.min(n - at, c.cycles.length);
+      cycles.set(c.cycles.subarray(0, m), at);
+      times.set(c.times.subarray(0, m), at);
+      cols.forEach((col, k) => col.data.set(c.columns[k]!.data.subarray(0, m * col.words), at * col.words));
+      if (m === c.cycles.length) {
+        this.chunks.shift();
+      } else {
+        c.cycles = c.cycles.subarray(m);
+        c.times = c.times.subarray(m);
+        c.columns = c.columns.map((col) => ({ words: col.words, data: col.data.subarray(m * col.words) }));
+      }
+      at += m;
+    }
+    this.buffered -= n;
+    this.sim.observe(this.id, cycles, times, ...cols.map((c) => c.data));
+    return new StreamBatch(cycles, times, new Map(this.ids.map((id, k) => [id, cols[k]!])), this.names);
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<StreamBatch> {
     for (;;) {
-      const next = this.queue.shift();
-      if (next) {
-        if (next.credited) this.sim.creditAgent(this.id, 1);
-        yield next.batch;
+      if (this.buffered >= this.batchSize) {
+        yield this.take(this.batchSize);
         continue;
       }
       if (this.done) {
+        if (this.buffered > 0) yield this.take(this.buffered);
         if (this.failure && !(this.failure.name === 'CancelledError')) throw this.failure;
         return;
       }
-      // Nothing buffered: batches stream in while other triggers run time; if none does, run
-      // until a batch is complete (one round trip per batch).
-      await awaitAgentData(this.sim, this.id, this.received + this.batchSize, (w) => {
-        this.wake = w;
-      }).catch(() => undefined);
-      this.wake = undefined;
+      // Run until the batch is complete (or the stream closes): one round trip per batch.
+      try {
+        await AgentDone(this.sim, this.id, this.received + this.batchSize - this.buffered, `stream of ${[...this.names.values()].join(', ')}: batch of ${this.batchSize}`);
+      } catch (e) {
+        if (!this.done) throw e;  // an ended stream still yields what it holds, then its reason
+      }
     }
   }
 }

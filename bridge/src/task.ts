@@ -4,6 +4,64 @@ import { CancelledError } from './errors.js';
 /** The task whose code is running (through every await), so triggers know their owner. */
 export const currentTask = new AsyncLocalStorage<Task<unknown>>();
 
+/**
+ * What the scheduler knows of one flow of test code (a task, or the code outside every task):
+ * the simulator waits that hold it. A flow with none is running, or awaits something that is
+ * not the simulator's (a timer, a file): simulated time then stays put until it waits again, so
+ * what a test sees never depends on how long such an await takes.
+ */
+export class Flow {
+  /** What the flow waits on, one entry per pending wait (for hang and deadlock reports). */
+  readonly waits = new Map<number, string>();
+
+  constructor(readonly name: string) {}
+
+  get blocked(): boolean {
+    return this.waits.size > 0;
+  }
+
+  /** `task 'rx' waits on RisingEdge(clk_i), SimEvent 'done'`. */
+  describe(): string {
+    return this.blocked ? `${this.name} waits on ${[...this.waits.values()].join(', ')}` : `${this.name} is running (or awaits something that is not the simulator's)`;
+  }
+}
+
+/** The code outside every task: a test's body, a script's top level. */
+export const rootFlow = new Flow('the test body');
+
+/** Called whenever a flow starts waiting or ends: the simulators check whether time may run. */
+const listeners = new Set<() => void>();
+
+/** @internal A simulator's scheduler hears every change of the flows' states. */
+export function onFlowChange(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+function changed(): void {
+  for (const fn of listeners) fn();
+}
+
+let nextWait = 1;
+
+/** The flow of the code running now. */
+export function currentFlow(): Flow {
+  return currentTask.getStore()?.flow ?? rootFlow;
+}
+
+/**
+ * @internal Marks the current flow as waiting on `what` until the returned release is called
+ * (once; later calls do nothing). Every simulator awaitable registers its wait this way.
+ */
+export function block(what: string, flow: Flow = currentFlow()): () => void {
+  const id = nextWait++;
+  flow.waits.set(id, what);
+  changed();
+  return () => {
+    flow.waits.delete(id);
+  };
+}
+
 /** What a task needs from its simulator. */
 export interface TaskHost {
   /** Rejects the triggers `task` waits on with `err`. */
@@ -20,6 +78,8 @@ export interface TaskHost {
 export class Task<T> implements PromiseLike<T> {
   private readonly done: Promise<T>;
   private state: 'pending' | 'done' | 'failed' | 'cancelled' = 'pending';
+  /** @internal Its waits, as the scheduler sees them. */
+  readonly flow: Flow;
 
   constructor(
     private readonly host: TaskHost,
@@ -27,14 +87,18 @@ export class Task<T> implements PromiseLike<T> {
     /** Name used in failure messages. */
     readonly name: string,
   ) {
+    this.flow = new Flow(`task '${name}'`);
+    // Until it first runs, the task holds time like running code does.
     this.done = new Promise<T>((resolve, reject) => {
       queueMicrotask(() => {
         currentTask.run(this as Task<unknown>, fn).then(
           (v) => {
             if (this.state === 'pending') this.state = 'done';
+            changed();
             resolve(v);
           },
           (e: unknown) => {
+            changed();
             if (this.state === 'cancelled' && e instanceof CancelledError) {
               reject(e);
               return;
@@ -63,13 +127,26 @@ export class Task<T> implements PromiseLike<T> {
     if (this.state !== 'pending') return;
     this.state = 'cancelled';
     this.host.cancelWaitsOf(this as Task<unknown>, new CancelledError(`task '${this.name}' was cancelled`));
+    changed();
   }
 
   then<A = T, B = never>(
     onFulfilled?: ((v: T) => A | PromiseLike<A>) | null,
     onRejected?: ((e: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    return this.done.then(onFulfilled, onRejected);
+    if (this.finished) return this.done.then(onFulfilled, onRejected);
+    const release = block(`task '${this.name}'`);
+    return this.done.then(
+      (v) => {
+        release();
+        return onFulfilled ? onFulfilled(v) : (v as unknown as A);
+      },
+      (e: unknown) => {
+        release();
+        if (onRejected) return onRejected(e);
+        throw e;
+      },
+    );
   }
 }
 
@@ -102,7 +179,11 @@ export class SimEvent<T = undefined> {
   /** Resolves when the event is set (at once when it already is). */
   wait(): Promise<T | undefined> {
     if (this.isSet) return Promise.resolve(this.data);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    const release = block(`SimEvent '${this.name}'`);
+    return new Promise((resolve) => this.waiters.push((v) => {
+      release();
+      resolve(v);
+    }));
   }
 }
 
@@ -123,7 +204,11 @@ export class Lock {
       this.held = true;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.queue.push(resolve));
+    const release = block(`Lock '${this.name}'`);
+    return new Promise((resolve) => this.queue.push(() => {
+      release();
+      resolve();
+    }));
   }
 
   /** Hands the lock to the next waiter, if any. */

@@ -22,7 +22,10 @@ export abstract class Trigger implements PromiseLike<void> {
   /** Writes the ARM op's kind and fields (bridge/PROTOCOL.md). */
   abstract encode(enc: Encoder): void;
 
-  /** Arms the trigger once; resolves when it fires. */
+  /** What it waits for, as a person reads it (`RisingEdge(clk_i)`): hang and deadlock reports. */
+  abstract describe(): string;
+
+  /** Arms the trigger once; resolves when it fires. The calling task waits on it until then. */
   wait(): Promise<void> {
     return this.sim.arm(this).promise;
   }
@@ -48,6 +51,9 @@ class EdgeTrigger extends Trigger {
   }
   encode(enc: Encoder): void {
     enc.u8(this.kind).u32(this.signal.id);
+  }
+  describe(): string {
+    return `${TrigKind[this.kind] === 'Rising' ? 'RisingEdge' : TrigKind[this.kind] === 'Falling' ? 'FallingEdge' : 'Edge'}(${this.signal.name})`;
   }
 }
 
@@ -78,6 +84,9 @@ class TimerTrigger extends Trigger {
   encode(enc: Encoder): void {
     enc.u8(TrigKind.Timer).u64(this.steps);
   }
+  describe(): string {
+    return `Timer(${this.steps} steps, from ${this.sim.describeTime()})`;
+  }
 }
 
 /**
@@ -100,6 +109,9 @@ class CyclesTrigger extends Trigger {
   encode(enc: Encoder): void {
     enc.u8(TrigKind.Cycles).u32(this.signal.id).u8(this.edge).u64(this.count);
   }
+  describe(): string {
+    return `ClockCycles(${this.signal.name}, ${this.count}) from ${this.sim.describeTime()}`;
+  }
 }
 
 /**
@@ -116,6 +128,9 @@ class PhaseTrigger extends Trigger {
   }
   encode(enc: Encoder): void {
     enc.u8(this.kind);
+  }
+  describe(): string {
+    return `${TrigKind[this.kind]}()`;
   }
 }
 
@@ -139,20 +154,25 @@ class AgentTrigger extends Trigger {
     sim: Simulator<unknown>,
     private readonly agent: number,
     private readonly count: number,
+    private readonly what: string,
   ) {
     super(sim);
   }
   encode(enc: Encoder): void {
     enc.u8(TrigKind.Agent).u32(this.agent).u64(this.count);
   }
+  describe(): string {
+    return `${this.what} (until ${this.count} done)`;
+  }
 }
 
 /**
  * @internal Fires once harness agent `agent` has completed `count` transactions (frames sent or
- * received, bus transfers, samples); its data has reached the bridge by then.
+ * received, bus transfers, samples); its data has reached the bridge by then. `what` names the
+ * wait in reports (`AxisSink m_axis`).
  */
-export function AgentDone(sim: Simulator<unknown>, agent: number, count: number): Trigger {
-  return new AgentTrigger(sim, agent, count);
+export function AgentDone(sim: Simulator<unknown>, agent: number, count: number, what = `agent ${agent}`): Trigger {
+  return new AgentTrigger(sim, agent, count, what);
 }
 
 /** Options of {@link Until}. */
@@ -183,6 +203,11 @@ class UntilTrigger extends Trigger {
     const edge = { rising: EdgeKind.Rising, falling: EdgeKind.Falling, both: EdgeKind.Any }[this.options.edge ?? 'rising'];
     enc.u8(TrigKind.Until).u32(this.clock.id).u8(edge).u32(this.signal.id).u8(this.options.notEqual ? 1 : 0);
     enc.words(this.mask).words(this.val);
+  }
+  describe(): string {
+    const v = (w: Uint32Array): string => `0x${[...w].reverse().map((x, i) => (i ? x.toString(16).padStart(8, '0') : x.toString(16))).join('')}`;
+    const masked = this.options.mask !== undefined ? ` & ${v(this.mask)}` : '';
+    return `Until(${this.clock.name}, ${this.signal.name}${masked} ${this.options.notEqual ? '!=' : '=='} ${v(this.val)})`;
   }
 }
 

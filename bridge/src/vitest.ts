@@ -137,6 +137,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       const covBefore = coverageSnapshot();
       const casesBefore = randomizedCases();
       sim.resetTotals();
+      sim.resetDigest();
       await use(sim);
       (task.meta as Record<string, unknown>).coverage = coverageDelta(covBefore, coverageSnapshot());
       (task.meta as Record<string, unknown>).cases = randomizedCases() - casesBefore;
@@ -145,6 +146,11 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       sim.cancelAll();
       const stats: SimStats = sim.totals();
       (task.meta as Record<string, unknown>).sim = stats;
+      const digest = sim.digest();
+      if (digest) {
+        (task.meta as Record<string, unknown>).digest = digest;
+        console.log(`digest ${digest} ${task.name}`);
+      }
       if (process.env.SIM_STATS === '1') {
         console.log(`${task.name}: ${stats.cycles} cycles (${stats.simNs} ns), ${stats.roundTrips} round trips, ${stats.evals} evals, harness ${stats.harnessMs.toFixed(1)} ms, wait ${stats.waitMs.toFixed(1)} ms of ${stats.wallMs.toFixed(1)} ms`);
       }

@@ -87,7 +87,7 @@ describe('AXI-Stream transactors', () => {
           await sim.restart();
           await clockAndReset(dut);
           const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: pv, seed: s } });
-          const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: pr, seed: s ^ 0x5a5a }, batch: 4 });
+          const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: pr, seed: s ^ 0x5a5a }, chunk: 4 });
           for (const f of frames) void src.send(f);
           for (const f of frames) frameLen.sample(f.length);
           backPressure.sample(pr);

@@ -47,8 +47,8 @@ export class FlashEnv {
     this.apb = ApbMaster.fromPrefix(dut, 'apb', clk);
     this.req = AxisSource.fromPrefix(dut, 's_axis_req', clk);
     this.wr = AxisSource.fromPrefix(dut, 's_axis', clk, options.throttle?.wr ? { throttle: options.throttle.wr } : {});
-    this.rd = AxisSink.fromPrefix(dut, 'm_axis', clk, { ...(options.throttle?.rd ? { throttle: options.throttle.rd } : {}), batch: 1 });
-    this.rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, { ...(options.throttle?.rsp ? { throttle: options.throttle.rsp } : {}), batch: 1 });
+    this.rd = AxisSink.fromPrefix(dut, 'm_axis', clk, options.throttle?.rd ? { throttle: options.throttle.rd } : {});
+    this.rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk, options.throttle?.rsp ? { throttle: options.throttle.rsp } : {});
     this.size = options.sizeBytes ?? 1 << 18;
     this.div = options.div ?? 0;
     this.checkerQ = this.newChecker();

@@ -3,6 +3,7 @@ import { AgentKind, type Decoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
 import { AgentDone } from '../triggers.js';
 import { bind } from './prefix.js';
+import { stamped, type Stamp } from './stamp.js';
 
 /** The outcome of one APB transfer. */
 export interface ApbResponse {
@@ -10,6 +11,9 @@ export interface ApbResponse {
   readonly data: number;
   readonly slverr: boolean;
 }
+
+/** An APB transfer's outcome with the time and edge of its ACCESS cycle's end. */
+export interface ApbResult extends ApbResponse, Stamp {}
 
 const NONE = 0xffffffff;
 
@@ -20,12 +24,14 @@ const NONE = 0xffffffff;
 export class ApbMaster implements AgentHandler {
   private readonly sim: Simulator<unknown>;
   private readonly id: number;
-  private readonly results: ApbResponse[] = [];
+  private readonly results: ApbResult[] = [];
   private queued = 0;
   private failure?: Error;
+  private readonly name: string;
 
   private constructor(dut: object, prefix: string, clock: SignalHandle<number>) {
     this.sim = Simulator.owning(clock);
+    this.name = `ApbMaster ${prefix}`;
     const req = (n: string) => bind(dut, prefix, n, true)!;
     const pins = [req('psel'), req('penable'), req('pwrite'), req('paddr'), req('pwdata'), req('prdata'),
       bind(dut, prefix, 'pready', false), bind(dut, prefix, 'pslverr', false)];
@@ -43,11 +49,13 @@ export class ApbMaster implements AgentHandler {
   data(d: Decoder): void {
     const n = d.u32();
     for (let i = 0; i < n; i++) {
+      const time = d.u64();
+      const cycle = Number(d.u64());
       const data = d.u32();
       const slverr = d.u8() !== 0;
       d.u8();
       d.u16();
-      this.results.push({ data, slverr });
+      this.results.push(stamped({ data, slverr }, time, cycle));
     }
   }
 
@@ -56,7 +64,7 @@ export class ApbMaster implements AgentHandler {
     this.failure ??= reason;
   }
 
-  private async transfer(write: boolean, addr: number, data: number): Promise<ApbResponse> {
+  private async transfer(write: boolean, addr: number, data: number): Promise<ApbResult> {
     const payload = new Uint8Array(9);
     const v = new DataView(payload.buffer);
     v.setUint8(0, write ? 1 : 0);
@@ -64,19 +72,20 @@ export class ApbMaster implements AgentHandler {
     v.setUint32(5, data >>> 0, true);
     this.sim.pushAgent(this.id, payload);
     const k = ++this.queued;
-    await AgentDone(this.sim, this.id, k);
+    await AgentDone(this.sim, this.id, k, `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`);
     const r = this.results[k - 1];
     if (!r) throw this.failure ?? new Error(`APB transfer ${k} completed without a result`);
+    this.sim.observe(this.id, r.time, r.cycle, r.data, r.slverr ? 1 : 0);
     return r;
   }
 
   /** Writes `data` at `addr`; resolves when the transfer completes. */
-  write(addr: number, data: number): Promise<ApbResponse> {
+  write(addr: number, data: number): Promise<ApbResult> {
     return this.transfer(true, addr, data);
   }
 
   /** Reads `addr`; resolves with prdata and pslverr. */
-  read(addr: number): Promise<ApbResponse> {
+  read(addr: number): Promise<ApbResult> {
     return this.transfer(false, addr, 0);
   }
 }

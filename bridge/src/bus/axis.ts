@@ -3,9 +3,9 @@ import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
 import { SampledStream, type StreamBatch } from '../stream.js';
-import { AgentDone } from '../triggers.js';
-import { awaitAgentData } from '../agent-wait.js';
+import { AgentDone, type Trigger } from '../triggers.js';
 import { bind } from './prefix.js';
+import { stamped, type Stamp } from './stamp.js';
 import { encodeThrottle, type Throttle } from './throttle.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
@@ -17,6 +17,12 @@ export interface AxisFrame {
   readonly dest?: number;
   /** @defaultValue 0 */
   readonly id?: number;
+}
+
+/** A frame as a sink received it: with the time and edge at which its last beat was taken. */
+export interface ReceivedFrame extends AxisFrame, Stamp {
+  readonly dest: number;
+  readonly id: number;
 }
 
 const NONE = 0xffffffff;
@@ -55,6 +61,14 @@ export interface AxisOptions {
   readonly throttle?: Throttle;
 }
 
+/** Options of {@link AxisSink}: throttling, and the transport (which changes nothing a test sees). */
+export interface AxisSinkOptions extends AxisOptions {
+  /** Frames per message the harness sends mid-run. @defaultValue 256 */
+  readonly chunk?: number;
+  /** Messages it may have in flight before it waits for the bridge. @defaultValue 16 */
+  readonly credits?: number;
+}
+
 /**
  * Drives whole frames into an AXI-Stream slave port from inside the harness (cocotbext-axi's
  * `AxiStreamSource`). Drives tdata/tkeep/tlast/tdest/tid/tvalid, never tready.
@@ -64,8 +78,11 @@ export class AxisSource {
   private readonly id: number;
   private queued = 0;
 
+  private readonly name: string;
+
   private constructor(dut: object, prefix: string, clock: SignalHandle<number>, options: AxisOptions) {
     this.sim = Simulator.owning(clock);
+    this.name = `AxisSource ${prefix}`;
     const p = pins(dut, prefix);
     this.id = this.sim.openAgent(AgentKind.AxisSource, clock, true, (enc) => {
       encodePins(enc, p);
@@ -79,7 +96,7 @@ export class AxisSource {
   }
 
   /** Queues a frame; awaiting the result waits until its last beat was taken. */
-  send(frame: AxisFrame | Uint8Array): PromiseLike<void> {
+  send(frame: AxisFrame | Uint8Array): Trigger {
     const f: AxisFrame = frame instanceof Uint8Array ? { data: frame } : frame;
     if (f.data.length === 0) throw new SignalAccessError('an AXI-Stream frame needs at least one byte');
     const payload = new Uint8Array(12 + f.data.length);
@@ -89,70 +106,64 @@ export class AxisSource {
     v.setUint32(8, f.data.length, true);
     payload.set(f.data, 12);
     this.sim.pushAgent(this.id, payload);
-    return AgentDone(this.sim, this.id, ++this.queued);
+    return AgentDone(this.sim, this.id, ++this.queued, `${this.name}: frame ${this.queued} sent`);
   }
 
-  /**
-   * Resolves once every frame queued so far has been sent. Armed at once: while it waits, time
-   * runs and sinks' and monitors' batches stream in without a round trip per frame.
-   */
-  idle(): Promise<void> {
-    return AgentDone(this.sim, this.id, this.queued).wait();
+  /** Fires once every frame queued so far has been sent. */
+  idle(): Trigger {
+    return AgentDone(this.sim, this.id, this.queued, `${this.name}: idle after ${this.queued} frames`);
   }
 }
 
 /**
  * Receives whole frames from an AXI-Stream master port inside the harness (cocotbext-axi's
- * `AxiStreamSink`); drives only tready. Frames come in batches, never one round trip each.
+ * `AxiStreamSink`); drives only tready. A wait for frames stops the simulation when they have
+ * all arrived (one round trip per wait, however many frames it asks for); frames that arrived
+ * while the test waited on something else are handed out at once.
  */
 export class AxisSink implements AgentHandler {
   private readonly sim: Simulator<unknown>;
   private readonly id: number;
-  private readonly frames: AxisFrame[] = [];
+  private readonly name: string;
+  private readonly frames: ReceivedFrame[] = [];
   private head = 0;
-  private credited: number[] = [];  // frames left to read in each credited batch
-  private wake?: () => void;
   private received = 0;
   private failure?: Error;
-  private readonly batch: number;
 
-  private constructor(dut: object, prefix: string, clock: SignalHandle<number>, options: AxisOptions & { batch?: number; credits?: number }) {
+  private constructor(dut: object, prefix: string, clock: SignalHandle<number>, options: AxisSinkOptions) {
     this.sim = Simulator.owning(clock);
+    this.name = `AxisSink ${prefix}`;
     const p = pins(dut, prefix);
-    this.batch = options.batch ?? 256;
+    const t = this.sim.transport;
     this.id = this.sim.openAgent(AgentKind.AxisSink, clock, true, (enc) => {
       encodePins(enc, p);
       encodeThrottle(enc, options.throttle);
-      enc.u32(this.batch).u32(options.credits ?? 16);
+      enc.u32(t.chunk ?? options.chunk ?? 256).u32(t.credits ?? options.credits ?? 16);
     }, this);
   }
 
-  /** Binds `<prefix>_tdata`… on `dut`; `batch` frames per message, `credits` messages ahead. */
-  static fromPrefix(dut: object, prefix: string, clock: SignalHandle<number>, options: AxisOptions & { batch?: number; credits?: number } = {}): AxisSink {
+  /** Binds `<prefix>_tdata`… on `dut`. */
+  static fromPrefix(dut: object, prefix: string, clock: SignalHandle<number>, options: AxisSinkOptions = {}): AxisSink {
     return new AxisSink(dut, prefix, clock, options);
   }
 
   /** @internal */
   data(d: Decoder): void {
     const n = d.u32();
-    const credited = d.u8() !== 0;
-    d.u8();
-    d.u16();
     for (let i = 0; i < n; i++) {
+      const time = d.u64();
+      const cycle = Number(d.u64());
       const dest = d.u32();
       const id = d.u32();
       const data = new Uint8Array(d.bytes(d.u32()));
-      this.frames.push({ data, dest, id });
+      this.frames.push(stamped({ data, dest, id }, time, cycle));
     }
     this.received += n;
-    if (credited) this.credited.push(n);
-    this.wake?.();
   }
 
   /** @internal */
   end(reason: Error): void {
     this.failure ??= reason;
-    this.wake?.();
   }
 
   /** Frames received so far (read or not). */
@@ -165,25 +176,30 @@ export class AxisSink implements AgentHandler {
     return this.frames.length - this.head;
   }
 
-  /** The next frame, waiting (one round trip per batch) when none is buffered. */
-  async recv(): Promise<AxisFrame> {
-    while (this.head >= this.frames.length) {
+  /** The next frame; when none has arrived, waits (one round trip) until it has. */
+  async recv(): Promise<ReceivedFrame> {
+    return (await this.recvMany(1))[0]!;
+  }
+
+  /**
+   * The next `n` frames, with one wait (one round trip) for those not yet arrived: the test
+   * resumes when the last of them completed. How many frames one wait covers is the test's
+   * choice; it is what keeps a long transfer at a round trip per `n` frames.
+   */
+  async recvMany(n: number): Promise<ReceivedFrame[]> {
+    if (!Number.isInteger(n) || n < 1) throw new SignalAccessError(`${this.name}: recvMany(${n}) needs a positive whole number of frames`);
+    while (this.pending < n) {
       if (this.failure) throw this.failure;
-      await awaitAgentData(this.sim, this.id, this.received + 1, (w) => {
-        this.wake = w;
-      });
-      this.wake = undefined;
+      await AgentDone(this.sim, this.id, this.received + n - this.pending, `${this.name}: ${n - this.pending} more frame(s)`);
     }
-    const f = this.frames[this.head++]!;
+    const out = this.frames.slice(this.head, this.head + n);
+    this.head += n;
     if (this.head > 4096 && this.head * 2 > this.frames.length) {
       this.frames.splice(0, this.head);
       this.head = 0;
     }
-    if (this.credited.length && --this.credited[0]! === 0) {
-      this.credited.shift();
-      this.sim.creditAgent(this.id, 1);
-    }
-    return f;
+    for (const f of out) this.sim.observe(this.id, f.time, f.cycle, f.dest, f.id, f.data);
+    return out;
   }
 }
 
@@ -195,18 +211,19 @@ export class AxisMonitor {
   readonly stream: SampledStream;
   readonly pins: Pins;
 
-  private constructor(dut: object, prefix: string, clock: SignalHandle<number>, batch: number) {
+  private constructor(dut: object, prefix: string, clock: SignalHandle<number>, options: { batch?: number; chunk?: number; credits?: number }) {
     this.pins = pins(dut, prefix);
     const p = this.pins;
     const signals = [p.data, p.last, p.keep, p.dest, p.tid].filter((s): s is AnySignal => s !== undefined);
-    this.stream = SampledStream.open(Simulator.owning(clock), { clock, signals, when: { allOf: [p.valid, p.ready] }, batch });
+    this.stream = SampledStream.open(Simulator.owning(clock), { clock, signals, when: { allOf: [p.valid, p.ready] }, ...options });
   }
 
-  static fromPrefix(dut: object, prefix: string, clock: SignalHandle<number>, options: { batch?: number } = {}): AxisMonitor {
-    return new AxisMonitor(dut, prefix, clock, options.batch ?? 4096);
+  /** `batch` beats per wait (the stream's option), `chunk` and `credits` its transport. */
+  static fromPrefix(dut: object, prefix: string, clock: SignalHandle<number>, options: { batch?: number; chunk?: number; credits?: number } = {}): AxisMonitor {
+    return new AxisMonitor(dut, prefix, clock, options);
   }
 
-  /** Batches of beats, as the stream delivers them. */
+  /** Batches of beats, `batch` at a time (the last one, at close, may be shorter). */
   beats(): AsyncIterable<StreamBatch> {
     return this.stream;
   }

@@ -2,9 +2,9 @@ import { SignalAccessError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
-import { AgentDone } from '../triggers.js';
+import { AgentDone, type Trigger } from '../triggers.js';
 import { bindSignal } from './prefix.js';
-import { awaitAgentData } from '../agent-wait.js';
+import { stamped, type Stamp } from './stamp.js';
 
 /** Line format of a serial (UART-style) line. */
 export interface SerialFormat {
@@ -28,8 +28,15 @@ export interface SerialChar {
   readonly parityError?: boolean;
   /** The line held low for a whole character. */
   readonly break?: boolean;
-  /** Receive only: the clock edge the start bit was seen on. */
-  readonly cycle?: number;
+}
+
+/** A character as a sink decoded it: with when its last bit was sampled, and its start edge. */
+export interface ReceivedChar extends SerialChar, Stamp {
+  readonly framingError: boolean;
+  readonly parityError: boolean;
+  readonly break: boolean;
+  /** The clock edge the start bit was seen on. */
+  readonly startCycle: number;
 }
 
 /** Checks a format and returns its encoder: a bad one throws before any agent is opened. */
@@ -48,10 +55,12 @@ export class SerialSource {
   private readonly sim: Simulator<unknown>;
   private readonly id: number;
   private queued = 0;
+  private readonly name: string;
 
   constructor(line: SignalHandle<number>, clock: SignalHandle<number>, format: SerialFormat) {
     const encodeFormat = formatEncoder(format);
     this.sim = Simulator.owning(clock);
+    this.name = `SerialSource ${line.name}`;
     this.id = this.sim.openAgent(AgentKind.SerialSource, clock, true, (enc) => {
       enc.u32(line.id);
       encodeFormat(enc);
@@ -64,14 +73,14 @@ export class SerialSource {
   }
 
   /** Queues characters (a number, or one with errors to inject); awaiting waits until sent. */
-  send(...chars: (number | SerialChar)[]): PromiseLike<void> {
+  send(...chars: (number | SerialChar)[]): Trigger {
     for (const c of chars) {
       const ch: SerialChar = typeof c === 'number' ? { value: c } : c;
       const flags = (ch.parityError ? 1 : 0) | (ch.framingError ? 2 : 0) | (ch.break ? 4 : 0);
       this.sim.pushAgent(this.id, Uint8Array.of(ch.value & 0xff, (ch.value >> 8) & 0xff, flags));
       this.queued++;
     }
-    return AgentDone(this.sim, this.id, this.queued);
+    return AgentDone(this.sim, this.id, this.queued, `${this.name}: character ${this.queued} sent`);
   }
 
   /** Stops driving the line (after what is queued is dropped), so another source may take it. */
@@ -84,14 +93,16 @@ export class SerialSource {
 export class SerialSink implements AgentHandler {
   private readonly sim: Simulator<unknown>;
   private readonly id: number;
-  private readonly chars: SerialChar[] = [];
+  private readonly name: string;
+  private readonly chars: ReceivedChar[] = [];
+  private head = 0;
   private received = 0;
-  private wake?: () => void;
   private failure?: Error;
 
   constructor(line: SignalHandle<number>, clock: SignalHandle<number>, format: SerialFormat) {
     const encodeFormat = formatEncoder(format);
     this.sim = Simulator.owning(clock);
+    this.name = `SerialSink ${line.name}`;
     this.id = this.sim.openAgent(AgentKind.SerialSink, clock, true, (enc) => {
       enc.u32(line.id);
       encodeFormat(enc);
@@ -107,31 +118,39 @@ export class SerialSink implements AgentHandler {
   data(d: Decoder): void {
     const n = d.u32();
     for (let i = 0; i < n; i++) {
+      const time = d.u64();
+      const cycle = Number(d.u64());
+      const startCycle = Number(d.u64());
       const value = d.u16();
       const flags = d.u8();
       d.u8();
-      const cycle = Number(d.u64());
-      this.chars.push({ value, framingError: (flags & 2) !== 0, parityError: (flags & 1) !== 0, break: (flags & 4) !== 0, cycle });
+      this.chars.push(stamped({ value, framingError: (flags & 2) !== 0, parityError: (flags & 1) !== 0, break: (flags & 4) !== 0, startCycle }, time, cycle));
     }
     this.received += n;
-    this.wake?.();
   }
 
   /** @internal */
   end(reason: Error): void {
     this.failure ??= reason;
-    this.wake?.();
   }
 
-  /** The next character, waiting passively (see bridge/README.md) when none has arrived. */
-  async recv(): Promise<SerialChar> {
-    while (this.chars.length === 0) {
+  /** Characters decoded and not yet taken by {@link recv}. */
+  get pending(): number {
+    return this.chars.length - this.head;
+  }
+
+  /** The next character; when none has arrived, waits (one round trip) until it has. */
+  async recv(): Promise<ReceivedChar> {
+    while (this.pending === 0) {
       if (this.failure) throw this.failure;
-      await awaitAgentData(this.sim, this.id, this.received + 1, (w) => {
-        this.wake = w;
-      });
-      this.wake = undefined;
+      await AgentDone(this.sim, this.id, this.received + 1, `${this.name}: a character`);
     }
-    return this.chars.shift()!;
+    const c = this.chars[this.head++]!;
+    if (this.head > 4096 && this.head * 2 > this.chars.length) {
+      this.chars.splice(0, this.head);
+      this.head = 0;
+    }
+    this.sim.observe(this.id, c.time, c.cycle, c.startCycle, c.value, (c.parityError ? 1 : 0) | (c.framingError ? 2 : 0) | (c.break ? 4 : 0));
+    return c;
   }
 }
