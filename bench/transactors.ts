@@ -7,9 +7,13 @@ import fc from 'fast-check';
 import { AxisMonitor, AxisSink, AxisSource, Clock, ClockCycles, Simulator } from '../bridge/src/index.js';
 import { ROOT, verilatorBin } from '../bridge/src/paths.js';
 import { axisSlice } from '../tb/bridge/tops.js';
+import { atMostBound } from './check.js';
 import { median, nativeBinary, run } from './native.js';
 
 const BEATS = Number(process.env.BENCH_BEATS ?? 1_000_000);
+/** Frames per sink wait and beats per monitor wait: one round trip each (a test's choice). */
+const SINK_BATCH = 512;
+const MONITOR_BATCH = 16384;
 const log = (s: string): void => console.log(`bench: ${s}`);
 
 /** Frames of random length (1..256 bytes) adding up to `beats` bytes: one beat each. */
@@ -37,7 +41,7 @@ async function start(): Promise<Simulator<typeof axisSlice extends { dutType?: i
 }
 
 /** AxisSource -> slice -> AxisSink, random back-pressure, a scoreboard on every byte. */
-async function transactors(): Promise<{ cyclesPerS: number; beatsPerCycle: number }> {
+async function transactors(): Promise<{ cyclesPerS: number; beatsPerCycle: number; cycles: number }> {
   const sim = await start();
   try {
     const dut = sim.dut;
@@ -45,23 +49,28 @@ async function transactors(): Promise<{ cyclesPerS: number; beatsPerCycle: numbe
     const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
     const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 512, credits: 32 });
     const t0 = performance.now();
-    const c0 = sim.time();
+    const c0 = sim.now;
     for (const f of fs) void src.send(f);
-    const sent = src.idle();  // keeps time running while the sink's batches stream in
-    for (const [i, f] of fs.entries()) {
-      const got = await sink.recv();
-      if (Buffer.compare(Buffer.from(got.data), Buffer.from(f)) !== 0) throw new Error(`scoreboard: frame ${i} differs`);
+    let last = c0;
+    for (let i = 0; i < fs.length; i += SINK_BATCH) {
+      const got = await sink.recvMany(Math.min(SINK_BATCH, fs.length - i));
+      got.forEach((g, k) => {
+        if (Buffer.compare(Buffer.from(g.data), Buffer.from(fs[i + k]!)) !== 0) throw new Error(`scoreboard: frame ${i + k} differs`);
+      });
+      last = got.at(-1)!.time;
     }
-    await sent;
-    const cycles = (sim.time() - c0) / 10;
-    return { cyclesPerS: cycles / ((performance.now() - t0) / 1000), beatsPerCycle: BEATS / cycles };
+    // From the frames' own stamps: the last beat's edge, whatever the round trips cost.
+    const cycles = Number(last - c0) / 10_000;
+    const beatsPerCycle = BEATS / cycles;
+    atMostBound('transactor beats per cycle', beatsPerCycle, 1);
+    return { cyclesPerS: cycles / ((performance.now() - t0) / 1000), beatsPerCycle, cycles };
   } finally {
     await sim.close();
   }
 }
 
 /** The same traffic with a sampled-stream monitor checking every output beat in TypeScript. */
-async function stream(): Promise<number> {
+async function stream(): Promise<{ cyclesPerS: number; cycles: number }> {
   const sim = await start();
   try {
     const dut = sim.dut;
@@ -69,7 +78,7 @@ async function stream(): Promise<number> {
     const expected = Buffer.concat(fs);
     const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
     const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 512, credits: 32 });
-    const mon = AxisMonitor.fromPrefix(dut, 'm_axis', dut.clk_i, { batch: 16384 });
+    const mon = AxisMonitor.fromPrefix(dut, 'm_axis', dut.clk_i, { batch: MONITOR_BATCH });
     let at = 0;
     const checker = sim.startSoon(async () => {
       for await (const b of mon.beats()) {
@@ -80,18 +89,18 @@ async function stream(): Promise<number> {
       }
     }, 'checker');
     const t0 = performance.now();
-    const c0 = sim.time();
+    const c0 = sim.now;
     for (const f of fs) void src.send(f);
-    const sent = src.idle();
-    for (let i = 0; i < fs.length; i++) await sink.recv();
-    await sent;
-    const cycles = (sim.time() - c0) / 10;
+    let last = c0;
+    for (let i = 0; i < fs.length; i += SINK_BATCH) last = (await sink.recvMany(Math.min(SINK_BATCH, fs.length - i))).at(-1)!.time;
+    const cycles = Number(last - c0) / 10_000;
     const seconds = (performance.now() - t0) / 1000;
     mon.close();
     await ClockCycles(dut.clk_i, 1);
     await checker;
     if (at !== BEATS) throw new Error(`monitor saw ${at} beats of ${BEATS}`);
-    return cycles / seconds;
+    atMostBound('stream beats per cycle', BEATS / cycles, 1);
+    return { cyclesPerS: cycles / seconds, cycles };
   } finally {
     await sim.close();
   }
@@ -119,8 +128,11 @@ const t = await transactors();
 out.transactor_cycles_per_s = t.cyclesPerS;
 out.transactor_beats = BEATS;
 out.transactor_beats_per_cycle = t.beatsPerCycle;
+out.transactor_cycles = t.cycles;
 log(`transactors: ${Math.round(t.cyclesPerS)} cycles/s (${t.beatsPerCycle.toFixed(3)} beats/cycle), native ${Math.round(out.native_cycles_per_s as number)}`);
-out.stream_cycles_per_s = await stream();
+const st = await stream();
+out.stream_cycles_per_s = st.cyclesPerS;
+out.stream_cycles = st.cycles;
 log(`stream monitor: ${Math.round(out.stream_cycles_per_s as number)} cycles/s`);
 Object.assign(out, await cocotbAxis().catch((e: Error) => ({ cocotb_axis_skipped: e.message.split('\n').slice(0, 3).join(' ') })));
 if (out.cocotb_axis_cycles_per_s) log(`cocotb + cocotbext-axi: ${Math.round(out.cocotb_axis_cycles_per_s as number)} cycles/s`);

@@ -12,7 +12,7 @@ import {
   AgentKind, Decoder, Encoder, ErrCode, Msg, Op, Phase, PROTOCOL_VERSION, ProtocolError, STEP_RUN, Status, readHeader,
 } from './protocol.js';
 import { Dir, SigFlag, type SignalInfo } from './signals.js';
-import { Task, block, currentTask, onFlowChange, rootFlow, type Flow, type TaskHost } from './task.js';
+import { Flow, Task, block, currentFlow, currentTask, onFlowChange, rootFlow, type TaskHost } from './task.js';
 import type { TopSpec } from './top.js';
 import type { Trigger } from './triggers.js';
 import { fromSteps, toSteps, type TimeUnit } from './units.js';
@@ -25,6 +25,23 @@ interface Waiter {
   background: boolean;
   /** Ends the wait's hold on its flow (a no-op for a watchdog). */
   release: () => void;
+  /** The flow that armed it, and which of that flow's waits it is: the order of resumption. */
+  flow: Flow;
+  seq: number;
+  /** What it waits for (`RisingEdge(clk_i)`), as the digest records it. */
+  what: string;
+}
+
+/** Fired waiters resume flow by flow in key order, each flow's in the order it armed them. */
+function resumeOrder(a: Waiter, b: Waiter): number {
+  if (a.background !== b.background) return a.background ? 1 : -1;
+  return Flow.compare(a.flow, b.flow) || a.seq - b.seq;
+}
+
+/** The ops one flow queued since the last request (see {@link Flow.key}). */
+interface Pending {
+  readonly enc: Encoder;
+  count: number;
 }
 
 /** The TypeScript side of a harness agent: receives its AGENT_DATA messages. */
@@ -166,9 +183,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   private readonly table: readonly TableEntry[];
   private readonly byName: Map<string, AnyHandle>;
-  private readonly ops = new Encoder();
+  private pending = new Map<Flow, Pending>();
+  private spare: Encoder[] = [];
   private readonly req = new Encoder();
-  private opCount = 0;
   private seq = 0;
   private snapIds: number[] = [];
   private offsets: Int32Array;
@@ -195,7 +212,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   /** AGENT_DATA that arrived while a request ran: applied when its reply comes. */
   private staged: Buffer[] = [];
   private readonly dropListener: () => void;
-  private hash?: Hash;
+  /** Per flow, a hash of what it saw (its resumes, the items it took); undefined when off. */
+  private hashes?: Map<Flow, Hash>;
   /** @internal Transport settings that override every agent's own. */
   readonly transport: TransportOptions;
 
@@ -230,7 +248,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.resetSnapshotLayout();
     this.dut = buildDut(this.top, this.handles) as D;
     this.transport = options.transport ?? transportFromEnv(process.env.SIM_TRANSPORT);
-    if (options.digest ?? process.env.SIM_TRACE_DIGEST === '1') this.hash = createHash('sha256');
+    if (options.digest ?? process.env.SIM_TRACE_DIGEST === '1') this.hashes = new Map();
     conn.onAgentData = (frame) => this.agentData(frame);
     this.dropListener = onFlowChange(() => this.scheduleFlush());
   }
@@ -455,8 +473,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   openAgent(kind: AgentKind, clock: SignalHandle<number>, rising: boolean, body: (enc: Encoder) => void, handler: AgentHandler): number {
     if (clock.owner !== this) throw new SignalAccessError(`${clock.name} belongs to another simulator`);
     const id = this.nextAgent++;
-    this.op(Op.AgentOpen).u32(id).u8(kind).u32(clock.id).u8(rising ? 0 : 1);
-    body(this.ops);
+    body(this.op(Op.AgentOpen).u32(id).u8(kind).u32(clock.id).u8(rising ? 0 : 1));
     this.agents.set(id, handler);
     return id;
   }
@@ -522,12 +539,13 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
         reject(stop);
         return;
       }
-      this.op(Op.Arm).u32(id);
-      trigger.encode(this.ops);
+      trigger.encode(this.op(Op.Arm).u32(id));
       const background = options.background ?? false;
       // The flow that armed it waits on it; a watchdog holds no flow.
-      const release = background ? () => undefined : block(trigger.describe());
-      this.waiters.set(id, { resolve, reject, task, background, release });
+      const flow = currentFlow();
+      const what = background ? '' : trigger.describe();
+      const release = background ? () => undefined : block(what, flow);
+      this.waiters.set(id, { resolve, reject, task, background, release, flow, seq: ++flow.seq, what });
       if (background) this.background++;
       this.scheduleFlush();
     });
@@ -607,9 +625,16 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     }
   }
 
+  /** Starts an op in the current flow's queue. */
   private op(code: Op): Encoder {
-    this.opCount++;
-    return this.ops.u8(code);
+    const flow = currentFlow();
+    let p = this.pending.get(flow);
+    if (!p) {
+      p = { enc: this.spare.pop() ?? new Encoder(), count: 0 };
+      this.pending.set(flow, p);
+    }
+    p.count++;
+    return p.enc.u8(code);
   }
 
   private scheduleFlush(): void {
@@ -623,11 +648,26 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   private takeOps(type: Msg, flags: number): Buffer {
-    const body = this.ops.frame();
-    const head = this.req.reset(type, flags, ++this.seq).u32(this.opCount).frame();
-    this.ops.clear();
-    this.opCount = 0;
-    return Buffer.concat([head, body], head.length + body.length);
+    const flows = [...this.pending.keys()].sort(Flow.compare);
+    let count = 0;
+    const parts: Buffer[] = [];
+    for (const f of flows) {
+      const p = this.pending.get(f)!;
+      count += p.count;
+      parts.push(p.enc.frame());
+    }
+    parts.unshift(this.req.reset(type, flags, ++this.seq).u32(count).frame());
+    const frame = Buffer.concat(parts);
+    this.dropPending();
+    return frame;
+  }
+
+  private dropPending(): void {
+    for (const p of this.pending.values()) {
+      p.enc.clear();
+      this.spare.push(p.enc);
+    }
+    this.pending.clear();
   }
 
   /** The encoder of the next request other than a STEP (requests never overlap). */
@@ -736,24 +776,22 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const nSig = d.u32();
     if (nSig !== this.snapIds.length) throw new ProtocolError(`snapshot has ${nSig} signals, expected ${this.snapIds.length}`);
     this.snap = d.words(d.u32());
-    if (this.hash) {
-      const head = Buffer.alloc(11);
-      head.writeUInt8(Seen.Resume, 0);
-      head.writeBigUInt64LE(this.nowSteps, 1);
-      head.writeUInt8(status, 9);
-      head.writeUInt8(this.phase, 10);
-      this.hash.update(head).update(fired).update(this.snap);
-    }
     switch (status) {
       case Status.Fired:
-      case Status.Paused:  // a STEP without run can fire triggers too (closing an agent)
+      case Status.Paused: {  // a STEP without run can fire triggers too (closing an agent)
+        const ws: [number, Waiter][] = [];
         for (const id of fired) {
           const w = this.waiters.get(id);
-          if (!w) continue;
+          if (w) ws.push([id, w]);
+        }
+        ws.sort((a, b) => resumeOrder(a[1], b[1]));
+        for (const [id, w] of ws) {
           this.forget(id, w);
+          if (this.hashes && !w.background) this.seen(w.flow, Seen.Resume, Buffer.from(w.what), this.nowSteps, status, this.phase, this.snap);
           w.resolve();
         }
         break;
+      }
       case Status.Finished:
       case Status.Failed: {
         // The harness flushed its stdout before replying; give the pipe a moment to deliver it.
@@ -804,14 +842,13 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.tasks.clear();
     this.rejectAll(new CancelledError('the simulator restarted'));
     this.endAgents(new CancelledError('the simulator restarted'));
-    this.ops.clear();
-    this.opCount = 0;
+    this.dropPending();
     this.failure = undefined;
     this.ended = undefined;
     this.resetSnapshotLayout();
     this.fastestClock = 0n;
     const frame = this.request(Msg.Restart).frame();
-    this.hash?.update(Uint8Array.of(Seen.Restart));
+    if (this.hashes) this.seen(currentFlow(), Seen.Restart);
     await this.serial(() => this.exchangeEvent(frame));
     this.resetStats();
     // The restart's own round trip belongs to the run it ends.
@@ -872,18 +909,16 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return this.aux((payload ? enc.bytes(payload) : enc).frame(), Msg.Pong);
   }
 
-  /**
-   * @internal Adds an item handed to the test (a frame, a batch, a bus result) to the digest:
-   * `agent`, then its parts (numbers as u64, byte views as they are).
-   */
-  observe(agent: number, ...parts: (number | bigint | ArrayBufferView)[]): void {
-    const h = this.hash;
-    if (!h) return;
-    const head = Buffer.alloc(5);
-    head.writeUInt8(Seen.Item, 0);
-    head.writeUInt32LE(agent, 1);
-    h.update(head);
+  /** Adds `tag` and `parts` (numbers as u64, byte views as they are) to `flow`'s hash. */
+  private seen(flow: Flow, tag: Seen, ...parts: (number | bigint | ArrayBufferView)[]): void {
+    let h = this.hashes!.get(flow);
+    if (!h) {
+      h = createHash('sha256');
+      this.hashes!.set(flow, h);
+    }
     const n = Buffer.alloc(8);
+    n.writeUInt8(tag);
+    h.update(n.subarray(0, 1));
     for (const p of parts) {
       if (typeof p === 'number' || typeof p === 'bigint') {
         n.writeBigUInt64LE(BigInt.asUintN(64, BigInt(p)));
@@ -894,19 +929,28 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     }
   }
 
+  /** @internal Adds an item handed to the current flow (a frame, a batch, a bus result) to the digest. */
+  observe(...parts: (number | bigint | ArrayBufferView)[]): void {
+    if (this.hashes) this.seen(currentFlow(), Seen.Item, ...parts);
+  }
+
   /**
-   * A hash of everything the test has seen since {@link resetDigest} (every resume's time,
-   * phase, fired triggers and snapshot; every item handed out, with its time): the same test
-   * and seed give the same digest on every run. `undefined` unless enabled
+   * A hash of everything the test has seen since {@link resetDigest}: per flow of test code,
+   * each resume (which of its waits, the time, phase and snapshot) and every item handed to it,
+   * with its time; the flows in key order. The same test and seed give the same digest on every
+   * run, whatever the transport or the machine's load. `undefined` unless enabled
    * ({@link StartOptions.digest}, `SIM_TRACE_DIGEST=1`).
    */
   digest(): string | undefined {
-    return this.hash?.copy().digest('hex').slice(0, 16);
+    if (!this.hashes) return undefined;
+    const all = createHash('sha256');
+    for (const f of [...this.hashes.keys()].sort(Flow.compare)) all.update(this.hashes.get(f)!.copy().digest());
+    return all.digest('hex').slice(0, 16);
   }
 
   /** Starts the digest afresh (the fixture does, per test). */
   resetDigest(): void {
-    if (this.hash) this.hash = createHash('sha256');
+    this.hashes?.clear();
   }
 
   /** Stops the harness (closing its waveform) and releases everything. */

@@ -206,7 +206,7 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
       at += m;
     }
     this.buffered -= n;
-    this.sim.observe(this.id, cycles, times, ...cols.map((c) => c.data));
+    this.sim.observe(cycles, times, ...cols.map((c) => c.data));
     return new StreamBatch(cycles, times, new Map(this.ids.map((id, k) => [id, cols[k]!])), this.names);
   }
 

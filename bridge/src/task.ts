@@ -13,8 +13,26 @@ export const currentTask = new AsyncLocalStorage<Task<unknown>>();
 export class Flow {
   /** What the flow waits on, one entry per pending wait (for hang and deadlock reports). */
   readonly waits = new Map<number, string>();
+  /**
+   * Where it stands among the flows, whatever the wall-clock order they ran in: the root is
+   * `[]`, the k-th task a flow starts is its key plus `k`. Ops and resumptions of one time step
+   * go in this order, so "the last write wins" and "who resumes first" are the test's own.
+   */
+  readonly key: readonly number[];
+  private children = 0;
+  /** Simulator waits this flow has armed: with the key, a name for each wait. */
+  seq = 0;
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string, parent?: Flow) {
+    this.key = parent ? [...parent.key, parent.children++] : [];
+  }
+
+  /** Orders flows by key (a parent before its children, then by start). */
+  static compare(a: Flow, b: Flow): number {
+    const n = Math.min(a.key.length, b.key.length);
+    for (let i = 0; i < n; i++) if (a.key[i] !== b.key[i]) return a.key[i]! - b.key[i]!;
+    return a.key.length - b.key.length;
+  }
 
   get blocked(): boolean {
     return this.waits.size > 0;
@@ -87,8 +105,7 @@ export class Task<T> implements PromiseLike<T> {
     /** Name used in failure messages. */
     readonly name: string,
   ) {
-    this.flow = new Flow(`task '${name}'`);
-    // Until it first runs, the task holds time like running code does.
+    this.flow = new Flow(`task '${name}'`, currentFlow());
     this.done = new Promise<T>((resolve, reject) => {
       queueMicrotask(() => {
         currentTask.run(this as Task<unknown>, fn).then(

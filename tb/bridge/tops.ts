@@ -4,6 +4,7 @@ import type { AxisSliceDut } from './gen/axis_slice.js';
 import type { CounterDut } from './gen/counter.js';
 import type { DemoRegTopDut } from './gen/demo_reg_top.js';
 import type { LineLoopDut } from './gen/line_loop.js';
+import type { MixedDut } from './gen/mixed.js';
 import type { TickerDut } from './gen/ticker.js';
 
 const counterSources = ['tb/bridge/hdl/counter_core.sv', 'tb/bridge/hdl/counter.sv'];
@@ -59,3 +60,9 @@ export const demoRegs = defineTop<DemoRegTopDut>({
 
 /** A serial line through one flop, for the serial source and sink. */
 export const lineLoop = defineTop<LineLoopDut>({ name: 'line_loop', sources: ['tb/bridge/hdl/line_loop.sv'] });
+
+/** Every harness agent at once (AXI-Stream, APB, serial): the determinism test's DUT. */
+export const mixed = defineTop<MixedDut>({
+  name: 'mixed',
+  sources: ['rtl/common/axis_slice.sv', 'tb/bridge/hdl/apb_regfile.sv', 'tb/bridge/hdl/line_loop.sv', 'tb/bridge/hdl/mixed.sv'],
+});

@@ -75,7 +75,7 @@ export class ApbMaster implements AgentHandler {
     await AgentDone(this.sim, this.id, k, `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`);
     const r = this.results[k - 1];
     if (!r) throw this.failure ?? new Error(`APB transfer ${k} completed without a result`);
-    this.sim.observe(this.id, r.time, r.cycle, r.data, r.slverr ? 1 : 0);
+    this.sim.observe(r.time, r.cycle, r.data, r.slverr ? 1 : 0);
     return r;
   }
 

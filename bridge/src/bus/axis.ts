@@ -198,7 +198,7 @@ export class AxisSink implements AgentHandler {
       this.frames.splice(0, this.head);
       this.head = 0;
     }
-    for (const f of out) this.sim.observe(this.id, f.time, f.cycle, f.dest, f.id, f.data);
+    for (const f of out) this.sim.observe(f.time, f.cycle, f.dest, f.id, f.data);
     return out;
   }
 }

@@ -150,7 +150,7 @@ export class SerialSink implements AgentHandler {
       this.chars.splice(0, this.head);
       this.head = 0;
     }
-    this.sim.observe(this.id, c.time, c.cycle, c.startCycle, c.value, (c.parityError ? 1 : 0) | (c.framingError ? 2 : 0) | (c.break ? 4 : 0));
+    this.sim.observe(c.time, c.cycle, c.startCycle, c.value, (c.parityError ? 1 : 0) | (c.framingError ? 2 : 0) | (c.break ? 4 : 0));
     return c;
   }
 }
