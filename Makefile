@@ -49,9 +49,14 @@ lint: types
 	@for t in $(wildcard tb/*/gen/*_reg_top.sv); do verilator --lint-only -Wall $$t || exit 1; done
 	@echo "verilator lint: $(words $(RTL)) RTL file(s) and $(words $(wildcard tb/*/gen/*_reg_top.sv)) generated register block(s) clean"
 
+# Then the determinism check: a few block testbenches run twice with one seed and different
+# transport settings must see the same runs (their digests); in the first shard only.
+DIGEST_TESTS := tb/flash/model.test.ts tb/uart/random.test.ts tb/uart/bus.test.ts
+
 test: typecheck lint
 	@$(NPX) tsx bridge/src/cli/build-all.ts
 	@$(NPX) vitest run $(if $(SHARD),--shard=$(SHARD))
+	@$(if $(filter-out 1/%,$(SHARD)),,$(NPX) tsx bridge/src/cli/digest-check.ts $(DIGEST_TESTS))
 
 sim: deps
 	@$(NPX) tsx sim/demo.ts

@@ -23,6 +23,9 @@ interface Throughput {
   readonly ratio: number;
   /** From the first write (including the idle character that follows reset). */
   readonly bytes_per_kcycle_overall: number;
+  /** Cycles from the first character's end to the last's, and from the first write to it. */
+  readonly steady_cycles: number;
+  readonly overall_cycles: number;
   readonly cycles_per_s: number;
 }
 
@@ -66,6 +69,8 @@ async function throughput(sim: Simulator<typeof uart extends { dutType?: infer D
     bound_per_kcycle: bound,
     ratio: steady / bound,
     bytes_per_kcycle_overall: (BYTES * 1000) / last,
+    steady_cycles: last - first,
+    overall_cycles: last,
     cycles_per_s: (sim.perf().cycles - c0) / wall,
   };
 }

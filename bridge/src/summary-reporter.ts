@@ -28,6 +28,13 @@ export default class SummaryReporter implements Reporter {
       mkdirSync(path.join(ROOT, 'reports'), { recursive: true });
       writeFileSync(path.join(ROOT, 'reports', 'coverage-per-test.json'), `${JSON.stringify(perTest, null, 2)}\n`);
     }
+    // The digests of what each test saw (SIM_TRACE_DIGEST=1), for bridge/src/cli/digest-check.ts.
+    const digests: Record<string, string> = {};
+    for (const t of all) {
+      const d = (t.meta as { digest?: string }).digest;
+      if (d && t.result?.state === 'pass') digests[`${t.file?.name ?? ''} > ${t.name}`] = d;
+    }
+    if (process.env.SIM_TRACE_DIGEST_FILE) writeFileSync(process.env.SIM_TRACE_DIGEST_FILE, `${JSON.stringify(digests, null, 2)}\n`);
     for (const t of all) {
       cases += (t.meta as { cases?: number }).cases ?? 0;
       const s = (t.meta as { sim?: SimStats }).sim;
