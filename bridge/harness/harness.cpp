@@ -350,7 +350,8 @@ private:
             return static_cast<EdgeKind>(e);
         };
         switch (t.kind) {
-        case TrigKind::Timer: {
+        case TrigKind::Timer:
+        case TrigKind::Limit: {
             const uint64_t d = r.get<uint64_t>();
             if (d == 0) throw WireError(Err::BadTrigger, "Timer of 0: use ReadWrite or NextTimeStep");
             t.count = sim_.now() + d;

@@ -64,6 +64,7 @@ void Sim::create() {
     slotOf_.clear();
     timing_ = dut_->hasTiming();
     timers_ = {};
+    limits_ = {};
     readOnly_.clear();
     readWrite_.clear();
     nextStep_.clear();
@@ -149,6 +150,7 @@ void Sim::arm(uint32_t id, Trigger t) {
     t.live = true;
     switch (t.kind) {
     case TrigKind::Timer: timers_.push({t.count, slot}); break;
+    case TrigKind::Limit: limits_.push({t.count, slot}); break;
     case TrigKind::ReadOnly: readOnly_.push_back(slot); break;
     case TrigKind::ReadWrite: readWrite_.push_back(slot); break;
     case TrigKind::NextTimeStep: nextStep_.push_back(slot); break;
@@ -278,12 +280,20 @@ void Sim::checkAgentTriggers() {
     agentTrigs_.resize(keep);
 }
 
-void Sim::fireTimersDue() {
-    while (!timers_.empty() && timers_.top().first <= now_) {
-        const uint32_t slot = timers_.top().second;
-        timers_.pop();
+void Sim::fireTimersDue(TimerQueue& q) {
+    while (!q.empty() && q.top().first <= now_) {
+        const uint32_t slot = q.top().second;
+        q.pop();
         fireSlot(slot);
     }
+}
+
+bool Sim::liveTop(TimerQueue& q) {
+    while (!q.empty() && !pool_[q.top().second].live) {
+        dropSlot(q.top().second);
+        q.pop();
+    }
+    return !q.empty();
 }
 
 
@@ -405,11 +415,7 @@ bool Sim::nextEventTime(uint64_t& t) {
         best = std::min(best, c.next);
         any = true;
     }
-    while (!timers_.empty() && !pool_[timers_.top().second].live) {
-        dropSlot(timers_.top().second);
-        timers_.pop();
-    }
-    if (!timers_.empty()) {
+    if (liveTop(timers_)) {
         best = std::min(best, timers_.top().first);
         any = true;
     }
@@ -417,6 +423,8 @@ bool Sim::nextEventTime(uint64_t& t) {
         best = std::min(best, dut_->nextTimeSlot());
         any = true;
     }
+    // A limit stops time at its own instant, but only where something else moves time on.
+    if (any && liveTop(limits_)) best = std::min(best, limits_.top().first);
     t = best;
     return any;
 }

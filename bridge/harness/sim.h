@@ -44,6 +44,7 @@ enum class Phase : uint8_t { Begin = 0, Drive = 1, Active = 2, ReadOnly = 3, End
 enum class TrigKind : uint8_t {
     Timer = 1, Rising = 2, Falling = 3, Edge = 4, Cycles = 5,
     ReadOnly = 6, ReadWrite = 7, NextTimeStep = 8, Until = 9, Agent = 10,
+    Limit = 11,  // a timer that never makes time advance by itself (a watchdog)
 };
 enum class EdgeKind : uint8_t { Rising = 0, Falling = 1, Any = 2 };
 /// Why run() returned; mirrored in bridge/src/protocol.ts.
@@ -124,10 +125,15 @@ private:
     /// under 5.006 writing after the model is deleted is a use-after-free).
     void writeCoverage();
     void fireTimers() {
-        if (!timers_.empty() && timers_.top().first <= now_) fireTimersDue();
+        if (!timers_.empty() && timers_.top().first <= now_) fireTimersDue(timers_);
+        if (!limits_.empty() && limits_.top().first <= now_) fireTimersDue(limits_);
         fireAll(nextStep_);
     }
-    void fireTimersDue();
+    using TimerEntry = std::pair<uint64_t, uint32_t>;  // (time, slot)
+    using TimerQueue = std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>>;
+    void fireTimersDue(TimerQueue& q);
+    /// Drops cancelled timers from the top of `q`; true when a live one is left.
+    bool liveTop(TimerQueue& q);
     void fireAll(std::vector<uint32_t>& slots) {
         if (slots.empty()) return;
         for (uint32_t slot : slots) fireSlot(slot);
@@ -194,8 +200,7 @@ private:
     std::vector<uint32_t> freeSlots_;
     std::unordered_map<uint32_t, uint32_t> slotOf_;
     bool timing_ = false;
-    using TimerEntry = std::pair<uint64_t, uint32_t>;  // (time, slot)
-    std::priority_queue<TimerEntry, std::vector<TimerEntry>, std::greater<TimerEntry>> timers_;
+    TimerQueue timers_, limits_;
     std::vector<uint32_t> readOnly_, readWrite_, nextStep_;  // slots
     std::vector<std::vector<uint32_t>> onSig_;  // per signal: slots of edge/cycles/until triggers
     std::vector<uint32_t> edgeSigs_;            // signals compared after each eval

@@ -87,7 +87,7 @@ export function coverageOn(): boolean {
 export async function buildKey(spec: TopSpec): Promise<string> {
   const h = createHash('sha256');
   h.update(await versions());
-  h.update(JSON.stringify({ ...spec, dutType: undefined, coverage: coverageOn() }));
+  h.update(JSON.stringify({ ...spec, dutType: undefined, simTimeout: undefined, coverage: coverageOn() }));
   const files = [...spec.sources, ...(spec.config ?? [])].map((f) => path.join(ROOT, f));
   for (const d of spec.includeDirs ?? []) files.push(...(await filesUnder(path.join(ROOT, d))));
   files.push(...(await filesUnder(HARNESS_DIR)));

@@ -175,6 +175,15 @@ export class Connection {
     if (!this.sock.closed) this.sock.close();
   }
 
+  /**
+   * Gives the harness up at once: the request under way fails with `reason`, and a spawned
+   * harness is killed (a STEP that never ends cannot be interrupted otherwise).
+   */
+  abandon(reason: HarnessLostError): void {
+    this.fail(reason);
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
   /** The process's exit, when this side spawned it. */
   get process(): ChildProcess | undefined {
     return this.child;

@@ -46,6 +46,11 @@ export class SimTimeoutError extends BridgeError {
   override name = 'SimTimeoutError';
 }
 
+/** The test ran out of wall-clock time (vitest's `testTimeout`) with the simulation still going. */
+export class WallClockTimeoutError extends BridgeError {
+  override name = 'WallClockTimeoutError';
+}
+
 /** Raised inside a task (and by `await task`) after `task.cancel()`. */
 export class CancelledError extends BridgeError {
   override name = 'CancelledError';

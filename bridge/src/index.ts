@@ -6,7 +6,7 @@ export { buildTop, describeTop, BuildError, type BuiltTop } from './build.js';
 export { Clock, type ClockOptions } from './clock.js';
 export {
   BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError,
-  SimTimeoutError, TaskFailedError, UnknownSignalError,
+  SimTimeoutError, TaskFailedError, UnknownSignalError, WallClockTimeoutError,
 } from './errors.js';
 export { MemoryHandle, SignalHandle, type AnyHandle, type MemoryData } from './handle.js';
 export { Simulator, type SimStats, type StartOptions, type TransportOptions } from './simulator.js';

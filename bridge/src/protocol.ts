@@ -71,6 +71,8 @@ export enum TrigKind {
   NextTimeStep = 8,
   Until = 9,
   Agent = 10,
+  /** A timer that never makes time advance by itself: the test's time limit. */
+  Limit = 11,
 }
 
 /** Which edges a ClockCycles or wait-until trigger counts. */

@@ -5,7 +5,7 @@ import { buildTop, coverageOn } from './build.js';
 import { ROOT } from './paths.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import {
-  BridgeError, CancelledError, HarnessError, SignalAccessError, SimEndedError, SimIdleError, TaskFailedError,
+  BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError, TaskFailedError,
 } from './errors.js';
 import { buildDut, MemoryHandle, type AnyHandle, type MemoryData, SignalHandle, type SignalOwner } from './handle.js';
 import {
@@ -589,6 +589,21 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   taskFailed(task: Task<unknown>, err: unknown): void {
     const msg = err instanceof Error ? err.message : String(err);
     this.fail(new TaskFailedError(`task '${task.name}' failed at ${this.describeTime()}: ${msg}`, { cause: err }));
+  }
+
+  /** True while a request (a time step) is under way in the harness. */
+  get inRequest(): boolean {
+    return this.busy;
+  }
+
+  /**
+   * Fails the test with `err` and, when the harness is in the middle of a step, gives it up (a
+   * spawned one is killed): the next test gets a fresh harness instead of waiting behind it.
+   */
+  abandon(err: Error): void {
+    const stuck = this.busy;
+    this.fail(err);
+    if (stuck) this.conn.abandon(new HarnessLostError(`the harness was stopped: ${err.message}`));
   }
 
   /** Fails the test: every waiting trigger rejects with `err`, and nothing runs any more. */

@@ -1,3 +1,5 @@
+import type { TimeUnit } from './units.js';
+
 /**
  * How to build one simulation top. Paths are relative to the repository root; the type parameter
  * is the generated interface of the top's signals (`gen/<name>.d.ts`, written by `make types`).
@@ -23,6 +25,11 @@ export interface TopSpec<D = unknown> {
   readonly timing?: boolean;
   /** Further Verilator flags. */
   readonly flags?: readonly string[];
+  /**
+   * The simulated-time limit of every test on this top, unless its `simTest` sets one: a wait
+   * that never comes true then fails at a definite time, naming what it waited on.
+   */
+  readonly simTimeout?: readonly [number, TimeUnit];
   /** Phantom field carrying the DUT type; never set. */
   readonly dutType?: D;
 }

@@ -76,16 +76,16 @@ export function Edge(signal: AnySignal): Trigger {
 
 class TimerTrigger extends Trigger {
   private readonly steps: bigint;
-  constructor(sim: Simulator<unknown>, time: number | bigint, unit: TimeUnit) {
+  constructor(sim: Simulator<unknown>, time: number | bigint, unit: TimeUnit, private readonly kind = TrigKind.Timer) {
     super(sim);
     this.steps = sim.steps(time, unit);
     if (this.steps <= 0n) throw new SignalAccessError(`Timer(${time} ${unit}) must be at least one step`);
   }
   encode(enc: Encoder): void {
-    enc.u8(TrigKind.Timer).u64(this.steps);
+    enc.u8(this.kind).u64(this.steps);
   }
   describe(): string {
-    return `Timer(${this.steps} steps, from ${this.sim.describeTime()})`;
+    return `${this.kind === TrigKind.Limit ? 'the time limit' : 'Timer'}(${this.steps} steps, from ${this.sim.describeTime()})`;
   }
 }
 
@@ -95,6 +95,14 @@ class TimerTrigger extends Trigger {
  */
 export function Timer(time: number | bigint, unit: TimeUnit = 'step'): Trigger {
   return new TimerTrigger(Simulator.owning(undefined), time, unit);
+}
+
+/**
+ * @internal A watchdog: fires when simulated time passes `time` from now, but never makes time
+ * advance by itself, so a test with nothing left to simulate still ends with `SimIdleError`.
+ */
+export function Limit(sim: Simulator<unknown>, time: number | bigint, unit: TimeUnit): Trigger {
+  return new TimerTrigger(sim, time, unit, TrigKind.Limit);
 }
 
 class CyclesTrigger extends Trigger {

@@ -3,17 +3,17 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type TestAPI } from 'vitest';
 import { coverageDelta, coverageSnapshot } from './coverage.js';
-import { HarnessLostError, SimTimeoutError } from './errors.js';
+import { HarnessLostError, SimTimeoutError, WallClockTimeoutError } from './errors.js';
 import { ROOT } from './paths.js';
 import { randomizedCases } from './property.js';
 import { Simulator, type SimStats } from './simulator.js';
 import type { TopSpec } from './top.js';
-import { Timer } from './triggers.js';
+import { Limit } from './triggers.js';
 import type { TimeUnit } from './units.js';
 
 /** Options of {@link simTest}, for every test of the file. */
 export interface SimTestOptions {
-  /** Fail a test whose simulated time passes this limit. @defaultValue none */
+  /** Fail a test whose simulated time passes this limit. @defaultValue the top's `simTimeout`, else none */
   readonly simTimeout?: readonly [number, TimeUnit];
   /** `+plusargs` for the simulation. */
   readonly plusargs?: readonly string[];
@@ -91,6 +91,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       { scope: 'file' },
     ],
     sim: async ({ simSlots, task, onTestFinished }, use) => {
+      const began = performance.now();
       const key = `${top.name}\0${(options.plusargs ?? []).join(' ')}`;
       let slot = simSlots.get(key);
       if (!slot) {
@@ -122,10 +123,11 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       // The limit is a watchdog per run of the model: a property's restart() re-arms it, so
       // each case gets the whole limit and a hung case fails with the time it reached.
       let limit: number | undefined;
+      const simTimeout = options.simTimeout ?? top.simTimeout;
       const armLimit = (): void => {
-        if (!options.simTimeout) return;
-        const [time, unit] = options.simTimeout;
-        const { id, promise } = sim.arm(Timer(time, unit), { background: true });
+        if (!simTimeout) return;
+        const [time, unit] = simTimeout;
+        const { id, promise } = sim.arm(Limit(sim as Simulator<unknown>, time, unit), { background: true });
         limit = id;
         promise.then(
           () => sim.fail(new SimTimeoutError(`the test's simulated-time limit of ${time} ${unit} passed (at ${sim.describeTime()})`)),
@@ -138,7 +140,20 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       const casesBefore = randomizedCases();
       sim.resetTotals();
       sim.resetDigest();
-      await use(sim);
+      // Just before vitest's own timeout: fail this test with what it waited on, and stop a
+      // harness stuck in a step, so the next test of the file gets a fresh one.
+      const budget = task.timeout > 0 && Number.isFinite(task.timeout) ? task.timeout - (performance.now() - began) - Math.min(1000, task.timeout / 10) : Infinity;
+      const wall = Number.isFinite(budget) ? setTimeout(() => {
+        const stuck = sim.inRequest;
+        const err = new WallClockTimeoutError(`the test ran out of its wall-clock time (vitest's testTimeout of ${task.timeout} ms) at ${sim.describeTime()} of simulated time${stuck ? ' (the last time known: the harness was still running, and has been stopped; the next test gets a fresh one)' : ''}: ${sim.describeWaits() || 'no flow waited on the simulator'}. A simulated-time limit (simTest(top, { simTimeout }) or the top's simTimeout) fails such a wait at a definite time.`);
+        sim.abandon(err);
+        if (!stuck) console.error(err.message);  // a flow held in a non-simulator await never sees the rejection
+      }, Math.max(0, budget)) : undefined;
+      try {
+        await use(sim);
+      } finally {
+        clearTimeout(wall);
+      }
       (task.meta as Record<string, unknown>).coverage = coverageDelta(covBefore, coverageSnapshot());
       (task.meta as Record<string, unknown>).cases = randomizedCases() - casesBefore;
       dropHook();
