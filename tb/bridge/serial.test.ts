@@ -70,9 +70,9 @@ describe('serial transactors', () => {
     expect(n).toBe(20);
   });
 
-  test('two passive waits served together: the one left over is disarmed, so a later trigger still stops time', async ({ sim, dut }) => {
-    // A sink's recv and a stream reader both wait passively, so both arm triggers; once the
-    // sink's fires, the reader's must not keep the harness running past the test's next trigger.
+  test('a sink and a stream reader waiting at once: each wait stops time for its own items, and a later trigger still stops time', async ({ sim, dut }) => {
+    // Both waits arm triggers in the harness; the reader's, never met here (its batch is larger
+    // than the line's changes), must not keep the harness running past the test's next trigger.
     new Clock(dut.clk_i, 10, 'ns').start();
     dut.line_i.value = 1;
     await ClockCycles(dut.clk_i, 2);
