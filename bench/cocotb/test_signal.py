@@ -14,7 +14,7 @@ from cocotb.triggers import ClockCycles, RisingEdge
 
 @cocotb.test()
 async def signal_level(dut):
-    cocotb.start_soon(Clock(dut.clk_i, 10, units="ns").start())
+    cocotb.start_soon(Clock(dut.clk_i, 10, "ns").start())
     await RisingEdge(dut.clk_i)
     startup_ms = (time.time() - float(os.environ["CB_LAUNCH"])) * 1000.0
     dut.rst_ni.value = 0

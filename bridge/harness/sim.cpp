@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -491,6 +492,10 @@ Status Sim::run(const std::function<void()>& tick) {
 
 void Sim::traceOn(const std::string& path) {
     traceOff();
+    // Newer Verilators' FST writer does not report a file it cannot create (isOpen() stays true).
+    std::FILE* probe = std::fopen(path.c_str(), "wb");
+    if (!probe) throw WireError(Err::Trace, "cannot open waveform file " + path);
+    std::fclose(probe);
     tfp_ = std::make_unique<VerilatedFstC>();
     dut_->trace(tfp_.get());
     tfp_->open(path.c_str());

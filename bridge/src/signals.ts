@@ -13,7 +13,7 @@ export enum SigFlag {
   Memory = 4,
 }
 
-/** One entry of a top's signal table (from Verilator's `--xml-only` description). */
+/** One entry of a top's signal table (from Verilator's `--xml-only` or `--json-only` description). */
 export interface SignalInfo {
   /** Hierarchical name below the top, e.g. `u_core.state_q`. */
   readonly name: string;

@@ -1,35 +1,46 @@
-// The build: signal tables from Verilator's XML, and the content-keyed cache with its lock.
-import { mkdtempSync, readdirSync } from 'node:fs';
+// The build: signal tables from Verilator's description (XML up to 5.0xx, JSON after), and the
+// content-keyed cache with its lock.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildKey, buildTop, describeTop } from '../../bridge/src/build.js';
 import { dutTypes } from '../../bridge/src/codegen.js';
-import { Dir } from '../../bridge/src/signals.js';
+import { netlistFromJson } from '../../bridge/src/json.js';
+import { signalTableFrom } from '../../bridge/src/netlist.js';
+import { Dir, type SignalTable } from '../../bridge/src/signals.js';
 import { defineTop } from '../../bridge/src/top.js';
+import { netlistFromXml } from '../../bridge/src/xml.js';
 import { counter, ticker } from './tops.js';
 
 const typesTop = defineTop({ name: 'types_top', sources: ['tb/bridge/hdl/types_top.sv'], config: ['tb/bridge/hdl/types_top.vlt'] });
 
-describe('signal table from --xml-only', () => {
+function expectTypesTop(t: SignalTable): void {
+  expect(t.top).toBe('types_top');
+  expect(t.ports.map((p) => [p.name, p.width, p.dir])).toEqual([
+    ['clk_i', 1, Dir.In], ['packed_i', 32, Dir.In], ['packed_o', 32, Dir.Out],
+  ]);
+  const internals = Object.fromEntries(t.internals.map((s) => [s.name, s]));
+  expect(internals.hdr_q).toMatchObject({ width: 5 + 3 + 11, depth: 0, writable: false, scope: 'TOP.types_top' });
+  expect(internals.mem).toMatchObject({ width: 64, depth: 4, writable: true });
+  expect(internals.n_q).toMatchObject({ width: 32, writable: true });
+}
+
+function expectCounter(t: SignalTable): void {
+  expect(t.internals.map((s) => [s.name, s.scope, s.varName])).toEqual([
+    ['u_core.state_q', 'TOP.counter.u_core', 'state_q'],
+    ['u_core.mem', 'TOP.counter.u_core', 'mem'],
+  ]);
+}
+
+describe('signal table from the Verilator in use', () => {
   test('ports, widths of packed arrays, structs, enums and integers, memories', async () => {
-    const t = await describeTop(typesTop);
-    expect(t.top).toBe('types_top');
-    expect(t.ports.map((p) => [p.name, p.width, p.dir])).toEqual([
-      ['clk_i', 1, Dir.In], ['packed_i', 32, Dir.In], ['packed_o', 32, Dir.Out],
-    ]);
-    const internals = Object.fromEntries(t.internals.map((s) => [s.name, s]));
-    expect(internals.hdr_q).toMatchObject({ width: 5 + 3 + 11, depth: 0, writable: false, scope: 'TOP.types_top' });
-    expect(internals.mem).toMatchObject({ width: 64, depth: 4, writable: true });
-    expect(internals.n_q).toMatchObject({ width: 32, writable: true });
+    expectTypesTop(await describeTop(typesTop));
   });
 
   test('internal signals keep their hierarchy; the .d.ts nests them', async () => {
     const t = await describeTop(counter);
-    expect(t.internals.map((s) => [s.name, s.scope, s.varName])).toEqual([
-      ['u_core.state_q', 'TOP.counter.u_core', 'state_q'],
-      ['u_core.mem', 'TOP.counter.u_core', 'mem'],
-    ]);
+    expectCounter(t);
     const dts = dutTypes(t, 'CounterDut', '../x.js');
     expect(dts).toContain('readonly wide_i: SignalHandle<bigint>;');
     expect(dts).toMatch(/readonly u_core: \{\n\s+\/\*\* 8-bit internal \*\/\n\s+readonly state_q: SignalHandle<number>;/);
@@ -38,6 +49,24 @@ describe('signal table from --xml-only', () => {
 
   test('a missing source is named', async () => {
     await expect(buildKey(defineTop({ name: 'nope', sources: ['tb/bridge/hdl/nope.sv'] }))).rejects.toThrow(/source .*nope.sv does not exist/);
+  });
+});
+
+// What each format's Verilator wrote for the fixtures (tb/bridge/netlists/), so both parsers are
+// checked whichever Verilator runs the suite.
+describe.each([
+  ['5.006 --xml-only', '5.006.xml', netlistFromXml],
+  ['5.048 --json-only', '5.048.tree.json', netlistFromJson],
+])('signal table from Verilator %s', (_, suffix, parse) => {
+  const table = (top: string): SignalTable =>
+    signalTableFrom(parse(readFileSync(path.join(import.meta.dirname, 'netlists', `${top}-${suffix}`), 'utf8')));
+
+  test('types_top: packed arrays, structs, enums, integers, memories', () => expectTypesTop(table('types_top')));
+  test('counter: the hierarchy of internal signals, every port', () => {
+    const t = table('counter');
+    expectCounter(t);
+    expect(t.ports.map((p) => `${p.name}:${p.width}`).join(' ')).toBe(
+      'clk_i:1 rst_ni:1 en_i:1 a_i:8 b_i:8 wide_i:128 mid_i:40 count_o:8 mem_o:8 sum_o:9 wide_o:128 mid_o:40');
   });
 });
 
