@@ -10,6 +10,7 @@ import { forceablesFromHeader, topGlue } from './codegen.js';
 import { HARNESS_DIR, ROOT, cacheDir, verilatorBin } from './paths.js';
 import type { SignalTable } from './signals.js';
 import type { TopSpec } from './top.js';
+import { writeIfChanged } from './write-file.js';
 import { signalTableFromXml } from './xml.js';
 
 const run = promisify(execFile);
@@ -116,13 +117,6 @@ async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Writes a file so a reader never sees it half-written. */
-async function writeAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, data);
-  await fs.rename(tmp, file);
-}
-
 /** The signal table of `spec`, from Verilator's `--xml-only` (cached by content). */
 export async function describeTop(spec: TopSpec): Promise<SignalTable> {
   const key = await buildKey(spec);
@@ -136,7 +130,7 @@ export async function describeTop(spec: TopSpec): Promise<SignalTable> {
     const table = signalTableFromXml(await fs.readFile(path.join(tmp, `${PREFIX}.xml`), 'utf8'), skipped);
     for (const s of skipped) console.warn(`cellbench: top '${spec.name}': public signal ${s} (not accessible)`);
     await fs.mkdir(cacheDir(), { recursive: true });
-    await writeAtomic(file, JSON.stringify(table));
+    await writeIfChanged(file, JSON.stringify(table));
     return table;
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });

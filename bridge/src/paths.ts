@@ -16,6 +16,15 @@ export function cacheDir(): string {
   return process.env.CELLBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'cellbench');
 }
 
+/**
+ * Where a test run writes its reports (coverage, JUnit). A test that runs vitest inside vitest
+ * points its inner run elsewhere, so the two never clear each other's files.
+ * @defaultValue `$CELLBENCH_REPORTS`, else `reports/` in the repository
+ */
+export function reportsDir(): string {
+  return process.env.CELLBENCH_REPORTS ?? path.join(ROOT, 'reports');
+}
+
 /** The Verilator binary. @defaultValue `$VERILATOR`, else `verilator` on the PATH */
 export function verilatorBin(): string {
   return process.env.VERILATOR ?? 'verilator';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildTop, coverageOn } from './build.js';
-import { ROOT } from './paths.js';
+import { reportsDir } from './paths.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import {
   BridgeError, CancelledError, HarnessError, SignalAccessError, SimEndedError, SimIdleError, TaskFailedError,
@@ -81,7 +81,7 @@ export interface StartOptions extends ConnectionOptions {
 /** Where `COVERAGE=1` runs put their .dat files (merged into reports/ at the end of the run). */
 function covDir(): { coverageDir?: string } {
   if (!coverageOn()) return {};
-  const dir = path.join(ROOT, 'reports', 'rtl-coverage', 'dat');
+  const dir = path.join(reportsDir(), 'rtl-coverage', 'dat');
   mkdirSync(dir, { recursive: true });
   return { coverageDir: dir };
 }
@@ -676,7 +676,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   private withTime(e: Error): Error {
-    if (e instanceof BridgeError && !(e instanceof HarnessError)) e.message = `${e.message}\n(simulated time reached: ${this.describeTime()})`;
+    // The harness may have run on after its last reply: its time then is all this side knows.
+    const known = '(last simulated time known';
+    if (e instanceof BridgeError && !(e instanceof HarnessError) && !e.message.includes(known)) e.message = `${e.message}\n${known}, from the harness's last reply: ${this.describeTime()})`;
     return e;
   }
 
@@ -759,6 +761,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.fastestClock = 0n;
     const frame = this.request(Msg.Restart).frame();
     await this.serial(() => this.exchangeEvent(frame));
+    this.conn.newRun();
     this.resetStats();
     // The restart's own round trip belongs to the run it ends.
     this.carried = addStats(this.carried, { ...before, roundTrips: before.roundTrips + 1 });

@@ -38,6 +38,15 @@ describe('the design ends the run', () => {
     expect(dut.count_o.value).toBe(3);
   });
 
+  fatal('the error of a later run shows its own output only, not that of the runs before', async ({ dut }) => {
+    new Clock(dut.clk_i, 10, 'ns').start();
+    dut.rst_ni.value = 1;
+    dut.en_i.value = 1;
+    const err = await ClockCycles(dut.clk_i, 100).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SimEndedError);
+    expect(String(err).match(/count reached 5/g)).toHaveLength(1);
+  });
+
   tick('a --timing model keeps its own time; $finish ends the run at the plusarg time', async ({ sim, dut }) => {
     await ClockCycles(dut.clk_o, 10);
     expect(sim.time('ns')).toBe(95);
@@ -64,7 +73,8 @@ describe('the harness dies or hangs', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(err).toBeInstanceOf(HarnessLostError);
     expect(String(err)).toMatch(/harness was killed by SIGKILL/);
-    expect(String(err)).toMatch(/simulated time reached: \d+ ns/);
+    // The harness ran on after its last reply: that reply's time is the last one known.
+    expect(String(err)).toMatch(/last simulated time known, from the harness's last reply: 90 ns/);
     sim.takeFailure();
   });
 
@@ -134,6 +144,7 @@ describe('waveforms', () => {
     new Clock(dut.clk_i, 10, 'ns').start();
     await ClockCycles(dut.clk_i, 50);
     await sim.trace(undefined);
+    expect(sim.output).not.toMatch(/previous dump/);  // tracing from time 0 dumps it once
     expect(existsSync(file)).toBe(true);
     expect(statSync(file).size).toBeGreaterThan(200);
     await expect(sim.trace('/nonexistent-dir/x.fst')).rejects.toThrow(/cannot open waveform file/);

@@ -5,6 +5,7 @@ import { describeTop } from '../build.js';
 import { dutTypes } from '../codegen.js';
 import { ROOT } from '../paths.js';
 import { generateRegMaps } from '../regmap/files.js';
+import { writeIfChanged } from '../write-file.js';
 import { loadTops } from './tops.js';
 
 const typeName = (name: string): string =>
@@ -26,8 +27,7 @@ for (const { file, tops } of await loadTops()) {
     const bridge = path.relative(genDir, path.join(ROOT, 'bridge', 'src', 'index.js')).replaceAll(path.sep, '/');
     const out = path.join(genDir, `${module}.d.ts`);
     const text = dutTypes(table, typeName(module), bridge.startsWith('.') ? bridge : `./${bridge}`);
-    const old = await fs.readFile(out, 'utf8').catch(() => '');
-    if (old !== text) await fs.writeFile(out, text);
+    await writeIfChanged(out, text);
     count++;
   }
 }
