@@ -169,7 +169,7 @@ export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
     const config = (await Promise.all((spec.config ?? []).map((f) => fs.readFile(path.join(ROOT, f), 'utf8')))).join('\n');
     // Forceable signals must sit in the root class for the glue to reach their controls.
     const flatten = /^\s*forceable\b/m.test(config) ? ['--flatten'] : [];
-    const harnessSrc = ['harness.cpp', 'sim.cpp', 'dut_signal.cpp', 'agent.cpp', 'stream.cpp', 'axis.cpp', 'apb.cpp', 'serial.cpp'].map((f) => path.join(HARNESS_DIR, f));
+    const harnessSrc = ['harness.cpp', 'link.cpp', 'sim.cpp', 'dut_signal.cpp', 'agent.cpp', 'stream.cpp', 'axis.cpp', 'apb.cpp', 'serial.cpp'].map((f) => path.join(HARNESS_DIR, f));
     const glue = path.join(obj, 'cb_top.cpp');
     const args = ['--cc', '--exe', '--trace-fst', '--prefix', PREFIX, '--Mdir', obj, ...flatten,
       '-CFLAGS', `-O2 -std=c++17 -I${HARNESS_DIR}`, '-LDFLAGS', '-lzmq', '-o', 'harness',
