@@ -23,6 +23,13 @@ export interface TopSpec<D = unknown> {
   readonly timing?: boolean;
   /** Further Verilator flags. */
   readonly flags?: readonly string[];
+  /**
+   * Build only when `verilator -Wall` finds nothing to warn about: a warning fails the build
+   * with Verilator's report (file:line), once per content (the result is cached with the build).
+   * Waive a warning, with a comment giving the reason, in the top's `.vlt` (`lint_off -rule
+   * WIDTH -file <glob> -lines 12`); `false` builds without linting. @defaultValue true
+   */
+  readonly lint?: boolean;
   /** Phantom field carrying the DUT type; never set. */
   readonly dutType?: D;
 }
