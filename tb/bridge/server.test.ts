@@ -47,7 +47,9 @@ function expectAlive(): void {
 
 beforeAll(async () => {
   endpoint = await freeTcpEndpoint();
-  server = spawn('npx', ['tsx', 'bridge/src/cli/harness.ts', 'counter', endpoint, '--peer-timeout-ms', String(PEER_TIMEOUT_MS)], {
+  // `npx tsx …` as a person types it, less npx's and tsx's own processes, so the signal that
+  // stops it reaches the CLI, and the exit code is the harness's.
+  server = spawn(process.execPath, ['--import', 'tsx', 'bridge/src/cli/harness.ts', 'counter', endpoint, '--peer-timeout-ms', String(PEER_TIMEOUT_MS)], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.setEncoding('utf8').on('data', (s: string) => (log += s));
