@@ -75,9 +75,10 @@ export function replayCommand(file: string, task: NamedTask, seed: number): stri
   return `SEED=${seed} npx vitest run ${shellWord(path.relative(ROOT, file))} -t ${shellWord(exactNamePattern(testFullName(task)))}`;
 }
 
-/** Removes a passing test's waveform and the folders that it leaves empty, up to `waves/`. */
+/** Removes a passing test's waveform (and an unfinished one's .hier) and the folders it leaves empty, up to `waves/`. */
 function dropWave(file: string): void {
   rmSync(file, { force: true });
+  rmSync(`${file}.hier`, { force: true });
   const waves = path.join(ROOT, 'waves');
   for (let dir = path.dirname(file); dir.startsWith(`${waves}${path.sep}`); dir = path.dirname(dir)) {
     try {
@@ -179,8 +180,9 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       }
       const failure = sim.failed;
       if (wave && failuresOnly && !failure && task.result?.state !== 'fail') {
-        // Closed first: while open, the FST writer keeps a .hier file beside the waveform.
-        await sim.trace(undefined);
+        // Closed first: while open, the FST writer keeps a .hier file beside the waveform. A
+        // harness that died (a test may kill one on purpose) closed nothing: its .hier stays.
+        await sim.trace(undefined).catch(() => undefined);
         dropWave(wave);
       }
       // A failure the test already threw (its awaited trigger rejected with it) is reported once.
