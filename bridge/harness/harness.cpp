@@ -1,9 +1,11 @@
-// cellbench harness: one Verilated top behind a ZeroMQ DEALER socket. The TypeScript side sends
-// requests (bridge/PROTOCOL.md); the harness answers each one, and while it runs time it sends a
-// heartbeat every 500 ms so a peer on another machine notices a dead harness.
+// cellbench harness: one Verilated top behind a ZeroMQ socket. The TypeScript side sends requests
+// (bridge/PROTOCOL.md); the harness answers each one, and while it runs time it sends a heartbeat
+// every 500 ms so a peer on another machine notices a dead harness. Spawned by the bridge it
+// serves that bridge and exits with it; started by hand it serves one client's session after
+// another, each on a fresh model, until it is stopped.
 //
 //   harness --connect ipc:///tmp/x.sock [--die-with-parent] [+plusargs...]   (spawned by the bridge)
-//   harness --bind tcp://0.0.0.0:5555 [--peer-timeout-ms 10000] [+plusargs...] (started by hand)
+//   harness --bind tcp://0.0.0.0:5555 [--once] [--peer-timeout-ms 10000] [+plusargs...] (by hand)
 #include <sys/prctl.h>
 
 #include <algorithm>
@@ -11,10 +13,12 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
 
+#include "link.h"
 #include "sim.h"
 #include "wire.h"
 
@@ -41,16 +45,56 @@ extern "C" void onSignal(int) { g_stop = 1; }
 
 struct Shutdown {};
 
+/// How a session ended.
+enum class SessionEnd { Quit, Silent, Gone };
+
 class Harness final : public AgentHost {
 public:
-    Harness(Sim& sim, zmq::socket_t& sock, long peerTimeoutMs)
-        : sim_(sim), sock_(sock), peerTimeoutMs_(peerTimeoutMs) {
+    Harness(Sim& sim, Link& link, long peerTimeoutMs)
+        : sim_(sim), link_(link), peerTimeoutMs_(peerTimeoutMs) {
         sim_.setHost(this);
     }
 
     void emit(const Writer& w) override {
-        sock_.send(zmq::const_buffer(w.data(), w.size()), zmq::send_flags::none);
+        link_.send(w.data(), w.size());
         lastSent_ = std::chrono::steady_clock::now();
+    }
+
+    /// Waits for the first request of a session: any message of the one peer of a DEALER; on a
+    /// ROUTER, a client's HELLO (anything else is refused). False when the harness is stopped.
+    bool awaitClient(Incoming& first) {
+        if (nextClient_) {
+            first = std::move(*nextClient_);
+            nextClient_.reset();
+            return true;
+        }
+        for (;;) {
+            if (g_stop) return false;
+            if (!link_.recv(first, std::chrono::milliseconds(250))) continue;
+            if (!link_.routed() || type(first) == Msg::Hello) return true;
+            refuse(first);
+        }
+    }
+
+    /// Serves one client, from its first request until it quits, goes silent for the peer
+    /// timeout or goes away: the one place where a session starts and ends.
+    SessionEnd session(Incoming& first) {
+        link_.begin(first);
+        const std::string who = first.address();
+        if (link_.routed()) std::fprintf(stderr, "harness: serving %s\n", who.empty() ? "a client" : who.c_str());
+        SessionEnd why = SessionEnd::Gone;
+        try {
+            why = serveClient(first);
+        } catch (const ClientGone&) {
+            why = SessionEnd::Gone;
+        }
+        link_.end();
+        if (link_.routed()) {
+            static const char* const kWhy[] = {"it quit", "it sent nothing for the peer timeout", "it went away"};
+            std::fprintf(stderr, "harness: session with %s ended: %s\n", who.empty() ? "a client" : who.c_str(),
+                         kWhy[static_cast<int>(why)]);
+        }
+        return why;
     }
 
     /// Mid-run, the bridge sends only CREDIT and HEARTBEAT: take them until `agent` has credit.
@@ -59,15 +103,18 @@ public:
         const auto start = std::chrono::steady_clock::now();
         for (;;) {
             heartbeatIfDue();
-            zmq::message_t m;
-            if (!sock_.recv(m, zmq::recv_flags::dontwait)) {
-                zmq::pollitem_t items[] = {{static_cast<void*>(sock_), 0, ZMQ_POLLIN, 0}};
-                zmq::poll(items, 1, std::chrono::milliseconds(100));
+            Incoming in;
+            if (!link_.recv(in, std::chrono::milliseconds(100))) {
                 if (peerTimeoutMs_ > 0 && std::chrono::steady_clock::now() - start > std::chrono::milliseconds(peerTimeoutMs_) * 30) {
                     throw WireError(Err::BadMessage, "no credit from the bridge: its consumer never read the stream");
                 }
                 continue;
             }
+            if (!link_.fromClient(in)) {
+                refuse(in);
+                continue;
+            }
+            const zmq::message_t& m = in.body;
             if (m.size() >= 16 && static_cast<const uint8_t*>(m.data())[0] == static_cast<uint8_t>(Msg::Credit)) {
                 Reader r(static_cast<const uint8_t*>(m.data()) + 8, m.size() - 8);
                 const uint32_t id = r.get<uint32_t>();
@@ -87,7 +134,9 @@ public:
         r.get<uint16_t>();
         seq_ = r.get<uint32_t>();
         switch (type) {
-        case Msg::Hello: hello(r); break;
+        case Msg::Hello:
+            hello(r);
+            break;
         case Msg::Ping: {
             header(Msg::Pong);
             const size_t n = r.left();
@@ -98,12 +147,14 @@ public:
         case Msg::MemRead: memRead(r); break;
         case Msg::MemWrite: memWrite(r); break;
         case Msg::Restart:
+            noStrayBytes(r, "RESTART");
             sim_.restart();
             event(Status::Paused);
             break;
         case Msg::Trace: {
             const bool on = r.get<uint8_t>() != 0;
             const std::string path = r.str(r.get<uint32_t>());
+            noStrayBytes(r, "TRACE");
             if (on) {
                 sim_.traceOn(path);
             } else {
@@ -112,7 +163,11 @@ public:
             header(Msg::Ok);
             break;
         }
-        case Msg::Quit: header(Msg::Bye); send(); return false;
+        case Msg::Quit:
+            noStrayBytes(r, "QUIT");  // never obeyed unless well-formed: the harness outlives bad requests
+            header(Msg::Bye);
+            send();
+            return false;
         case Msg::Heartbeat: return true;  // liveness only, never answered
         case Msg::Credit: {  // never answered: the bridge sends it while a STEP may be running
             const uint32_t id = r.get<uint32_t>();
@@ -141,11 +196,88 @@ public:
         const auto now = std::chrono::steady_clock::now();
         if (now - lastSent_ < kHeartbeat) return;
         uint8_t hb[8] = {static_cast<uint8_t>(Msg::HarnessHeartbeat)};
-        sock_.send(zmq::const_buffer(hb, sizeof hb), zmq::send_flags::none);
+        link_.send(hb, sizeof hb, true);  // to a client gone mid-STEP it fails: the session ends
         lastSent_ = now;
     }
 
 private:
+    static Msg type(const Incoming& in) {
+        return in.body.size() ? static_cast<Msg>(*static_cast<const uint8_t*>(in.body.data())) : Msg::Error;
+    }
+
+    /// Requests from the client until the session ends (ClientGone may end it from anywhere).
+    SessionEnd serveClient(Incoming& m) {
+        const auto timeout = std::chrono::milliseconds(peerTimeoutMs_);
+        auto lastHeard = std::chrono::steady_clock::now();
+        for (;;) {
+            if (link_.fromClient(m)) {
+                bool more = true;
+                try {
+                    more = handle(m.body);
+                } catch (const WireError& e) {
+                    error(e);
+                }
+                if (!more) return SessionEnd::Quit;
+                // Silence counts from the last exchange: a long STEP is not the client's silence.
+                lastHeard = std::chrono::steady_clock::now();
+            } else if (type(m) == Msg::Hello && !clientAlive()) {
+                // A new client while the last one went unnoticed (it crashed while idle): its
+                // HELLO starts the next session instead of being refused.
+                nextClient_ = std::move(m);
+                return SessionEnd::Gone;
+            } else {
+                refuse(m);
+            }
+            for (;;) {
+                // Heartbeats to an idle routed client too: its session ends as soon as it has gone.
+                if (link_.routed()) heartbeatIfDue();
+                if (g_stop) throw Shutdown{};
+                if (peerTimeoutMs_ > 0 && std::chrono::steady_clock::now() - lastHeard > timeout) return SessionEnd::Silent;
+                if (link_.recv(m, std::chrono::milliseconds(250))) break;
+            }
+        }
+    }
+
+    /// Probes the client with a heartbeat now: false when it has gone.
+    bool clientAlive() {
+        uint8_t hb[8] = {static_cast<uint8_t>(Msg::HarnessHeartbeat)};
+        try {
+            link_.send(hb, sizeof hb, true);
+        } catch (const ClientGone&) {
+            return false;
+        }
+        lastSent_ = std::chrono::steady_clock::now();
+        return true;
+    }
+
+    /// Answers a message that is not the session client's with NoSession (HEARTBEAT and CREDIT,
+    /// which are never answered, are dropped): a reply reaches only the client that asked.
+    void refuse(Incoming& in) {
+        const Msg t = type(in);
+        if (t == Msg::Heartbeat || t == Msg::Credit) return;
+        Writer w;
+        w.put<uint8_t>(static_cast<uint8_t>(Msg::Error));
+        w.put<uint8_t>(0);
+        w.put<uint16_t>(0);
+        uint32_t seq = 0;
+        if (in.body.size() >= 8) std::memcpy(&seq, static_cast<const uint8_t*>(in.body.data()) + 4, 4);
+        w.put<uint32_t>(seq);
+        w.put<uint16_t>(static_cast<uint16_t>(Err::NoSession));
+        w.put<uint16_t>(0);
+        const std::string what = link_.serving()
+            ? std::string("this harness is serving another client's test; it serves one test file at a time: "
+                          "run them one after another (vitest --no-file-parallelism), or start a harness per file")
+            : std::string("no session: a client starts one with HELLO (a session that went silent or went away, "
+                          "or whose QUIT was answered, is over)");
+        w.put<uint32_t>(static_cast<uint32_t>(what.size()));
+        w.bytes(what.data(), what.size());
+        link_.answer(in, w.data(), w.size());
+    }
+
+    static void noStrayBytes(const Reader& r, const char* what) {
+        if (r.left()) throw WireError(Err::BadMessage, std::string(what) + ": " + std::to_string(r.left()) + " stray bytes");
+    }
+
     static std::string hex(unsigned v) {
         char b[16];
         std::snprintf(b, sizeof b, "%02x", v);
@@ -162,18 +294,20 @@ private:
 
     void send() {
         std::fflush(stdout);  // $display output reaches the bridge before the reply does
-        sock_.send(zmq::const_buffer(out_.data(), out_.size()), zmq::send_flags::none);
+        link_.send(out_.data(), out_.size());
         lastSent_ = std::chrono::steady_clock::now();
     }
 
     void hello(Reader& r) {
         const uint16_t v = r.get<uint16_t>();
-        if (v != kProtocolVersion) {
+        if (v != kProtocolVersion) {  // checked first: another version may lay out the rest otherwise
             throw WireError(Err::BadVersion, "protocol version " + std::to_string(v)
                                                  + " requested, this harness speaks "
                                                  + std::to_string(kProtocolVersion)
                                                  + ": rebuild the harness (delete the build cache)");
         }
+        r.get<uint16_t>();
+        noStrayBytes(r, "HELLO");
         header(Msg::HelloOk);
         out_.put<uint16_t>(kProtocolVersion);
         out_.put<uint16_t>(0);
@@ -497,6 +631,7 @@ private:
     void memRead(Reader& r) {
         uint32_t offset, count;
         const Signal& s = memory(r, offset, count);
+        noStrayBytes(r, "MEM_READ");
         header(Msg::MemData);
         out_.put<uint32_t>(s.stride);
         out_.bytes(static_cast<const uint8_t*>(s.data) + static_cast<size_t>(offset) * s.stride,
@@ -527,7 +662,8 @@ private:
     }
 
     Sim& sim_;
-    zmq::socket_t& sock_;
+    Link& link_;
+    std::optional<Incoming> nextClient_;  // the HELLO that ended a session with a client gone
     long peerTimeoutMs_;
     Writer out_;
     uint32_t seq_ = 0;
@@ -537,9 +673,21 @@ private:
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: harness (--connect EP | --bind EP) [--die-with-parent] [--peer-timeout-ms N] "
+                 "usage: harness (--connect EP | --bind EP [--once]) [--die-with-parent] [--peer-timeout-ms N] "
                  "[+plusarg...]\n");
     return 2;
+}
+
+/// Serves sessions one after another, each on a fresh model, until the harness is stopped; with
+/// `once`, only the first (exit code 3 when it ended in silence). Returns the exit code.
+int serve(Sim& sim, Harness& h, bool once) {
+    for (;;) {
+        Incoming first;
+        if (!h.awaitClient(first)) return 0;
+        const SessionEnd why = h.session(first);
+        if (once) return why == SessionEnd::Silent ? 3 : 0;
+        sim.restart();
+    }
 }
 
 }  // namespace
@@ -550,6 +698,7 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     std::string endpoint;
     bool bind = false;
+    bool once = false;
     long peerTimeoutMs = -1;
     std::vector<char*> simArgs{argv[0]};
     for (int i = 1; i < argc; ++i) {
@@ -557,6 +706,8 @@ int main(int argc, char** argv) {
         if ((a == "--connect" || a == "--bind") && i + 1 < argc) {
             bind = a == "--bind";
             endpoint = argv[++i];
+        } else if (a == "--once") {
+            once = true;
         } else if (a == "--die-with-parent") {
             prctl(PR_SET_PDEATHSIG, SIGTERM);
         } else if (a == "--peer-timeout-ms" && i + 1 < argc) {
@@ -574,14 +725,14 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, onSignal);
 
     zmq::context_t zctx(1);
-    zmq::socket_t sock(zctx, zmq::socket_type::dealer);
-    sock.set(zmq::sockopt::linger, 0);
+    Link link(zctx, bind, peerTimeoutMs);
     try {
         if (bind) {
-            sock.bind(endpoint);
-            std::fprintf(stderr, "harness: top %s listening on %s\n", kTopName, endpoint.c_str());
+            link.bind(endpoint);
+            std::fprintf(stderr, "harness: top %s listening on %s%s\n", kTopName, endpoint.c_str(),
+                         once ? " for one session" : "; serves one session after another until stopped");
         } else {
-            sock.connect(endpoint);
+            link.connect(endpoint);
         }
     } catch (const zmq::error_t& e) {
         std::fprintf(stderr, "harness: cannot %s %s: %s\n", bind ? "bind" : "connect", endpoint.c_str(), e.what());
@@ -591,35 +742,9 @@ int main(int argc, char** argv) {
     int rc = 0;
     try {
         Sim sim(static_cast<int>(simArgs.size()), simArgs.data());
-        Harness h(sim, sock, peerTimeoutMs);
-        zmq::pollitem_t items[] = {{static_cast<void*>(sock), 0, ZMQ_POLLIN, 0}};
-        bool attached = false;
-        auto lastHeard = std::chrono::steady_clock::now();
-        for (;;) {
-            if (g_stop) break;
-            // Waits in slices so a signal or a silent peer ends the process cleanly.
-            const int n = zmq::poll(items, 1, std::chrono::milliseconds(250));
-            if (n == 0) {
-                if (attached && peerTimeoutMs > 0
-                    && std::chrono::steady_clock::now() - lastHeard > std::chrono::milliseconds(peerTimeoutMs)) {
-                    std::fprintf(stderr, "harness: no message from the peer for %ld ms, exiting\n", peerTimeoutMs);
-                    rc = 3;
-                    break;
-                }
-                continue;
-            }
-            zmq::message_t m;
-            if (!sock.recv(m, zmq::recv_flags::dontwait)) continue;
-            attached = true;
-            lastHeard = std::chrono::steady_clock::now();
-            bool more = true;
-            try {
-                more = h.handle(m);
-            } catch (const WireError& e) {
-                h.error(e);
-            }
-            if (!more) break;
-        }
+        Harness h(sim, link, peerTimeoutMs);
+        // The bridge that spawned the harness is its only client: it serves that one session.
+        rc = serve(sim, h, once || !bind);
     } catch (const Shutdown&) {
         rc = 0;
     } catch (const zmq::error_t& e) {

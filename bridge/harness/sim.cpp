@@ -503,7 +503,9 @@ void Sim::traceOn(const std::string& path) {
         tfp_.reset();
         throw WireError(Err::Trace, "cannot open waveform file " + path);
     }
-    tfp_->dump(now_);
+    // The End phase dumps this step unless it already has; a second dump of one time makes
+    // Verilator warn "previous dump at t=…" (once per traced test under WAVES=1 or CI).
+    if (dumped_) tfp_->dump(now_);
 }
 
 void Sim::traceOff() {

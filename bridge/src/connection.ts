@@ -16,6 +16,9 @@ class Tail {
   toString(): string {
     return this.text;
   }
+  clear(): void {
+    this.text = '';
+  }
 }
 
 /** Options of {@link Connection}. */
@@ -100,7 +103,17 @@ export class Connection {
     return new Connection(sock, endpoint, undefined, undefined, options.peerTimeoutMs ?? 2000);
   }
 
-  /** The harness's recent stdout and stderr, formatted for an error message. */
+  /**
+   * Starts the output of a new run of the model (after a restart), so an error shows only what
+   * its own run printed. The harness flushes its output before every reply, so what an earlier
+   * run printed has arrived by the time the restart's reply has.
+   */
+  newRun(): void {
+    this.stdout.clear();
+    this.stderr.clear();
+  }
+
+  /** The harness's output since the last {@link newRun}, formatted for an error message. */
   output(): string {
     const out = this.stdout.toString().trim();
     const err = this.stderr.toString().trim();

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from './paths.js';
+import { reportsDir } from './paths.js';
 
 /** Hits per bin of one coverpoint or cross. */
 export type BinHits = Record<string, number>;
@@ -98,7 +98,7 @@ export class CoverGroup {
 
   /** Writes this process's hits for the merged report. */
   save(): void {
-    const dir = path.join(ROOT, 'reports', 'coverage');
+    const dir = path.join(reportsDir(), 'coverage');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, `${this.name}.${process.pid}.json`), JSON.stringify(this.data()));
   }

@@ -2,7 +2,7 @@
  * cellbench's cocotb-style bridge: a Verilator harness driven from TypeScript over ZeroMQ.
  * See bridge/README.md for the API and bridge/PROTOCOL.md for the wire format.
  */
-export { buildTop, describeTop, BuildError, type BuiltTop } from './build.js';
+export { buildTop, describeTop, BuildError, LintError, type BuiltTop } from './build.js';
 export { Clock, type ClockOptions } from './clock.js';
 export {
   BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError,

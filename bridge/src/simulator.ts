@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildTop, coverageOn } from './build.js';
-import { ROOT } from './paths.js';
+import { reportsDir } from './paths.js';
 import { Connection, type ConnectionOptions } from './connection.js';
 import {
   BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError, TaskFailedError,
@@ -135,7 +135,7 @@ function transportFromEnv(text: string | undefined): TransportOptions {
 /** Where `COVERAGE=1` runs put their .dat files (merged into reports/ at the end of the run). */
 function covDir(): { coverageDir?: string } {
   if (!coverageOn()) return {};
-  const dir = path.join(ROOT, 'reports', 'rtl-coverage', 'dat');
+  const dir = path.join(reportsDir(), 'rtl-coverage', 'dat');
   mkdirSync(dir, { recursive: true });
   return { coverageDir: dir };
 }
@@ -775,7 +775,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   private withTime(e: Error): Error {
-    if (e instanceof BridgeError && !(e instanceof HarnessError)) e.message = `${e.message}\n(simulated time reached: ${this.describeTime()})`;
+    // The harness may have run on after its last reply: its time then is all this side knows.
+    const known = '(last simulated time known';
+    if (e instanceof BridgeError && !(e instanceof HarnessError) && !e.message.includes(known)) e.message = `${e.message}\n${known}, from the harness's last reply: ${this.describeTime()})`;
     return e;
   }
 
@@ -865,6 +867,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const frame = this.request(Msg.Restart).frame();
     if (this.hashes) this.seen(currentFlow(), Seen.Restart);
     await this.serial(() => this.exchangeEvent(frame));
+    this.conn.newRun();
     this.resetStats();
     // The restart's own round trip belongs to the run it ends.
     this.carried = addStats(this.carried, { ...before, roundTrips: before.roundTrips + 1 });

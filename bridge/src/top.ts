@@ -30,6 +30,13 @@ export interface TopSpec<D = unknown> {
    * that never comes true then fails at a definite time, naming what it waited on.
    */
   readonly simTimeout?: readonly [number, TimeUnit];
+  /**
+   * Build only when `verilator -Wall` finds nothing to warn about: a warning fails the build
+   * with Verilator's report (file:line), once per content (the result is cached with the build).
+   * Waive a warning, with a comment giving the reason, in the top's `.vlt` (`lint_off -rule
+   * WIDTH -file <glob> -lines 12`); `false` builds without linting. @defaultValue true
+   */
+  readonly lint?: boolean;
   /** Phantom field carrying the DUT type; never set. */
   readonly dutType?: D;
 }

@@ -1,18 +1,22 @@
-// vitest globalSetup: at the end of a run, merges the coverage groups the test files saved
-// (reports/coverage/*.json) into reports/coverage.json and a readable reports/coverage.txt.
+// vitest globalSetup. Before a run: writes the generated register maps the testbenches import
+// (what `make types` writes first; cheap, and only what changed), so a bare `npx vitest run`
+// works on a fresh clone. After it: merges the coverage groups the test files saved
+// (<reports>/coverage/*.json) into coverage.json and a readable coverage.txt.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { coverageText, mergeCoverage, type CoverageData } from './coverage.js';
-import { ROOT } from './paths.js';
+import { reportsDir } from './paths.js';
+import { generateRegMaps } from './regmap/files.js';
 
-const dir = path.join(ROOT, 'reports', 'coverage');
+const dir = path.join(reportsDir(), 'coverage');
 
-const rtl = path.join(ROOT, 'reports', 'rtl-coverage');
+const rtl = path.join(reportsDir(), 'rtl-coverage');
 
-export function setup(): void {
+export async function setup(): Promise<void> {
   rmSync(dir, { recursive: true, force: true });  // hits of this run only
   rmSync(rtl, { recursive: true, force: true });
+  await generateRegMaps();
 }
 
 /** COVERAGE=1: merges every run's .dat with verilator_coverage and renders it with genhtml. */
@@ -25,7 +29,7 @@ function rtlCoverage(): void {
   execFileSync('verilator_coverage', ['--write', path.join(rtl, 'merged.dat'), ...dats]);
   execFileSync('verilator_coverage', ['--write-info', info, ...dats]);
   const out = execFileSync('genhtml', ['--quiet', '-o', path.join(rtl, 'html'), info], { encoding: 'utf8' });
-  console.log(`\nRTL coverage of ${dats.length} run(s): reports/rtl-coverage/html/index.html${out ? `\n${out}` : ''}`);
+  console.log(`\nRTL coverage of ${dats.length} run(s): ${path.join(rtl, 'html', 'index.html')}${out ? `\n${out}` : ''}`);
 }
 
 export function teardown(): void {
@@ -33,8 +37,8 @@ export function teardown(): void {
   if (!existsSync(dir)) return;
   const parts = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as CoverageData);
   const merged = mergeCoverage(parts);
-  writeFileSync(path.join(ROOT, 'reports', 'coverage.json'), `${JSON.stringify(merged, null, 2)}\n`);
+  writeFileSync(path.join(reportsDir(), 'coverage.json'), `${JSON.stringify(merged, null, 2)}\n`);
   const text = coverageText(merged);
-  writeFileSync(path.join(ROOT, 'reports', 'coverage.txt'), text);
-  console.log(`\nfunctional coverage (reports/coverage.txt):\n${text}`);
+  writeFileSync(path.join(reportsDir(), 'coverage.txt'), text);
+  console.log(`\nfunctional coverage (${path.relative(process.cwd(), path.join(reportsDir(), 'coverage.txt'))}):\n${text}`);
 }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type TestAPI } from 'vitest';
 import { coverageDelta, coverageSnapshot } from './coverage.js';
@@ -19,7 +19,8 @@ export interface SimTestOptions {
   readonly plusargs?: readonly string[];
   /**
    * Trace every test to `waves/<file>/<test>.fst`. @defaultValue `WAVES=1`; under CI (`CI` set)
-   * every test is traced and the waveform kept only when the test fails.
+   * every test is traced and the waveform kept only when the test fails (a passing test leaves
+   * no file or folder).
    */
   readonly waves?: boolean;
 }
@@ -53,13 +54,47 @@ export function wavePath(testFile: string, testName: string, suffix = ''): strin
   return path.join(ROOT, 'waves', rel, `${slug(testName)}${suffix}.fst`);
 }
 
+/** vitest's `-t` takes a regular expression: `name` escaped and anchored matches it alone. */
+export function exactNamePattern(name: string): string {
+  return `^${name.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}$`;
+}
+
+/** `s` as one POSIX shell word. */
+const shellWord = (s: string): string => (/^[\w./=:@%+-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
+interface NamedTask {
+  readonly name: string;
+  readonly suite?: NamedTask;
+}
+
+/** The name `-t` is matched against: the describe blocks' names and the test's, joined by spaces. */
+const testFullName = (t: NamedTask): string => (t.suite ? `${testFullName(t.suite)} ` : '') + t.name;
+
+/** The command that replays one test with its seed. */
+export function replayCommand(file: string, task: NamedTask, seed: number): string {
+  return `SEED=${seed} npx vitest run ${shellWord(path.relative(ROOT, file))} -t ${shellWord(exactNamePattern(testFullName(task)))}`;
+}
+
+/** Removes a passing test's waveform (and an unfinished one's .hier) and the folders it leaves empty, up to `waves/`. */
+function dropWave(file: string): void {
+  rmSync(file, { force: true });
+  rmSync(`${file}.hier`, { force: true });
+  const waves = path.join(ROOT, 'waves');
+  for (let dir = path.dirname(file); dir.startsWith(`${waves}${path.sep}`); dir = path.dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;  // not empty: another test's waveform (or another file's folder) is in it
+    }
+  }
+}
+
 /** The `seed` fixture: `$SEED`, else a random one; a failing test prints how to replay it. */
-async function seedFixture({ onTestFailed, task }: { onTestFailed: (fn: () => void) => void; task: { name: string; meta: object; file: { filepath: string } } }, use: (seed: number) => Promise<void>): Promise<void> {
+async function seedFixture({ onTestFailed, task }: { onTestFailed: (fn: () => void) => void; task: NamedTask & { meta: object; file: { filepath: string } } }, use: (seed: number) => Promise<void>): Promise<void> {
   const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
   (task.meta as Record<string, unknown>).seed = seed;
   onTestFailed(() => {
-    const file = path.relative(ROOT, task.file.filepath);
-    console.error(`seed ${seed}: replay with SEED=${seed} npx vitest run ${file} -t ${JSON.stringify(task.name)}`);
+    console.error(`seed ${seed}: replay with ${replayCommand(task.file.filepath, task, seed)}`);
   });
   await use(seed);
 }
@@ -90,7 +125,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       },
       { scope: 'file' },
     ],
-    sim: async ({ simSlots, task, onTestFinished }, use) => {
+    sim: async ({ simSlots, task }, use) => {
       const began = performance.now();
       const key = `${top.name}\0${(options.plusargs ?? []).join(' ')}`;
       let slot = simSlots.get(key);
@@ -110,15 +145,10 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       const sim = (slot.sim as Simulator<D>).activate();
       const waves = options.waves ?? process.env.WAVES === '1';
       const failuresOnly = !waves && !!process.env.CI;
-      if (waves || failuresOnly) {
-        const file = wavePath(task.file.filepath, task.name);
-        mkdirSync(path.dirname(file), { recursive: true });
-        await sim.trace(file);
-        if (failuresOnly) {
-          onTestFinished(({ task: t }) => {
-            if (t.result?.state !== 'fail') rmSync(file, { force: true });
-          });
-        }
+      const wave = waves || failuresOnly ? wavePath(task.file.filepath, task.name) : undefined;
+      if (wave) {
+        mkdirSync(path.dirname(wave), { recursive: true });
+        await sim.trace(wave);
       }
       // The limit is a watchdog per run of the model: a property's restart() re-arms it, so
       // each case gets the whole limit and a hung case fails with the time it reached.
@@ -169,7 +199,15 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       if (process.env.SIM_STATS === '1') {
         console.log(`${task.name}: ${stats.cycles} cycles (${stats.simNs} ns), ${stats.roundTrips} round trips, ${stats.evals} evals, harness ${stats.harnessMs.toFixed(1)} ms, wait ${stats.waitMs.toFixed(1)} ms of ${stats.wallMs.toFixed(1)} ms`);
       }
-      if (sim.failed) throw sim.failed;
+      const failure = sim.failed;
+      if (wave && failuresOnly && !failure && task.result?.state !== 'fail') {
+        // Closed first: while open, the FST writer keeps a .hier file beside the waveform. A
+        // harness that died (a test may kill one on purpose) closed nothing: its .hier stays.
+        await sim.trace(undefined).catch(() => undefined);
+        dropWave(wave);
+      }
+      // A failure the test already threw (its awaited trigger rejected with it) is reported once.
+      if (failure && !task.result?.errors?.some((e) => e.message === failure.message)) throw failure;
     },
     dut: async ({ sim }: { sim: Simulator<D> }, use: (d: D) => Promise<void>) => {
       await use(sim.dut);

@@ -1,10 +1,14 @@
-// The build: signal tables from Verilator's description (XML up to 5.0xx, JSON after), and the
-// content-keyed cache with its lock.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// The build: signal tables from Verilator's description (XML up to 5.0xx, JSON after), the
+// content-keyed cache with its lock, the lint of every top, and how `make types` reports a design
+// Verilator cannot read.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
-import { buildKey, buildTop, describeTop } from '../../bridge/src/build.js';
+import { buildKey, buildTop, describeTop, LintError } from '../../bridge/src/build.js';
+import { ROOT } from '../../bridge/src/paths.js';
 import { dutTypes } from '../../bridge/src/codegen.js';
 import { netlistFromJson } from '../../bridge/src/json.js';
 import { signalTableFrom } from '../../bridge/src/netlist.js';
@@ -52,6 +56,14 @@ describe('signal table from the Verilator in use', () => {
   });
 });
 
+const saved = { CELLBENCH_CACHE: process.env.CELLBENCH_CACHE, VERILATOR: process.env.VERILATOR };
+afterEach(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
 // What each format's Verilator wrote for the fixtures (tb/bridge/netlists/), so both parsers are
 // checked whichever Verilator runs the suite.
 describe.each([
@@ -71,12 +83,6 @@ describe.each([
 });
 
 describe('the build cache', () => {
-  const saved = process.env.CELLBENCH_CACHE;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.CELLBENCH_CACHE;
-    else process.env.CELLBENCH_CACHE = saved;
-  });
-
   test('two concurrent builds of one top build it once; the key changes with a parameter', { timeout: 300_000 }, async () => {
     process.env.CELLBENCH_CACHE = mkdtempSync(path.join(os.tmpdir(), 'cellbench-cache-'));
     const [a, b] = await Promise.all([buildTop(ticker), buildTop(ticker)]);
@@ -87,5 +93,45 @@ describe('the build cache', () => {
     // Nothing half-written is left beside the build.
     expect(readdirSync(process.env.CELLBENCH_CACHE).filter((f) => f.includes('.tmp') || f.endsWith('.lock'))).toEqual([]);
     expect(await buildKey({ ...ticker, parameters: { FinishAt: 7 } })).not.toBe(await buildKey(ticker));
+  });
+});
+
+describe('a design with problems', () => {
+  test('make types names the tops.ts and the top Verilator cannot read, with its message, and still writes the others', async () => {
+    rmSync(path.join(ROOT, 'tb/bridge/fixtures/gen'), { recursive: true, force: true });
+    const out = await promisify(execFile)('npx', ['tsx', 'bridge/src/cli/gen-types.ts', 'tb/bridge/fixtures/broken-tops.ts'], { cwd: ROOT })
+      .then(() => 'exit code 0', (e: { code: number; stdout: string; stderr: string }) => `exit code ${e.code}\n${e.stdout}${e.stderr}`);
+    expect(out).toMatch(/^exit code 1\n/);
+    expect(out).toContain("make types: tb/bridge/fixtures/broken-tops.ts, top 'broken_syntax': verilator --xml-only for top 'broken_syntax' failed:");
+    expect(out).toMatch(/^%Error: tb\/bridge\/hdl\/broken_syntax\.sv:10:1: syntax error/m);
+    expect(out).not.toMatch(/^\s+at /m);  // a report, not a stack trace
+    expect(existsSync(path.join(ROOT, 'tb/bridge/fixtures/gen/line_loop.d.ts'))).toBe(true);
+    rmSync(path.join(ROOT, 'tb/bridge/fixtures/gen'), { recursive: true, force: true });
+  });
+
+  const truncating = defineTop({ name: 'truncating', sources: ['tb/bridge/hdl/truncating.sv'] });
+
+  test('a top that verilator -Wall warns about does not build: the report names file:line, the rule and what to do; it is cached', async () => {
+    process.env.CELLBENCH_CACHE = mkdtempSync(path.join(os.tmpdir(), 'cellbench-cache-'));
+    const err = await buildTop(truncating).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(LintError);
+    const report = (err as Error).message;
+    expect(report).toMatch(/^top 'truncating' is not lint-clean under verilator -Wall \(1 warning\):\n%Warning-WIDTH: tb\/bridge\/hdl\/truncating\.sv:9:\d+: /);
+    expect(report).toContain('assign y_o = a_i ^ (a_i >> 4);');  // Verilator's excerpt of the line
+    expect(report).toContain('lint_off -rule WIDTH -file "*/truncating.sv" -lines 9');
+    expect(report).toContain('`lint: false`');
+    expect(report).not.toContain('/* verilator lint_off');  // waivers go in the .vlt
+    // The same sources fail the same way from the cache, without Verilator.
+    process.env.VERILATOR = '/nonexistent/verilator';
+    await expect(buildTop(truncating)).rejects.toThrow(report);
+  });
+
+  test('waived in its .vlt, or with lint: false, the same design builds', { timeout: 300_000 }, async () => {
+    process.env.CELLBENCH_CACHE = mkdtempSync(path.join(os.tmpdir(), 'cellbench-cache-'));
+    const waived = await buildTop({ ...truncating, config: ['tb/bridge/hdl/truncating.vlt'] });
+    const unlinted = await buildTop({ ...truncating, lint: false });
+    expect([waived.cached, unlinted.cached]).toEqual([false, false]);
+    expect(waived.dir).not.toBe(unlinted.dir);
+    expect((await buildTop({ ...truncating, lint: false })).cached).toBe(true);
   });
 });

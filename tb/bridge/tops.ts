@@ -29,6 +29,7 @@ export const counterFatal = defineTop<CounterDut>({
 export const ticker = defineTop<TickerDut>({
   name: 'ticker',
   sources: ['tb/bridge/hdl/ticker.sv'],
+  config: ['tb/bridge/hdl/ticker.vlt'],
   timing: true,
 });
 
@@ -49,7 +50,7 @@ export const apbRegfileBroken = defineTop<ApbRegfileDut>({
   name: 'apb_regfile_broken',
   module: 'apb_regfile',
   sources: ['tb/bridge/hdl/apb_regfile.sv'],
-  parameters: { Broken: 1 },
+  parameters: { Broken: "1'b1" },  // sized: the parameter is a bit
 });
 
 /** The register block generated from tb/bridge/hdl/demo_regs.json (make types writes gen/). */

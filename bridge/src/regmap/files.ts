@@ -2,14 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RegisterMap } from '../../../models/common/regmap.js';
 import { ROOT } from '../paths.js';
+import { writeIfChanged } from '../write-file.js';
 import { svRegTop, tsRegs, validate } from './generate.js';
-
-async function writeIfChanged(file: string, text: string): Promise<void> {
-  const old = await fs.readFile(file, 'utf8').catch(() => '');
-  if (old === text) return;
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, text);
-}
 
 /**
  * Generates every `<block>_regs.json` under rtl/ and tb/. For rtl/<block>/ the SystemVerilog

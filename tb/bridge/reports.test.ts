@@ -1,0 +1,80 @@
+// What a run reports, checked by running vitest on the fixtures in tb/bridge/fixtures/ (which
+// fail on purpose) and reading what it prints: one error per failure, a replay line that
+// replays exactly its test, a summary that tells skipped from passed, no waves of passing tests.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ROOT } from '../../bridge/src/paths.js';
+
+const run = promisify(execFile);
+const waves = path.join(ROOT, 'waves', 'bridge', 'fixtures');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'cellbench-reports-'));
+
+/** This environment without what would change the inner run (vitest's own, SEED, WAVES, CI…). */
+function innerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
+    !/^(VITEST|TEST$|NODE_ENV$|SEED$|WAVES$|CI$|COVERAGE$|SIM_)/.test(k)));
+  return { ...env, CELLBENCH_FIXTURES: '1', NO_COLOR: '1', ...extra };
+}
+
+/** Runs `cmd` in a shell at the repository root; resolves with its output whatever its exit code. */
+async function shell(cmd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await run('sh', ['-c', cmd], { cwd: ROOT, env, maxBuffer: 16 << 20 });
+    return { code: 0, out: stdout + stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
+  }
+}
+
+interface JsonResults {
+  testResults: { name: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
+}
+
+let first: { code: number; out: string };
+let results: JsonResults['testResults'][number]['assertionResults'];
+
+beforeAll(async () => {
+  rmSync(waves, { recursive: true, force: true });
+  const json = path.join(scratch, 'results.json');
+  first = await shell(`npx vitest run tb/bridge/fixtures --reporter=default --reporter=json --outputFile.json=${json}`,
+    innerEnv({ CI: '1', CELLBENCH_REPORTS: path.join(scratch, 'reports-1') }));
+  results = (JSON.parse(readFileSync(json, 'utf8')) as JsonResults).testResults.flatMap((f) => f.assertionResults);
+}, 180_000);
+
+afterAll(() => {
+  rmSync(waves, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('a run of vitest on failing fixtures', () => {
+  test('each failure of the simulator is reported once per test', () => {
+    expect(first.code, first.out).toBe(1);
+    const byName = Object.fromEntries(results.map((r) => [r.fullName, r]));
+    expect(byName['runs into the simulated-time limit']?.failureMessages).toEqual([expect.stringMatching(/^SimTimeoutError: the test's simulated-time limit of 1 us passed/)]);
+    expect(byName['loses its harness']?.failureMessages).toEqual([expect.stringMatching(/^HarnessLostError: harness was killed by SIGKILL/)]);
+    expect(byName.passes?.status).toBe('passed');
+  });
+
+  test('under CI only failing tests keep a waveform, and passing ones leave no folder', () => {
+    // A killed harness leaves its FST unfinished, beside the .hier file it never merged.
+    expect(readdirSync(path.join(waves, 'errors.fixture.ts')).filter((f) => f.endsWith('.fst')).sort()).toEqual(['loses_its_harness.fst', 'runs_into_the_simulated-time_limit.fst']);
+    expect(existsSync(path.join(waves, 'passing.fixture.ts'))).toBe(false);
+  });
+
+  test('the printed replay line runs exactly the failing test, with its seed; the summary counts the others as skipped', async () => {
+    const lines = [...first.out.matchAll(/^seed (\d+): replay with (.*replay\.fixture\.ts.*)$/gm)];
+    expect(lines, first.out).toHaveLength(1);
+    const [, seed, command] = lines[0]!;
+    const again = await shell(command!, innerEnv({ CELLBENCH_REPORTS: path.join(scratch, 'reports-2') }));
+    expect(again.code, again.out).toBe(1);
+    expect(again.out).toMatch(/Tests {2}1 failed \| 3 skipped \(4\)/);
+    expect(again.out).toContain(`seed ${seed}: replay with ${command}`);
+    expect(again.out).toMatch(/^cellbench: 0\/1 tests passed, 3 skipped,/m);
+    expect(again.out).toContain(`FAILED tb/bridge/fixtures/replay.fixture.ts > names (regex) + syntax… > sends (a+b)… [x] {2} $y ^z | c.d * "q" 's? \\ /  (SEED=${seed})`);
+  }, 120_000);
+});
