@@ -47,13 +47,18 @@ interface Pending {
 /** The TypeScript side of a harness agent: receives its AGENT_DATA messages. */
 export interface AgentHandler {
   /**
-   * One AGENT_DATA body (after the common part: agent id, `last`, `credited`). Called when the
-   * reply that ends the step arrives, never mid-run: what a test sees changes only at a resume.
+   * Decodes one AGENT_DATA body (after the common part: agent id, `last`, `credited`) as it
+   * arrives, mid-run too, and returns what makes it visible: that is called when the reply that
+   * ends the step comes, so what a test sees changes only at a resume, while decoding overlaps
+   * the harness's run.
    */
-  data(d: Decoder, last: boolean): void;
+  data(d: Decoder, last: boolean): () => void;
   /** The agent is gone (closed by a restart, or the simulation ended). */
   end(reason: Error): void;
 }
+
+/** The handler of an agent that sends no data (a source): it only drives. */
+export const DRIVER_ONLY: AgentHandler = { data: () => () => undefined, end: () => undefined };
 
 /**
  * How agent data travels from the harness (bridge/PROTOCOL.md, Agents). It never changes what a
@@ -209,8 +214,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private carried: SimStats = ZERO_STATS;
   private readonly restartHooks = new Set<() => void>();
   private nextAgent = 1;
-  /** AGENT_DATA that arrived while a request ran: applied when its reply comes. */
-  private staged: Buffer[] = [];
+  /** AGENT_DATA that arrived while a request ran, decoded: made visible when its reply comes. */
+  private staged: (() => void)[] = [];
   private readonly dropListener: () => void;
   /** Per flow, a hash of what it saw (its resumes, the items it took); undefined when off. */
   private hashes?: Map<Flow, Hash>;
@@ -494,28 +499,23 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * the messages in flight, not the consumer), and its contents wait for the reply.
    */
   private agentData(frame: Buffer): void {
-    if (frame.length >= 16 && frame[13] !== 0) {
-      this.conn.post(new Encoder().reset(Msg.Credit, 0, 0).u32(frame.readUInt32LE(8)).u32(1).frame());
-    }
-    this.staged.push(frame);
+    const d = new Decoder(frame);
+    readHeader(d);
+    const id = d.u32();
+    const last = d.u8() !== 0;
+    if (d.u8() !== 0) this.conn.post(new Encoder().reset(Msg.Credit, 0, 0).u32(id).u32(1).frame());
+    d.u16();
+    const h = this.agents.get(id);
+    if (!h) return;  // data of an agent dropped by a restart
+    if (last) this.agents.delete(id);
+    this.staged.push(h.data(d, last));
   }
 
-  /** Hands the data that came with a reply to the agents, in the order the harness sent it. */
+  /** Makes the data that came with a reply visible, in the order the harness sent it. */
   private applyStaged(): void {
-    const frames = this.staged;
+    const commits = this.staged;
     this.staged = [];
-    for (const frame of frames) {
-      const d = new Decoder(frame);
-      readHeader(d);
-      const id = d.u32();
-      const last = d.u8() !== 0;
-      d.u8();
-      d.u16();
-      const h = this.agents.get(id);
-      if (!h) continue;  // data of an agent dropped by a restart
-      h.data(d, last);
-      if (last) this.agents.delete(id);
-    }
+    for (const commit of commits) commit();
   }
 
   private endAgents(reason: Error): void {

@@ -128,7 +128,9 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
     this.batchSize = options.batch ?? 4096;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new BridgeError(`a stream's batch must be a positive whole number of records (got ${options.batch})`);
     const t = sim.transport;
-    const chunk = t.chunk ?? options.chunk ?? Math.min(this.batchSize, 4096);
+    // A chunk smaller than the batch lets most of a batch arrive, and be decoded, while the
+    // harness runs on towards the batch's end.
+    const chunk = t.chunk ?? options.chunk ?? Math.max(1, Math.min(4096, Math.ceil(this.batchSize / 4)));
     const credits = t.credits ?? options.credits ?? 4;
     if (options.signals.length === 0) throw new BridgeError('a stream needs at least one signal');
     this.names = new Map(options.signals.map((s) => [s.id, s.name]));
@@ -150,7 +152,7 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
   }
 
   /** @internal */
-  data(d: Decoder, last: boolean): void {
+  data(d: Decoder, last: boolean): () => void {
     const n = d.u32();
     const nSig = d.u32();
     const cycles = u64s(d.bytes(8 * n), n);
@@ -160,12 +162,14 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
       const words = d.u32();
       columns.push({ words, data: d.words(n * words) });
     }
-    if (n > 0) {
-      this.chunks.push({ cycles, times, columns });
-      this.buffered += n;
-      this.received += n;
-    }
-    if (last) this.done = true;
+    return () => {
+      if (n > 0) {
+        this.chunks.push({ cycles, times, columns });
+        this.buffered += n;
+        this.received += n;
+      }
+      if (last) this.done = true;
+    };
   }
 
   /** @internal */

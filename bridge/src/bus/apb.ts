@@ -46,7 +46,8 @@ export class ApbMaster implements AgentHandler {
   }
 
   /** @internal */
-  data(d: Decoder): void {
+  data(d: Decoder): () => void {
+    const results: ApbResult[] = [];
     const n = d.u32();
     for (let i = 0; i < n; i++) {
       const time = d.u64();
@@ -55,8 +56,11 @@ export class ApbMaster implements AgentHandler {
       const slverr = d.u8() !== 0;
       d.u8();
       d.u16();
-      this.results.push(stamped({ data, slverr }, time, cycle));
+      results.push(stamped({ data, slverr }, time, cycle));
     }
+    return () => {
+      for (const r of results) this.results.push(r);
+    };
   }
 
   /** @internal */

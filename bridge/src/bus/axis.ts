@@ -1,7 +1,7 @@
 import { SignalAccessError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
-import { Simulator, type AgentHandler } from '../simulator.js';
+import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
 import { SampledStream, type StreamBatch } from '../stream.js';
 import { AgentDone, type Trigger } from '../triggers.js';
 import { bind } from './prefix.js';
@@ -87,7 +87,7 @@ export class AxisSource {
     this.id = this.sim.openAgent(AgentKind.AxisSource, clock, true, (enc) => {
       encodePins(enc, p);
       encodeThrottle(enc, options.throttle);
-    }, { data: () => undefined, end: () => undefined });
+    }, DRIVER_ONLY);
   }
 
   /** Binds `<prefix>_tdata`… (with or without `_i`/`_o`) on `dut`. */
@@ -148,17 +148,21 @@ export class AxisSink implements AgentHandler {
   }
 
   /** @internal */
-  data(d: Decoder): void {
+  data(d: Decoder): () => void {
     const n = d.u32();
+    const frames: ReceivedFrame[] = [];
     for (let i = 0; i < n; i++) {
       const time = d.u64();
       const cycle = Number(d.u64());
       const dest = d.u32();
       const id = d.u32();
       const data = new Uint8Array(d.bytes(d.u32()));
-      this.frames.push(stamped({ data, dest, id }, time, cycle));
+      frames.push(stamped({ data, dest, id }, time, cycle));
     }
-    this.received += n;
+    return () => {
+      for (const f of frames) this.frames.push(f);
+      this.received += n;
+    };
   }
 
   /** @internal */

@@ -1,7 +1,7 @@
 import { SignalAccessError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
-import { Simulator, type AgentHandler } from '../simulator.js';
+import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
 import { AgentDone, type Trigger } from '../triggers.js';
 import { bindSignal } from './prefix.js';
 import { stamped, type Stamp } from './stamp.js';
@@ -64,7 +64,7 @@ export class SerialSource {
     this.id = this.sim.openAgent(AgentKind.SerialSource, clock, true, (enc) => {
       enc.u32(line.id);
       encodeFormat(enc);
-    }, { data: () => undefined, end: () => undefined });
+    }, DRIVER_ONLY);
   }
 
   /** Binds the line `<prefix>` (with or without `_i`/`_o`) on `dut`. */
@@ -115,7 +115,8 @@ export class SerialSink implements AgentHandler {
   }
 
   /** @internal */
-  data(d: Decoder): void {
+  data(d: Decoder): () => void {
+    const chars: ReceivedChar[] = [];
     const n = d.u32();
     for (let i = 0; i < n; i++) {
       const time = d.u64();
@@ -124,9 +125,12 @@ export class SerialSink implements AgentHandler {
       const value = d.u16();
       const flags = d.u8();
       d.u8();
-      this.chars.push(stamped({ value, framingError: (flags & 2) !== 0, parityError: (flags & 1) !== 0, break: (flags & 4) !== 0, startCycle }, time, cycle));
+      chars.push(stamped({ value, framingError: (flags & 2) !== 0, parityError: (flags & 1) !== 0, break: (flags & 4) !== 0, startCycle }, time, cycle));
     }
-    this.received += n;
+    return () => {
+      for (const c of chars) this.chars.push(c);
+      this.received += n;
+    };
   }
 
   /** @internal */
