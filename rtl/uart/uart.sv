@@ -6,7 +6,8 @@
 // back, unless another sender started in the last stop bit); two UARTs that start together
 // arbitrate bit by bit on the wired AND (a 0 wins, as on CAN), the loser flags a collision and
 // flushes its TX FIFO. A received character is this UART's own, and dropped, only if this UART
-// drove its start bit and did not lose the bus in it; every other one is pushed or flagged.
+// drove its start bit, did not lose the bus in it and reads back the character it sent; every
+// other one is pushed or flagged.
 // LCR.P2P turns all of this off for separate TX and RX wires (full duplex). Interrupts for a
 // sleeping firmware: RX and TX FIFO thresholds and an RX idle timeout (the end of a frame).
 // Clock/reset: clk_i, asynchronous active-low rst_ni. Interfaces: apb_* (APB3 slave), uart_rx_i
@@ -63,8 +64,9 @@ module uart #(
   logic [IdleW-1:0] idle_cnt_q, idle_cnt_d, cs_ticks, timeout_ticks;
   logic [3:0]       char_bits;
   logic             own_last_q, own_last_d;  // the line is ours: the last character was
-  logic             own_char_q, own_char_d;  // the character being received is ours
-  logic             foreign_busy, foreign_end, timeout_hit;
+  logic             own_char_q, own_char_d;  // the character being received started as ours
+  logic [7:0]       sent_q, sent_d;          // the character the transmitter took last
+  logic             echo, foreign_busy, foreign_end, timeout_hit;
 
   uart_reg_top u_regs (
     .clk_i,
@@ -95,7 +97,7 @@ module uart #(
     .status_rx_busy_i       (rx_busy),
     .status_rx_thresh_i     (rx_thresh),
     .status_tx_thresh_i     (tx_thresh),
-    .events_overrun_set_i   (rx_valid && (!own_char_q || loopback) && !rxf_wready),
+    .events_overrun_set_i   (rx_valid && !echo && !rxf_wready),
     .events_overrun_o       (ev_overrun),
     .events_framing_set_i   (rxf_push && rx_framing),
     .events_framing_o       (ev_framing),
@@ -177,7 +179,9 @@ module uart #(
     .break_o      (rx_break)
   );
 
-  assign rxf_push = rx_valid && (!own_char_q || loopback) && rxf_wready;
+  // Its own character read back unchanged is dropped (in loopback it is what the test wants).
+  assign echo     = own_char_q && rx_data == sent_q && !loopback;
+  assign rxf_push = rx_valid && !echo && rxf_wready;
 
   sync_fifo #(.Width(8), .Depth(FifoDepth)) u_rx_fifo (
     .clk_i,
@@ -215,6 +219,7 @@ module uart #(
     own_last_d = own_last_q;
     if (txf_ready) own_last_d = 1'b1;
     if (tx_collision || foreign_end) own_last_d = 1'b0;
+    sent_d     = txf_ready ? txf_data : sent_q;
     own_char_d = own_char_q;
     if (rx_start) own_char_d = tx_start_bit && !p2p;
     if (tx_collision) own_char_d = 1'b0;
@@ -233,12 +238,14 @@ module uart #(
       idle_cnt_q <= '0;
       own_last_q <= 1'b0;
       own_char_q <= 1'b0;
+      sent_q     <= '0;
     end else begin
       div_cnt_q  <= div_cnt_d;
       rx_sync_q  <= {rx_sync_q[0], uart_rx_i};
       idle_cnt_q <= idle_cnt_d;
       own_last_q <= own_last_d;
       own_char_q <= own_char_d;
+      sent_q     <= sent_d;
     end
   end
 endmodule
