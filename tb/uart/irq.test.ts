@@ -159,10 +159,21 @@ describe('each interrupt alone, and cleared', () => {
       expect((await b.apb.read(R.EVENTS)).data, `character ${k} within the timeout`).toBe(0);
     }
     await b.apb.write(R.TIMEOUT, 0);
+    await b.src.send(0x21, 0x22, 0x23);  // characters starting and ending with data waiting
     await ClockCycles(dut.clk_i, 300 * charCycles(FAST));
     expect((await b.apb.read(R.EVENTS)).data, 'CHARS = 0: never').toBe(0);
     await ReadOnly();
     expect(dut.irq_o.value).toBe(0);
+  });
+
+  test('RX_TIMEOUT: once per idle stretch, however long (past the 16-bit idle count)', async ({ sim }) => {
+    const b = await setup(sim, FAST, [[R.TIMEOUT, 1], [R.IE, IE('RX_TIMEOUT')]]);
+    await b.src.send(0x5a);
+    await ClockCycles(sim.dut.clk_i, 2 * charCycles(FAST));
+    expect((await b.apb.read(R.EVENTS)).data, 'after one idle character').toBe(RX_TIMEOUT);
+    await b.apb.write(R.EVENTS, RX_TIMEOUT);
+    await ClockCycles(sim.dut.clk_i, 70_000);  // more than 2^16 ticks at divisor 1
+    expect((await b.apb.read(R.EVENTS)).data, 'the data still waiting, the line still idle').toBe(0);
   });
 
   test('RXDATA.VALID: a burst of reads gives VALID with each character, then VALID 0 and DATA 0', async ({ sim }) => {

@@ -174,6 +174,26 @@ describe('transmitter', () => {
     expect((await apb.read(R.EVENTS)).data, 'EVENTS: no collision').toBe(0);
   });
 
+  one('a break right after its own character: the line is no longer its own, so the next character waits for a character of high line', async ({ sim, dut }) => {
+    const apb = await startOne(dut);
+    await apb.write(R.TXDATA, 0x11);
+    await Until(dut.clk_i, dut.uart_tx_o, 0);
+    await ClockCycles(dut.clk_i, charCycles(FAST) + BIT);
+    dut.uart_rx_i.value = 0;
+    const tx = edges(sim as Simulator<unknown>, dut.clk_i, dut.uart_tx_o);
+    const rx = edges(sim as Simulator<unknown>, dut.clk_i, dut.uart_rx_i);
+    await ClockCycles(dut.clk_i, 2 * charCycles(FAST));
+    await apb.write(R.TXDATA, 0x33);  // while the line is held low, past the break's end
+    await ClockCycles(dut.clk_i, charCycles(FAST));
+    dut.uart_rx_i.value = 1;
+    await ClockCycles(dut.clk_i, 3 * charCycles(FAST));
+    const firstLow = (await tx()).find((e) => e.level === 0);
+    const release = (await rx()).filter((e) => e.level === 1).at(-1)!.cycle;
+    expect(firstLow, 'a start bit after the release').toBeDefined();
+    expect(firstLow!.cycle - release, 'start after the line came back high').toBeGreaterThanOrEqual(charCycles(FAST));
+    expect((await apb.read(R.EVENTS)).data, 'EVENTS: the break, and no collision').toBe(mask('EVENTS', 'BREAK'));
+  });
+
   one('carrier sense holds while the line is held low, then waits one character of high line', async ({ sim, dut }) => {
     const apb = await startOne(dut);
     dut.uart_rx_i.value = 0;
