@@ -179,7 +179,7 @@ module uart #(
     .break_o      (rx_break)
   );
 
-  // Its own character read back unchanged is dropped (in loopback it is what the test wants).
+  // Its own character read back unchanged is its echo, dropped (in loopback it is received).
   assign echo     = own_char_q && rx_data == sent_q && !loopback;
   assign rxf_push = rx_valid && !echo && rxf_wready;
 
@@ -215,7 +215,8 @@ module uart #(
     if (rx_busy || !line) idle_cnt_d = '0;
     else if (tick && idle_cnt_q != '1) idle_cnt_d = idle_cnt_q + 1'b1;
     // Once, as the idle line reaches the timeout (a received character restarts the count).
-    timeout_hit = rxf_valid && timeout_chars != 8'd0 && idle_cnt_q != idle_cnt_d && idle_cnt_d == timeout_ticks;
+    timeout_hit = rxf_valid && timeout_chars != 8'd0
+               && idle_cnt_q != idle_cnt_d && idle_cnt_d == timeout_ticks;
     own_last_d = own_last_q;
     if (txf_ready) own_last_d = 1'b1;
     if (tx_collision || foreign_end) own_last_d = 1'b0;
