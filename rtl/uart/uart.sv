@@ -154,7 +154,7 @@ module uart #(
     .valid_i     (txf_valid),
     .ready_o     (txf_ready),
     .data_i      (txf_data),
-    .start_ok_i  (p2p || (own_last_q && !foreign_busy) || idle_cnt_q >= cs_ticks),
+    .start_ok_i  (p2p || (line && ((own_last_q && !foreign_busy) || idle_cnt_q >= cs_ticks))),
     .shared_i    (!p2p),
     .line_i      (line),
     .tx_o        (tx_line),

@@ -5,11 +5,10 @@
 // the fraction carried from bit to bit so a character lasts exactly its bits x bit_time_i.
 // RX: a two-flop synchronizer, a start edge, then one sample in the middle of each bit of its
 // own bit time; each character shows for one cycle on rx_valid_o (on a shared line it hears
-// itself too). Reply: with reply_i, each character it did not send itself (its start edge came
-// while its transmitter was idle) received without a framing error is answered with its
-// complement, its start bit
-// driven from the (reply_delay_i + 1)-th clock edge after rx_valid_o (a device answering a
-// request), ahead of the tx_* port.
+// itself too). Reply: with reply_i, each character received without a framing error is
+// answered with its complement, its start bit driven from the (reply_delay_i + 1)-th clock edge
+// after rx_valid_o (a device answering a request), ahead of the tx_* port; but not its own echo
+// (a character that began while it was sending and reads as what it sent).
 // Clock/reset: clk_i, asynchronous active-low rst_ni. rx_i is the line as read, tx_o drives it
 // (0 pulls it low).
 `default_nettype none
@@ -47,7 +46,7 @@ module uart_peer (
   logic [31:0] tx_pos_q, tx_pos_d;  // time into the current bit
   logic        tx_q, tx_d;
   logic        bit_done, load, take_reply;
-  logic [7:0]  load_data;
+  logic [7:0]  load_data, sent_q, sent_d;  // sent: the last character taken for sending
 
   // ---- reply ----
   logic        reply_pending_q, reply_pending_d;
@@ -93,7 +92,8 @@ module uart_peer (
     reply_pending_d = reply_pending_q && !(take_reply && load);
     reply_wait_d    = reply_wait_q == 16'd0 ? 16'd0 : reply_wait_q - 16'd1;
     reply_data_d    = reply_data_q;
-    if (reply_i && rx_valid_o && !rx_framing_o && !rx_own_q) begin
+    sent_d = load ? load_data : sent_q;
+    if (reply_i && rx_valid_o && !rx_framing_o && !(rx_own_q && rx_data_o == sent_q)) begin
       reply_pending_d = 1'b1;
       reply_wait_d    = reply_delay_i;
       reply_data_d    = ~rx_data_o;
@@ -156,6 +156,7 @@ module uart_peer (
       rx_data_q       <= '0;
       rx_par_q        <= 1'b0;
       rx_own_q        <= 1'b0;
+      sent_q          <= '0;
     end else begin
       frame_q         <= frame_d;
       left_q          <= left_d;
@@ -172,6 +173,7 @@ module uart_peer (
       rx_data_q       <= rx_data_d;
       rx_par_q        <= rx_par_d;
       rx_own_q        <= rx_own_d;
+      sent_q          <= sent_d;
     end
   end
 endmodule
