@@ -66,7 +66,7 @@ module uart #(
   logic             own_last_q, own_last_d;  // the line is ours: the last character was
   logic             own_char_q, own_char_d;  // the character being received started as ours
   logic [7:0]       sent_q, sent_d;          // the character the transmitter took last
-  logic             echo, foreign_busy, foreign_end, timeout_hit;
+  logic             echo, foreign_end, timeout_hit;
 
   uart_reg_top u_regs (
     .clk_i,
@@ -154,7 +154,7 @@ module uart #(
     .valid_i     (txf_valid),
     .ready_o     (txf_ready),
     .data_i      (txf_data),
-    .start_ok_i  (p2p || (line && ((own_last_q && !foreign_busy) || idle_cnt_q >= cs_ticks))),
+    .start_ok_i  (p2p || (line && ((own_last_q && !rx_busy) || idle_cnt_q >= cs_ticks))),
     .shared_i    (!p2p),
     .line_i      (line),
     .tx_o        (tx_line),
@@ -200,8 +200,8 @@ module uart #(
   assign rx_thresh   = rxf_valid && 8'(rxf_level) >= rx_thr;
   assign tx_thresh   = 8'(txf_level) <= tx_thr;
 
-  // A character this UART did not start is on the line: the line is not ours to go on with.
-  assign foreign_busy = rx_busy && !own_char_q;
+  // The line stops being ours once a character this UART did not start has ended; until then
+  // the receiver is busy with it (its own characters always end before their last stop bit).
   assign foreign_end  = (rx_valid || rx_break) && !own_char_q;
 
   always_comb begin

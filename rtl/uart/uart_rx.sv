@@ -4,9 +4,9 @@
 // same for a fast and a slow sender. The character ends at the stop bit's decision (tick 8),
 // and a low line on that very tick is already the next start bit, so a fast sender's back-to-
 // back characters are not lost. For a character this UART sent itself (own_i) the stop bit is
-// not checked (its transmitter drives it): from tick 2 of the stop bit a low line is another
-// sender's start bit. After a framing error or a break it waits for an idle (high) line
-// before hunting again, so a skewed or broken stream resynchronises instead of locking up.
+// not checked (its transmitter drives it): from the stop bit's first tick, where the released
+// line already shows through the synchronizer, a low line is another sender's start bit.
+// After a framing error or a break it waits for an idle (high) line before hunting again, so a skewed or broken stream resynchronises instead of locking up.
 // Clock/reset: clk_i, asynchronous active-low rst_ni.
 `default_nettype none
 
@@ -28,7 +28,7 @@ module uart_rx (
   typedef enum logic [2:0] {StIdle, StStart, StData, StParity, StStop, StWaitIdle} state_e;
 
   // Ticks of a bit: the votes, and where an own character's stop bit stops being ours.
-  localparam logic [3:0] VoteFirst = 4'd6, Decide = 4'd8, OwnStopFree = 4'd2;
+  localparam logic [3:0] VoteFirst = 4'd6, Decide = 4'd8;
 
   state_e      state_q, state_d;
   logic [3:0]  tick_cnt_q, tick_cnt_d;
@@ -86,7 +86,7 @@ module uart_rx (
       StStop: begin
         if (own_i) begin
           // Nothing of this character is left to read; its own stop bit reads high.
-          if (tick_i && tick_cnt_q >= OwnStopFree && (!rx_i || tick_cnt_q == Decide)) begin
+          if (tick_i && (!rx_i || tick_cnt_q == Decide)) begin
             valid_o    = 1'b1;
             state_d    = StIdle;
             next_start = !rx_i;

@@ -24,7 +24,7 @@ module uart_tx (
   input  wire logic       line_i,       // the line as read back (synchronized)
   output      logic       tx_o,         // 0 pulls the line low, 1 releases it
   output      logic       busy_o,       // inside a character
-  output      logic       start_bit_o,  // driving a start bit, or starting one this cycle
+  output      logic       start_bit_o,  // driving a start bit
   output      logic       collision_o   // read 0 while driving 1: the character is abandoned
 );
   typedef enum logic [2:0] {StIdle, StStart, StData, StParity, StStop} state_e;
@@ -46,7 +46,7 @@ module uart_tx (
   assign driven_high = (state_q == StData || state_q == StParity) && tx_q;
   assign released    = release_q == 2'd1;
   assign busy_o      = state_q != StIdle;
-  assign start_bit_o = state_q == StStart || ready_o;
+  assign start_bit_o = state_q == StStart;
   assign tx_o        = tx_q;
 
   always_comb begin

@@ -9,7 +9,7 @@
 import { describe, expect } from 'vitest';
 import { ApbMaster, ClockCycles, ReadOnly, SampledStream, SerialSink, SerialSource, Until, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
-import { Parity, charCycles, earliestOtherStart, frameBits, type LineSettings } from '../../models/uart/line.js';
+import { Parity, charBits, charCycles, earliestOtherStart, frameBits, type LineSettings } from '../../models/uart/line.js';
 import { UART_OFFSET as R } from '../../models/uart/regs.js';
 import { FAST, LineChecker, configure, drainRx, mask, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
@@ -249,28 +249,30 @@ describe('carrier sense between UARTs', () => {
     expect(chars[1]!.start - chars[0]!.start, 'second start after the first').toBeLessThanOrEqual(charCycles(FAST) * 1.5 + 6);
   });
 
-  bus('an answer into the sender\'s stop bit: holding the line as it is released is a collision; from the next cycle on it is another sender\'s start bit, received, and the next character waits for it', async ({ sim, dut }) => {
-    const outcomes: string[] = [];
-    for (const offset of [-1, 0, 1, 2, 8]) {
-      await sim.restart();
-      await resetIdle(dut, [dut.inject_i]);
-      const [a, b] = [0, 1].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i)) as [ApbMaster, ApbMaster];
-      await Promise.all([a, b].map((x) => configure(x, FAST)));
-      await Promise.all([0xff, 0x5a].map((v) => a.write(R.TXDATA, v)));
-      await Until(dut.clk_i, dut.line_o, 0);  // after the edge that began its start bit
-      await ClockCycles(dut.clk_i, 9 * BIT + offset);  // `offset` cycles after the edge that began its stop bit
-      await drive(dut, [...bitSteps(0x96), [1, 3 * charCycles(FAST)]], dut.inject_i);
-      const events = (await a.read(R.EVENTS)).data;
-      const mine = await drainRx(a);
-      outcomes.push(`${offset}:${events & mask('EVENTS', 'COLLISION') ? 'collision' : `${mine.map((v) => v.toString(16))}/${events}`}`);
-      if (offset === 8) {
-        // The other UART saw the answer after a whole stop-bit vote, and the deferred character after it.
-        expect(await drainRx(b), 'UART1 received').toEqual([0xff, 0x96, 0x5a]);
-        expect((await b.read(R.EVENTS)).data, 'UART1 EVENTS').toBe(0);
+  for (const s of [FAST, { divisor: 1, parity: Parity.Even, stop2: false }] as LineSettings[]) {
+    bus(`an answer into the sender's stop bit: holding the line as it is released is a collision; from the next cycle on it is another sender's start bit, received, and the next character waits for it (parity ${Parity[s.parity]})`, async ({ sim, dut }) => {
+      const outcomes: string[] = [];
+      for (const offset of [-1, 0, 1, 2, 8]) {
+        await sim.restart();
+        await resetIdle(dut, [dut.inject_i]);
+        const [a, b] = [0, 1].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i)) as [ApbMaster, ApbMaster];
+        await Promise.all([a, b].map((x) => configure(x, s)));
+        await Promise.all([0xff, 0x5a].map((v) => a.write(R.TXDATA, v)));
+        await Until(dut.clk_i, dut.line_o, 0);  // after the edge that began its start bit
+        await ClockCycles(dut.clk_i, (charBits(s) - 1) * BIT + offset);  // `offset` cycles after the edge that began its stop bit
+        await drive(dut, [...bitSteps(0x96, s), [1, 3 * charCycles(s)]], dut.inject_i);
+        const events = (await a.read(R.EVENTS)).data;
+        const mine = await drainRx(a);
+        outcomes.push(`${offset}:${events & mask('EVENTS', 'COLLISION') ? 'collision' : `${mine.map((v) => v.toString(16))}/${events}`}`);
+        if (offset === 8) {
+          // The other UART saw the answer after a whole stop-bit vote, and the deferred character after it.
+          expect(await drainRx(b), 'UART1 received').toEqual([0xff, 0x96, 0x5a]);
+          expect((await b.read(R.EVENTS)).data, 'UART1 EVENTS').toBe(0);
+        }
       }
-    }
-    expect(outcomes).toEqual(['-1:collision', '0:collision', '1:96/0', '2:96/0', '8:96/0']);
-  });
+      expect(outcomes).toEqual(['-1:collision', '0:collision', '1:96/0', '2:96/0', '8:96/0']);
+    });
+  }
 
   bus('its own characters never count as an overrun, even with its RX FIFO full', async ({ dut }) => {
     await resetIdle(dut, [dut.inject_i]);
