@@ -274,6 +274,21 @@ describe('carrier sense between UARTs', () => {
     });
   }
 
+  bus('an answer at the first cycle after the release, from a peer 6 % fast, is received: the receiver hunts from its own stop bit\'s first tick', async ({ dut }) => {
+    await resetIdle(dut, [dut.inject_i]);
+    const a = ApbMaster.fromPrefix(dut, 'apb0', dut.clk_i);
+    await configure(a, FAST);
+    await a.write(R.TXDATA, 0xff);
+    await Until(dut.clk_i, dut.line_o, 0);
+    await ClockCycles(dut.clk_i, 9 * BIT + 1);
+    // Bits of 15 cycles up to the last data bit: seen on the stop bit's first hunting tick, its
+    // votes still land in each bit (bit 6's last one by a cycle); two ticks later they would not.
+    const fast = frameBits(0x55, FAST).map((bit, k): [number, number] => [bit, k < 8 ? 15 : 16]);
+    await drive(dut, [...fast, [1, 2 * charCycles(FAST)]], dut.inject_i);
+    expect(await drainRx(a), 'UART0 received').toEqual([0x55]);
+    expect((await a.read(R.EVENTS)).data, 'EVENTS').toBe(0);
+  });
+
   bus('its own characters never count as an overrun, even with its RX FIFO full', async ({ dut }) => {
     await resetIdle(dut, [dut.inject_i]);
     const [a, b] = [0, 1].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i)) as [ApbMaster, ApbMaster];
