@@ -34,6 +34,11 @@ export function charBits(s: LineSettings): number {
   return 10 + (s.parity === Parity.None ? 0 : 1) + (s.stop2 ? 1 : 0);
 }
 
+/** Cycles from a character's start edge to the middle of its first stop bit, where a receiver decides it (and the line's idle time begins). */
+export function rxDecideCycles(s: LineSettings): number {
+  return (charBits(s) - (s.stop2 ? 2 : 1) + 0.5) * bitCycles(s);
+}
+
 /** Clock cycles per character. */
 export function charCycles(s: LineSettings): number {
   return charBits(s) * bitCycles(s);
@@ -51,6 +56,33 @@ export function earliestOtherStart(start: number, s: LineSettings): number {
 /** The most characters a line can carry per 1000 cycles: back to back, no idle time. */
 export function boundPerKcycle(s: LineSettings): number {
   return 1000 / charCycles(s);
+}
+
+/** The receiver's sample ticks of a bit, counted from the tick that first saw the start bit low (majority of three). */
+export const RX_VOTE_TICKS = [6, 7, 8] as const;
+
+/** Edges of the band of baud skews a receiver takes back to back (`skew`: the sender's bit is 1 + skew of ours). */
+export interface SkewWindow {
+  /** The fastest sender received (negative). */
+  readonly fast: number;
+  /** The slowest sender received. */
+  readonly slow: number;
+}
+
+/**
+ * The receiver's tolerance for a sender `skew` off whose characters come back to back, from its
+ * sample points: the start bit is seen 0 to 1 tick after its edge, and bit k is the majority of
+ * ticks 16k + 6..8 from there, so it is right while the middle vote (16k + 7 … 16k + 8) lies in
+ * the sender's bit k, [16k (1 + skew), 16 (k + 1)(1 + skew)). A slow sender fails first at the
+ * start of the first stop bit K: 16K + 7 ≥ 16K (1 + skew). A fast one at the end of the last
+ * high bit before the next start edge (the stop bits, whose decision tick is already a hunting
+ * tick), or with two stop bits at the end of the bit before them.
+ */
+export function rxSkewWindow(s: LineSettings): SkewWindow {
+  const [, mid, last] = RX_VOTE_TICKS;
+  const k = 9 + (s.parity === Parity.None ? 0 : 1);  // the first stop bit
+  const end = (bit: number, bits: number): number => (TICKS_PER_BIT * bit + last) / (TICKS_PER_BIT * bits) - 1;
+  return { fast: Math.max(end(k, k + (s.stop2 ? 2 : 1)), end(k - 1, k)), slow: mid / (TICKS_PER_BIT * k) };
 }
 
 /** The parity bit of `byte`, or undefined without parity. */

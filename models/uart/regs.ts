@@ -22,14 +22,22 @@ export const uartRegs = {
     {
       "name": "RXDATA",
       "offset": 4,
-      "doc": "read: pop the oldest received character (0 when RX_AVAIL is 0)",
+      "doc": "read: pop the oldest received character",
       "readStrobe": true,
       "fields": [
         {
           "name": "DATA",
           "lsb": 0,
           "width": 8,
-          "access": "ro"
+          "access": "ro",
+          "doc": "the character (0 when VALID is 0)"
+        },
+        {
+          "name": "VALID",
+          "lsb": 8,
+          "width": 1,
+          "access": "ro",
+          "doc": "DATA is a character (the RX FIFO was not empty): drain by reading until VALID is 0"
         }
       ]
     },
@@ -75,6 +83,14 @@ export const uartRegs = {
           "access": "rw",
           "reset": 0,
           "doc": "TX feeds RX inside the UART; the line stays released"
+        },
+        {
+          "name": "P2P",
+          "lsb": 4,
+          "width": 1,
+          "access": "rw",
+          "reset": 0,
+          "doc": "point to point (separate TX and RX wires, full duplex): no carrier sense, collision detection or echo suppression"
         }
       ]
     },
@@ -120,13 +136,27 @@ export const uartRegs = {
           "width": 1,
           "access": "ro",
           "doc": "the receiver is inside a character"
+        },
+        {
+          "name": "RX_THRESH",
+          "lsb": 6,
+          "width": 1,
+          "access": "ro",
+          "doc": "LEVEL.RX >= FIFOCTL.RXTHR (0 acts as 1)"
+        },
+        {
+          "name": "TX_THRESH",
+          "lsb": 7,
+          "width": 1,
+          "access": "ro",
+          "doc": "LEVEL.TX <= FIFOCTL.TXTHR"
         }
       ]
     },
     {
       "name": "EVENTS",
       "offset": 20,
-      "doc": "sticky error flags, write 1 to clear",
+      "doc": "sticky flags, write 1 to clear",
       "fields": [
         {
           "name": "OVERRUN",
@@ -161,6 +191,13 @@ export const uartRegs = {
           "width": 1,
           "access": "w1c",
           "doc": "read 0 while driving 1: lost the bus, TX FIFO flushed"
+        },
+        {
+          "name": "RX_TIMEOUT",
+          "lsb": 5,
+          "width": 1,
+          "access": "w1c",
+          "doc": "the line was idle for TIMEOUT.CHARS character times with data in the RX FIFO (a frame ended)"
         }
       ]
     },
@@ -210,6 +247,24 @@ export const uartRegs = {
           "lsb": 6,
           "width": 1,
           "access": "rw"
+        },
+        {
+          "name": "RX_THRESH",
+          "lsb": 7,
+          "width": 1,
+          "access": "rw"
+        },
+        {
+          "name": "TX_THRESH",
+          "lsb": 8,
+          "width": 1,
+          "access": "rw"
+        },
+        {
+          "name": "RX_TIMEOUT",
+          "lsb": 9,
+          "width": 1,
+          "access": "rw"
         }
       ]
     },
@@ -231,6 +286,44 @@ export const uartRegs = {
           "access": "ro"
         }
       ]
+    },
+    {
+      "name": "FIFOCTL",
+      "offset": 32,
+      "doc": "FIFO interrupt thresholds",
+      "fields": [
+        {
+          "name": "RXTHR",
+          "lsb": 0,
+          "width": 8,
+          "access": "rw",
+          "reset": 1,
+          "doc": "RX_THRESH when the RX FIFO holds at least this many characters (0 acts as 1)"
+        },
+        {
+          "name": "TXTHR",
+          "lsb": 8,
+          "width": 8,
+          "access": "rw",
+          "reset": 0,
+          "doc": "TX_THRESH when the TX FIFO holds at most this many characters"
+        }
+      ]
+    },
+    {
+      "name": "TIMEOUT",
+      "offset": 36,
+      "doc": "RX idle timeout",
+      "fields": [
+        {
+          "name": "CHARS",
+          "lsb": 0,
+          "width": 8,
+          "access": "rw",
+          "reset": 4,
+          "doc": "RX_TIMEOUT after this many character times of idle line with data in the RX FIFO (0: never)"
+        }
+      ]
     }
   ]
 } as const satisfies RegisterMap;
@@ -245,4 +338,6 @@ export const UART_OFFSET = {
   EVENTS: 0x14,
   IE: 0x18,
   LEVEL: 0x1c,
+  FIFOCTL: 0x20,
+  TIMEOUT: 0x24,
 } as const;

@@ -1,8 +1,9 @@
 /**
  * The UART at its register interface: the generated register map plus what the logic behind
- * it does (TX and RX FIFOs, sticky error events, interrupts), at character level. The line side
- * is driven by the caller: `transmit` is the TX engine taking a character, `receive` a character
- * arriving from another sender, `collide` a lost arbitration.
+ * it does (TX and RX FIFOs, sticky error events, FIFO thresholds, interrupts), at character
+ * level. The line side is driven by the caller: `transmit` is the TX engine taking a character,
+ * `receive` a character arriving from another sender, `collide` a lost arbitration, `lineIdle`
+ * the RX idle timeout running out.
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
 import { Parity, parityBit, type LineSettings } from './line.js';
@@ -17,7 +18,9 @@ export interface RxChar {
 }
 
 /** Flags of EVENTS (w1c), by field name. */
-export type UartEvent = 'OVERRUN' | 'FRAMING' | 'PARITY' | 'BREAK' | 'COLLISION';
+export type UartEvent = 'OVERRUN' | 'FRAMING' | 'PARITY' | 'BREAK' | 'COLLISION' | 'RX_TIMEOUT';
+
+const EVENTS: readonly UartEvent[] = ['OVERRUN', 'FRAMING', 'PARITY', 'BREAK', 'COLLISION', 'RX_TIMEOUT'];
 
 export class UartModel {
   readonly regs: RegBlockModel;
@@ -56,6 +59,11 @@ export class UartModel {
     return r;
   }
 
+  /** LCR.P2P: separate wires, no carrier sense, collision detection or echo suppression. */
+  pointToPoint(): boolean {
+    return this.regs.field('LCR', 'P2P') === 1;
+  }
+
   /** The line settings DIV and LCR program. */
   settings(): LineSettings {
     const p = this.regs.field('LCR', 'PARITY');
@@ -73,6 +81,14 @@ export class UartModel {
   transmitted(): void {
     this.sending = undefined;
     this.refresh();
+  }
+
+  /**
+   * The line has been idle for TIMEOUT.CHARS character times since the last character: the
+   * end of a frame, flagged when the RX FIFO holds data (and CHARS is not 0).
+   */
+  lineIdle(): void {
+    if (this.regs.field('TIMEOUT', 'CHARS') !== 0 && this.rxFifo.length > 0) this.raise('RX_TIMEOUT');
   }
 
   /** Lost the bus: the character is abandoned and the TX FIFO flushed. */
@@ -102,12 +118,23 @@ export class UartModel {
     return this.regs.field('EVENTS', name) === 1;
   }
 
+  /** STATUS.RX_THRESH: the RX FIFO holds at least FIFOCTL.RXTHR characters (0 acts as 1). */
+  rxThreshold(): boolean {
+    return this.rxFifo.length >= Math.max(1, this.regs.field('FIFOCTL', 'RXTHR'));
+  }
+
+  /** STATUS.TX_THRESH: the TX FIFO holds at most FIFOCTL.TXTHR characters. */
+  txThreshold(): boolean {
+    return this.txFifo.length <= this.regs.field('FIFOCTL', 'TXTHR');
+  }
+
   /** irq_o: any enabled STATUS condition or EVENTS flag. */
   irq(): boolean {
     const ie = (f: string): boolean => this.regs.field('IE', f) === 1;
     const txEmpty = this.txFifo.length === 0 && this.sending === undefined;
     return (ie('TX_EMPTY') && txEmpty) || (ie('RX_AVAIL') && this.rxFifo.length > 0)
-      || (['OVERRUN', 'FRAMING', 'PARITY', 'BREAK', 'COLLISION'] as const).some((e) => ie(e) && this.event(e));
+      || (ie('RX_THRESH') && this.rxThreshold()) || (ie('TX_THRESH') && this.txThreshold())
+      || EVENTS.some((e) => ie(e) && this.event(e));
   }
 
   private raise(e: UartEvent): void {
@@ -119,11 +146,14 @@ export class UartModel {
   private refresh(): void {
     const r = this.regs;
     r.setHw('RXDATA', 'DATA', this.rxFifo[0] ?? 0);
+    r.setHw('RXDATA', 'VALID', this.rxFifo.length > 0 ? 1 : 0);
     r.setHw('STATUS', 'TX_EMPTY', this.txFifo.length === 0 && this.sending === undefined ? 1 : 0);
     r.setHw('STATUS', 'TX_FULL', this.txFifo.length === this.depth ? 1 : 0);
     r.setHw('STATUS', 'RX_AVAIL', this.rxFifo.length > 0 ? 1 : 0);
     r.setHw('STATUS', 'RX_FULL', this.rxFifo.length === this.depth ? 1 : 0);
     r.setHw('STATUS', 'TX_BUSY', this.sending === undefined ? 0 : 1);
+    r.setHw('STATUS', 'RX_THRESH', this.rxThreshold() ? 1 : 0);
+    r.setHw('STATUS', 'TX_THRESH', this.txThreshold() ? 1 : 0);
     r.setHw('LEVEL', 'TX', this.txFifo.length);
     r.setHw('LEVEL', 'RX', this.rxFifo.length);
   }

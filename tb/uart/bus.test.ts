@@ -11,7 +11,7 @@ import { ApbMaster, ClockCycles, CoverGroup, simProperty, type Simulator } from 
 import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import { Parity, arbitrate, charCycles, earliestOtherStart, type LineChar, type LineSettings } from '../../models/uart/line.js';
 import { UART_OFFSET as R } from '../../models/uart/regs.js';
-import { LineChecker, configure, resetIdle } from './env.js';
+import { LineChecker, configure, drainRx, resetIdle } from './env.js';
 import type { UartBusDut } from './gen/uart_bus.js';
 import { uartBus } from './tops.js';
 import { hexBytes as hex } from '../common/hex.js';
@@ -51,11 +51,6 @@ async function runBus(sim: Simulator<UartBusDut>, s: LineSettings, plan: { bytes
   return { apbs, chars };
 }
 
-async function rxOf(apb: ApbMaster): Promise<number[]> {
-  const n = (await apb.read(R.LEVEL)).data >> 8;
-  return (await Promise.all(Array.from({ length: n }, () => apb.read(R.RXDATA)))).map((r) => r.data);
-}
-
 describe('shared wired-AND line', () => {
   test('random senders, simultaneous and staggered: exact scoreboard, collisions flagged by the losers, carrier sense kept', async ({ sim, seed, task }) => {
     const settings = fc.record({ divisor: fc.integer({ min: 1, max: 3 }), parity: fc.constantFrom(Parity.None, Parity.Even, Parity.Odd), stop2: fc.boolean() });
@@ -75,7 +70,7 @@ describe('shared wired-AND line', () => {
         const collision = ((await apbs[i]!.read(R.EVENTS)).data >> 4) & 1;
         expect(collision, `UART${i} COLLISION (sent ${mine.length} of ${given.length})`).toBe(mine.length < given.length ? 1 : 0);
         lost += collision;
-        expect(hex(await rxOf(apbs[i]!)), `UART${i} received every other sender's character, in order`).toBe(hex(line.filter((v) => v % 3 !== i)));
+        expect(hex(await drainRx(apbs[i]!)), `UART${i} received every other sender's character, in order`).toBe(hex(line.filter((v) => v % 3 !== i)));
         expect((await apbs[i]!.read(R.LEVEL)).data & 0xff, `UART${i} TX FIFO empty at the end`).toBe(0);
       }
       // Carrier sense: a different sender starts only after a character of idle line.
@@ -110,7 +105,7 @@ describe('shared wired-AND line', () => {
       for (const i of [0, 1, 2]) {
         expect(((await apbs[i]!.read(R.EVENTS)).data >> 4) & 1, `UART${i} COLLISION for ${hex(bytes)}`).toBe(a.lostAt.has(i) ? 1 : 0);
         const others = a.winners.includes(i) ? [] : [bytes[a.winners[0]!]!];
-        expect(hex(await rxOf(apbs[i]!)), `UART${i} RX for ${hex(bytes)}`).toBe(hex(others));
+        expect(hex(await drainRx(apbs[i]!)), `UART${i} RX for ${hex(bytes)}`).toBe(hex(others));
       }
     }
   });

@@ -2,7 +2,7 @@
 // writes, reset with the line idle, and the line checker.
 import { ApbMaster, SampledStream, type SerialFormat, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
 import { LineDecoder, Parity, bitCycles, type LineChar, type LineSettings, type LineViolation } from '../../models/uart/line.js';
-import { UART_OFFSET } from '../../models/uart/regs.js';
+import { UART_OFFSET, uartRegs } from '../../models/uart/regs.js';
 import { clockAndReset } from '../common/reset.js';
 
 /** The serial transactors' format for the settings (a UART bit is 16 x divisor cycles). */
@@ -10,17 +10,44 @@ export function serialFormat(s: LineSettings, skew = 0): SerialFormat {
   return { cyclesPerBit: bitCycles(s), parity: (['none', 'even', 'odd'] as const)[s.parity], stopBits: s.stop2 ? 2 : 1, skew };
 }
 
+/** LCR's modes beside the line settings. */
+export interface LineMode {
+  /** LCR.LOOPBACK. @defaultValue false */
+  readonly loopback?: boolean;
+  /** LCR.P2P: separate wires, full duplex. @defaultValue false */
+  readonly p2p?: boolean;
+}
+
 /** The LCR value for the settings. */
-export function lcrValue(s: LineSettings, loopback = false): number {
-  return s.parity | (s.stop2 ? 4 : 0) | (loopback ? 8 : 0);
+export function lcrValue(s: LineSettings, mode: LineMode = {}): number {
+  return s.parity | (s.stop2 ? 4 : 0) | (mode.loopback ? 8 : 0) | (mode.p2p ? 16 : 0);
 }
 
 /** 8N1 at the smallest divisor. */
 export const FAST: LineSettings = { divisor: 1, parity: Parity.None, stop2: false };
 
 /** Programs DIV and LCR of the UART behind `apb` (both writes in one round trip). */
-export async function configure(apb: ApbMaster, s: LineSettings, loopback = false): Promise<void> {
-  await Promise.all([apb.write(UART_OFFSET.DIV, s.divisor), apb.write(UART_OFFSET.LCR, lcrValue(s, loopback))]);
+export async function configure(apb: ApbMaster, s: LineSettings, mode: LineMode = {}): Promise<void> {
+  await Promise.all([apb.write(UART_OFFSET.DIV, s.divisor), apb.write(UART_OFFSET.LCR, lcrValue(s, mode))]);
+}
+
+/** The mask of `reg`.`field` in the generated map, so tests name bits instead of typing them. */
+export function mask(reg: string, field: string): number {
+  const f = uartRegs.registers.find((r) => r.name === reg)?.fields.find((x) => x.name === field);
+  if (!f) throw new Error(`the UART register map has no ${reg}.${field}`);
+  return (((1 << f.width) - 1) << f.lsb) >>> 0;
+}
+
+/** RXDATA.VALID: the read popped a character. */
+export const RX_VALID = mask('RXDATA', 'VALID');
+
+/**
+ * The firmware's drain: `reads` reads of RXDATA in one round trip (a burst), keeping the
+ * characters whose VALID is set. @defaultValue reads 16 (the FIFO's depth)
+ */
+export async function drainRx(apb: ApbMaster, reads = 16): Promise<number[]> {
+  const got = await Promise.all(Array.from({ length: reads }, () => apb.read(UART_OFFSET.RXDATA)));
+  return got.filter((r) => (r.data & RX_VALID) !== 0).map((r) => r.data & 0xff);
 }
 
 /** Resets with every line input idle high, so no receiver starts on a reset-time 0. */

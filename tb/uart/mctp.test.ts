@@ -48,7 +48,7 @@ describe('MCTP over the management UARTs', () => {
         const [, ...drained] = await Promise.all([Promise.all(writes), ...reads]);
         drained.forEach((rs, k) => {
           const r = rx[k]!;
-          for (const ev of r.unframer.push(rs.map((x) => x.data))) {
+          for (const ev of r.unframer.push(rs.map((x) => x.data & 0xff))) {
             if (ev.kind === 'error') r.errors.push(`${ev.reason} at ${ev.offset}: ${ev.detail}`);
             else for (const m of r.reassembler.push(decodeOrThrow(ev.packet))) {
               if (m.kind === 'message') r.got.push({ dst: m.dst, message: m.message });

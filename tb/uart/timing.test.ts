@@ -1,16 +1,17 @@
 // Cycle-exact tests at the smallest divisor (a tick every cycle), where the line is driven or
-// read one cycle at a time: the receiver's sample points (ticks 7, 8, 9 and their majority),
-// its start-bit glitch filter, the transmitter's collision sample point (tick 8), the reset
-// level of the line, carrier sense while the line is held low, the exact carrier-sense window,
-// own back-to-back characters after a pause, the loser of an arbitration, TX_EMPTY while
-// sending. Offsets are in cycles from the edge after which the test drove the start edge: the
+// read one cycle at a time: the receiver's sample points (ticks 6, 7, 8 and their majority),
+// its start-bit glitch filter, hunting from the stop bit's decision tick, the transmitter's
+// collision sample point (tick 8) and its stop-bit release read-back, the reset level of the
+// line, carrier sense while the line is held low, the exact carrier-sense window, own
+// back-to-back characters after a pause, the loser of an arbitration, TX_EMPTY while sending,
+// point to point without carrier sense. Offsets are in cycles from the edge after which the test drove the start edge: the
 // receiver sees both through the same synchronizer, so tick j of bit b is offset 16·b + j.
 import { describe, expect } from 'vitest';
-import { ApbMaster, ClockCycles, ReadOnly, SampledStream, Until, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
+import { ApbMaster, ClockCycles, ReadOnly, SampledStream, SerialSink, SerialSource, Until, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
-import { Parity, charCycles, earliestOtherStart, type LineSettings } from '../../models/uart/line.js';
+import { Parity, charBits, charCycles, earliestOtherStart, frameBits, type LineSettings } from '../../models/uart/line.js';
 import { UART_OFFSET as R } from '../../models/uart/regs.js';
-import { FAST, LineChecker, configure, resetIdle } from './env.js';
+import { FAST, LineChecker, configure, drainRx, mask, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
 import { uart, uartBus } from './tops.js';
 
@@ -18,13 +19,16 @@ const one = simTest(uart, { simTimeout: [2, 'ms'] });
 const bus = simTest(uartBus, { simTimeout: [2, 'ms'] });
 const BIT = 16;  // cycles per bit at divisor 1
 
-/** Drives uart_rx_i through (level, cycles) steps: one round trip each. */
-async function drive(dut: UartDut, steps: readonly (readonly [number, number])[]): Promise<void> {
+/** Drives a line input through (level, cycles) steps: one round trip each. @defaultValue line: the lone UART's uart_rx_i */
+async function drive(dut: { readonly clk_i: SignalHandle<number> }, steps: readonly (readonly [number, number])[], line = (dut as UartDut).uart_rx_i): Promise<void> {
   for (const [level, cycles] of steps) {
-    dut.uart_rx_i.value = level;
+    line.value = level;
     await ClockCycles(dut.clk_i, cycles);
   }
 }
+
+/** A character's bits at divisor 1, stop bits included, as drive() steps. */
+const bitSteps = (byte: number, s: LineSettings = FAST): [number, number][] => frameBits(byte, s).map((b) => [b, BIT]);
 
 /** 0xFF, 8N1, with the line pulled low for `width` cycles from tick `tick` of data bit `bit`. */
 function glitched(bit: number, tick: number, width: number): [number, number][] {
@@ -32,11 +36,6 @@ function glitched(bit: number, tick: number, width: number): [number, number][] 
   for (let b = 0; b < 8; b++) steps.push(...(b === bit ? [[1, tick], [0, width], [1, BIT - tick - width]] as [number, number][] : [[1, BIT]] as [number, number][]));
   steps.push([1, 3 * BIT]);
   return steps;
-}
-
-async function received(apb: ApbMaster): Promise<number[]> {
-  const n = (await apb.read(R.LEVEL)).data >> 8;
-  return (await Promise.all(Array.from({ length: n }, () => apb.read(R.RXDATA)))).map((r) => r.data);
 }
 
 async function startOne(dut: UartDut): Promise<ApbMaster> {
@@ -58,33 +57,45 @@ function edges(sim: Simulator<unknown>, clock: SignalHandle<number>, sig: Signal
 }
 
 describe('receiver sample points', () => {
-  one('a data bit is the majority of ticks 7, 8 and 9: 2-tick glitches swept across the bit', async ({ dut }) => {
+  one('a data bit is the majority of ticks 6, 7 and 8: 2-tick glitches swept across the bit', async ({ dut }) => {
     const apb = await startOne(dut);
     const got: string[] = [];
-    for (const tick of [5, 6, 7, 8, 9, 10]) {
+    for (const tick of [4, 5, 6, 7, 8, 9]) {
       await drive(dut, glitched(3, tick, 2));
-      got.push(`${tick}:${(await received(apb)).map((v) => v.toString(16)).join(',')}`);
+      got.push(`${tick}:${(await drainRx(apb)).map((v) => v.toString(16)).join(',')}`);
     }
-    // Only a glitch covering two of ticks 7, 8, 9 flips bit 3.
-    expect(got).toEqual(['5:ff', '6:ff', '7:f7', '8:f7', '9:ff', '10:ff']);
+    // Only a glitch covering two of ticks 6, 7, 8 flips bit 3.
+    expect(got).toEqual(['4:ff', '5:ff', '6:f7', '7:f7', '8:ff', '9:ff']);
     expect((await apb.read(R.EVENTS)).data).toBe(0);
   });
 
   one('a 1-tick glitch on any of the sample ticks is outvoted', async ({ dut }) => {
     const apb = await startOne(dut);
-    for (const tick of [6, 7, 8, 9, 10]) {
+    for (const tick of [5, 6, 7, 8, 9]) {
       await drive(dut, glitched(5, tick, 1));
-      expect(await received(apb), `glitch at tick ${tick}`).toEqual([0xff]);
+      expect(await drainRx(apb), `glitch at tick ${tick}`).toEqual([0xff]);
     }
   });
 
-  one('a start bit needs the majority of ticks 7–9 low: 9 ticks start a character, 8 are a glitch', async ({ dut }) => {
+  one('a start bit needs the majority of ticks 6–8 low: 8 ticks start a character, 7 are a glitch', async ({ dut }) => {
     const apb = await startOne(dut);
+    await drive(dut, [[0, 7], [1, 12 * BIT]]);
+    expect(await drainRx(apb), '7-tick low pulse').toEqual([]);
     await drive(dut, [[0, 8], [1, 12 * BIT]]);
-    expect(await received(apb), '8-tick low pulse').toEqual([]);
-    await drive(dut, [[0, 9], [1, 12 * BIT]]);
-    expect(await received(apb), '9-tick low pulse').toEqual([0xff]);
+    expect(await drainRx(apb), '8-tick low pulse').toEqual([0xff]);
     expect((await apb.read(R.EVENTS)).data).toBe(0);
+  });
+
+  one('the stop bit\'s decision tick already hunts: a stop bit of 8 ticks then a start bit gives both characters, 7 ticks a framing error', async ({ dut }) => {
+    const apb = await startOne(dut);
+    const framing = mask('EVENTS', 'FRAMING');
+    const got: string[] = [];
+    for (const high of [8, 7]) {
+      await drive(dut, [...bitSteps(0x0f).slice(0, -1), [1, high], ...bitSteps(0xf0), [1, 3 * BIT]]);
+      got.push(`${high}:${(await drainRx(apb)).map((v) => v.toString(16)).join(',')}:${(await apb.read(R.EVENTS)).data & framing ? 'FRAMING' : '-'}`);
+      await apb.write(R.EVENTS, framing);
+    }
+    expect(got).toEqual(['8:f,f0:-', '7:f:FRAMING']);
   });
 
   one('a break held low: flagged, receiver not busy while it waits for the idle line', async ({ dut }) => {
@@ -94,14 +105,14 @@ describe('receiver sample points', () => {
     expect((status >> 5) & 1, 'STATUS.RX_BUSY while the break is still held').toBe(0);
     expect((await apb.read(R.EVENTS)).data, 'EVENTS').toBe(0x08);
     await drive(dut, [[1, 2 * BIT]]);
-    expect(await received(apb)).toEqual([]);
+    expect(await drainRx(apb)).toEqual([]);
   });
 
   one('a framing error on 0x00 with a parity bit of 1 is a framing error, not a break', async ({ dut }) => {
     const apb = await startOne(dut);
     await configure(apb, { divisor: 1, parity: Parity.Odd, stop2: false });
     await drive(dut, [[0, 9 * BIT], [1, BIT], [0, BIT], [1, 3 * BIT]]);  // start, 0x00, odd parity 1, stop 0
-    expect(await received(apb)).toEqual([0x00]);
+    expect(await drainRx(apb)).toEqual([0x00]);
     expect((await apb.read(R.EVENTS)).data, 'EVENTS: FRAMING only').toBe(0x02);
   });
 });
@@ -143,6 +154,44 @@ describe('transmitter', () => {
     await ClockCycles(dut.clk_i, 3);
     await ReadOnly();
     expect(dut.irq_o.value, 'irq_o after it').toBe(1);
+  });
+
+  one('LCR.P2P: the first character starts on the next tick after reset, and a busy RX wire neither delays nor collides with it', async ({ sim, dut }) => {
+    const apb = await startOne(dut);
+    await configure(apb, FAST, { p2p: true });
+    const src = SerialSource.fromPrefix(dut, 'uart_rx', dut.clk_i, serialFormat(FAST));
+    void src.send(...Array.from({ length: 6 }, () => 0x00));
+    await ClockCycles(dut.clk_i, BIT);
+    const sink = SerialSink.fromPrefix(dut, 'uart_tx', dut.clk_i, serialFormat(FAST));
+    await Promise.all([0xff, 0xfe, 0x7f].map((b) => apb.write(R.TXDATA, b)));
+    const sent = [await sink.recv(), await sink.recv(), await sink.recv()];
+    expect(sent.map((c) => c.value)).toEqual([0xff, 0xfe, 0x7f]);
+    // The three writes take a cycle each; then a tick and the output flop.
+    expect(sent[0]!.cycle, 'cycles from the first write to the first start bit').toBeLessThanOrEqual(5);
+    expect(sent[2]!.cycle! - sent[0]!.cycle!, 'back to back').toBe(2 * charCycles(FAST));
+    await ClockCycles(dut.clk_i, 6 * charCycles(FAST));
+    expect(await drainRx(apb), 'every character that arrived meanwhile').toEqual([0, 0, 0, 0, 0, 0]);
+    expect((await apb.read(R.EVENTS)).data, 'EVENTS: no collision').toBe(0);
+  });
+
+  one('a break right after its own character: the line is no longer its own, so the next character waits for a character of high line', async ({ sim, dut }) => {
+    const apb = await startOne(dut);
+    await apb.write(R.TXDATA, 0x11);
+    await Until(dut.clk_i, dut.uart_tx_o, 0);
+    await ClockCycles(dut.clk_i, charCycles(FAST) + BIT);
+    dut.uart_rx_i.value = 0;
+    const tx = edges(sim as Simulator<unknown>, dut.clk_i, dut.uart_tx_o);
+    const rx = edges(sim as Simulator<unknown>, dut.clk_i, dut.uart_rx_i);
+    await ClockCycles(dut.clk_i, 2 * charCycles(FAST));
+    await apb.write(R.TXDATA, 0x33);  // while the line is held low, past the break's end
+    await ClockCycles(dut.clk_i, charCycles(FAST));
+    dut.uart_rx_i.value = 1;
+    await ClockCycles(dut.clk_i, 3 * charCycles(FAST));
+    const firstLow = (await tx()).find((e) => e.level === 0);
+    const release = (await rx()).filter((e) => e.level === 1).at(-1)!.cycle;
+    expect(firstLow, 'a start bit after the release').toBeDefined();
+    expect(firstLow!.cycle - release, 'start after the line came back high').toBeGreaterThanOrEqual(charCycles(FAST));
+    expect((await apb.read(R.EVENTS)).data, 'EVENTS: the break, and no collision').toBe(mask('EVENTS', 'BREAK'));
   });
 
   one('carrier sense holds while the line is held low, then waits one character of high line', async ({ sim, dut }) => {
@@ -198,6 +247,46 @@ describe('carrier sense between UARTs', () => {
     expect(violations).toEqual([]);
     expect(chars.map((c) => c.value)).toEqual([0x0f, 0xf0]);
     expect(chars[1]!.start - chars[0]!.start, 'second start after the first').toBeLessThanOrEqual(charCycles(FAST) * 1.5 + 6);
+  });
+
+  for (const s of [FAST, { divisor: 1, parity: Parity.Even, stop2: false }] as LineSettings[]) {
+    bus(`an answer into the sender's stop bit: holding the line as it is released is a collision; from the next cycle on it is another sender's start bit, received, and the next character waits for it (parity ${Parity[s.parity]})`, async ({ sim, dut }) => {
+      const outcomes: string[] = [];
+      for (const offset of [-1, 0, 1, 2, 8]) {
+        await sim.restart();
+        await resetIdle(dut, [dut.inject_i]);
+        const [a, b] = [0, 1].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i)) as [ApbMaster, ApbMaster];
+        await Promise.all([a, b].map((x) => configure(x, s)));
+        await Promise.all([0xff, 0x5a].map((v) => a.write(R.TXDATA, v)));
+        await Until(dut.clk_i, dut.line_o, 0);  // after the edge that began its start bit
+        await ClockCycles(dut.clk_i, (charBits(s) - 1) * BIT + offset);  // `offset` cycles after the edge that began its stop bit
+        await drive(dut, [...bitSteps(0x96, s), [1, 3 * charCycles(s)]], dut.inject_i);
+        const events = (await a.read(R.EVENTS)).data;
+        const mine = await drainRx(a);
+        outcomes.push(`${offset}:${events & mask('EVENTS', 'COLLISION') ? 'collision' : `${mine.map((v) => v.toString(16))}/${events}`}`);
+        if (offset === 8) {
+          // The other UART saw the answer after a whole stop-bit vote, and the deferred character after it.
+          expect(await drainRx(b), 'UART1 received').toEqual([0xff, 0x96, 0x5a]);
+          expect((await b.read(R.EVENTS)).data, 'UART1 EVENTS').toBe(0);
+        }
+      }
+      expect(outcomes).toEqual(['-1:collision', '0:collision', '1:96/0', '2:96/0', '8:96/0']);
+    });
+  }
+
+  bus('an answer at the first cycle after the release, from a peer 6 % fast, is received: the receiver hunts from its own stop bit\'s first tick', async ({ dut }) => {
+    await resetIdle(dut, [dut.inject_i]);
+    const a = ApbMaster.fromPrefix(dut, 'apb0', dut.clk_i);
+    await configure(a, FAST);
+    await a.write(R.TXDATA, 0xff);
+    await Until(dut.clk_i, dut.line_o, 0);
+    await ClockCycles(dut.clk_i, 9 * BIT + 1);
+    // Bits of 15 cycles up to the last data bit: seen on the stop bit's first hunting tick, its
+    // votes still land in each bit (bit 6's last one by a cycle); two ticks later they would not.
+    const fast = frameBits(0x55, FAST).map((bit, k): [number, number] => [bit, k < 8 ? 15 : 16]);
+    await drive(dut, [...fast, [1, 2 * charCycles(FAST)]], dut.inject_i);
+    expect(await drainRx(a), 'UART0 received').toEqual([0x55]);
+    expect((await a.read(R.EVENTS)).data, 'EVENTS').toBe(0);
   });
 
   bus('its own characters never count as an overrun, even with its RX FIFO full', async ({ dut }) => {

@@ -6,7 +6,7 @@ import { simTest } from '../../bridge/src/vitest.js';
 import { Parity, bitCycles, charCycles, frameBits, type LineSettings } from '../../models/uart/line.js';
 import { UART_OFFSET as R, uartRegs } from '../../models/uart/regs.js';
 import { UartModel, type UartEvent } from '../../models/uart/uart.js';
-import { FAST, LineChecker, configure, resetIdle, serialFormat } from './env.js';
+import { FAST, LineChecker, RX_VALID, configure, mask, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
 import { uart } from './tops.js';
 import { hex } from '../common/hex.js';
@@ -59,11 +59,11 @@ describe('registers', () => {
     const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
     const model = new UartModel();
     await expectRegs(apb, model, []);
-    for (const [off, v] of [[R.DIV, 0xffff], [R.LCR, 0xff], [R.IE, 0xff], [R.DIV, 0x1234], [R.LCR, 0x5], [R.IE, 0x2a], [R.STATUS, 0xff], [R.LEVEL, 0xffff]] as const) {
+    for (const [off, v] of [[R.DIV, 0xffff], [R.LCR, 0xff], [R.IE, 0xffff], [R.FIFOCTL, 0xffff], [R.TIMEOUT, 0xffff], [R.DIV, 0x1234], [R.LCR, 0x5], [R.IE, 0x2a5], [R.FIFOCTL, 0x0304], [R.TIMEOUT, 0x7], [R.STATUS, 0xff], [R.LEVEL, 0xffff]] as const) {
       expect(await apb.write(off, v), `write ${hex(off)}`).toEqual(model.write(off, v));
       expect(await apb.read(off), `read back ${hex(off)}`).toEqual(model.read(off));
     }
-    for (const off of [0x20, 0x80, 0xfc]) expect((await apb.read(off)).slverr, `hole ${hex(off)}`).toBe(true);
+    for (const off of [0x28, 0x80, 0xfc]) expect((await apb.read(off)).slverr, `hole ${hex(off)}`).toBe(true);
   });
 });
 
@@ -114,7 +114,7 @@ describe('receive', () => {
     for (const b of bytes) model.receive({ value: b });
     await expectRegs(apb, model);
     for (const b of bytes) {
-      expect(await apb.read(R.RXDATA)).toEqual({ data: b, slverr: false });
+      expect(await apb.read(R.RXDATA), 'RXDATA: VALID with the character').toEqual({ data: RX_VALID | b, slverr: false });
       model.read(R.RXDATA);
     }
     await expectRegs(apb, model);
@@ -137,12 +137,12 @@ describe('receive', () => {
       model.receive({ value: 0x99 });
       await expectRegs(apb, model);
       expect(model.event(flag), flag).toBe(true);
-      const bit = 1 << uartRegs.registers.find((r) => r.name === 'EVENTS')!.fields.find((f) => f.name === flag)!.lsb;
+      const bit = mask('EVENTS', flag);
       expect(await apb.write(R.EVENTS, bit)).toEqual(model.write(R.EVENTS, bit));
       expect((await apb.read(R.EVENTS)).data & bit, `${flag} cleared`).toBe(0);
     }
     const want = [0x3c, 0x99, 0xc3, 0x99, 0x99];
-    for (const b of want) expect((await apb.read(R.RXDATA)).data).toBe(b);
+    for (const b of want) expect((await apb.read(R.RXDATA)).data).toBe(RX_VALID | b);
   });
 
   test('overflow sets OVERRUN and keeps the first 16 bytes', async ({ dut }) => {
@@ -154,7 +154,7 @@ describe('receive', () => {
     for (const b of bytes) model.receive({ value: b });
     await expectRegs(apb, model);
     expect(model.event('OVERRUN')).toBe(true);
-    for (const b of bytes.slice(0, 16)) expect((await apb.read(R.RXDATA)).data).toBe(b);
+    for (const b of bytes.slice(0, 16)) expect((await apb.read(R.RXDATA)).data).toBe(RX_VALID | b);
     expect((await apb.read(R.STATUS)).data & 4, 'RX_AVAIL after draining').toBe(0);
     expect((await apb.read(R.RXDATA)).data, 'an empty FIFO reads 0, not its stale head entry').toBe(0);
   });
@@ -185,7 +185,7 @@ describe('limits', () => {
     model.collide();
     model.receive({ value: 0x00 });
     await expectRegs(apb, model);
-    expect((await apb.read(R.RXDATA)).data).toBe(0x00);
+    expect((await apb.read(R.RXDATA)).data).toBe(RX_VALID | 0x00);
     line.close();
     const levels: number[] = [];
     const cycles: number[] = [];
@@ -202,12 +202,12 @@ describe('loopback and interrupts', () => {
   test('loopback returns TX bytes to RX while the line stays released', async ({ sim, dut }) => {
     const s: LineSettings = { divisor: 2, parity: Parity.Even, stop2: true };
     const { apb } = await start(dut, s);
-    await configure(apb, s, true);
+    await configure(apb, s, { loopback: true });
     const line = SampledStream.open(sim, { clock: dut.clk_i, signals: [dut.uart_tx_o], when: 'change' });
     const bytes = [0x01, 0xfe, 0x7e];
     await Promise.all(bytes.map((b) => apb.write(R.TXDATA, b)));
     await ClockCycles(dut.clk_i, charCycles(s) * 5);
-    for (const b of bytes) expect((await apb.read(R.RXDATA)).data).toBe(b);
+    for (const b of bytes) expect((await apb.read(R.RXDATA)).data).toBe(RX_VALID | b);
     line.close();
     const levels: number[] = [];
     for await (const b of line) levels.push(...b.column(dut.uart_tx_o));
@@ -259,10 +259,10 @@ describe('loopback and interrupts', () => {
     await expectRegs(apb, model);
     expect(['OVERRUN', 'FRAMING', 'PARITY', 'BREAK', 'COLLISION'].every((e) => model.event(e as UartEvent))).toBe(true);
     // Each enable alone, then each flag cleared under its own enable.
-    for (let bit = 0; bit < 7; bit++) {
-      await apb.write(R.IE, 1 << bit);
-      model.write(R.IE, 1 << bit);
-      await irq(`IE bit ${bit} alone`);
+    for (const f of uartRegs.registers.find((r) => r.name === 'IE')!.fields) {
+      await apb.write(R.IE, 1 << f.lsb);
+      model.write(R.IE, 1 << f.lsb);
+      await irq(`IE.${f.name} alone`);
     }
     for (const [ie, ev] of [[0x04, 0x01], [0x08, 0x02], [0x10, 0x04], [0x20, 0x08], [0x40, 0x10]] as const) {
       await apb.write(R.IE, ie);
@@ -287,7 +287,7 @@ describe('divisor extremes and coverage', () => {
       dut.uart_rx_i.value = bit;
       await ClockCycles(dut.clk_i, bitCycles(s));
     }
-    expect((await apb.read(R.RXDATA)).data).toBe(0x69);
+    expect((await apb.read(R.RXDATA)).data).toBe(RX_VALID | 0x69);
     expect((await apb.read(R.EVENTS)).data).toBe(0);
     covered(s);
   });
