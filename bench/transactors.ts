@@ -12,8 +12,8 @@ import { median, nativeBinary, run } from './native.js';
 
 const BEATS = Number(process.env.BENCH_BEATS ?? 1_000_000);
 /** Frames per sink wait and beats per monitor wait: one round trip each (a test's choice). */
-const SINK_BATCH = 512;
-const MONITOR_BATCH = 16384;
+const SINK_BATCH = 2048;
+const MONITOR_BATCH = 131072;
 const log = (s: string): void => console.log(`bench: ${s}`);
 
 /** Frames of random length (1..256 bytes) adding up to `beats` bytes: one beat each. */
@@ -47,7 +47,7 @@ async function transactors(): Promise<{ cyclesPerS: number; beatsPerCycle: numbe
     const dut = sim.dut;
     const fs = frames(BEATS);
     const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
-    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 512, credits: 32 });
+    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 256, credits: 32 });
     const t0 = performance.now();
     const c0 = sim.now;
     for (const f of fs) void src.send(f);
@@ -77,8 +77,8 @@ async function stream(): Promise<{ cyclesPerS: number; cycles: number }> {
     const fs = frames(BEATS);
     const expected = Buffer.concat(fs);
     const src = AxisSource.fromPrefix(dut, 's_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 7 } });
-    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 512, credits: 32 });
-    const mon = AxisMonitor.fromPrefix(dut, 'm_axis', dut.clk_i, { batch: MONITOR_BATCH });
+    const sink = AxisSink.fromPrefix(dut, 'm_axis', dut.clk_i, { throttle: { probability: 0.9, seed: 11 }, chunk: 256, credits: 32 });
+    const mon = AxisMonitor.fromPrefix(dut, 'm_axis', dut.clk_i, { batch: MONITOR_BATCH, chunk: 8192 });
     let at = 0;
     const checker = sim.startSoon(async () => {
       for await (const b of mon.beats()) {
