@@ -102,7 +102,8 @@ describe('a design with problems', () => {
     const out = await promisify(execFile)('npx', ['tsx', 'bridge/src/cli/gen-types.ts', 'tb/bridge/fixtures/broken-tops.ts'], { cwd: ROOT })
       .then(() => 'exit code 0', (e: { code: number; stdout: string; stderr: string }) => `exit code ${e.code}\n${e.stdout}${e.stderr}`);
     expect(out).toMatch(/^exit code 1\n/);
-    expect(out).toContain("make types: tb/bridge/fixtures/broken-tops.ts, top 'broken_syntax': verilator --xml-only for top 'broken_syntax' failed:");
+    // --xml-only on 5.006, --json-only on the Verilators that dropped XML.
+    expect(out).toMatch(/make types: tb\/bridge\/fixtures\/broken-tops\.ts, top 'broken_syntax': verilator --(xml|json)-only for top 'broken_syntax' failed:/);
     expect(out).toMatch(/^%Error: tb\/bridge\/hdl\/broken_syntax\.sv:10:1: syntax error/m);
     expect(out).not.toMatch(/^\s+at /m);  // a report, not a stack trace
     expect(existsSync(path.join(ROOT, 'tb/bridge/fixtures/gen/line_loop.d.ts'))).toBe(true);
@@ -116,9 +117,9 @@ describe('a design with problems', () => {
     const err = await buildTop(truncating).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LintError);
     const report = (err as Error).message;
-    expect(report).toMatch(/^top 'truncating' is not lint-clean under verilator -Wall \(1 warning\):\n%Warning-WIDTH: tb\/bridge\/hdl\/truncating\.sv:9:\d+: /);
+    expect(report).toMatch(/^top 'truncating' is not lint-clean under verilator -Wall \(1 warning\):\n%Warning-WIDTH\w*: tb\/bridge\/hdl\/truncating\.sv:9:\d+: /);
     expect(report).toContain('assign y_o = a_i ^ (a_i >> 4);');  // Verilator's excerpt of the line
-    expect(report).toContain('lint_off -rule WIDTH -file "*/truncating.sv" -lines 9');
+    expect(report).toMatch(/lint_off -rule WIDTH\w* -file "\*\/truncating\.sv" -lines 9/);  // WIDTHTRUNC since 5.0xx
     expect(report).toContain('`lint: false`');
     expect(report).not.toContain('/* verilator lint_off');  // waivers go in the .vlt
     // The same sources fail the same way from the cache, without Verilator.
