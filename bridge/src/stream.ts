@@ -1,6 +1,6 @@
 import { BridgeError, SignalAccessError } from './errors.js';
 import type { SignalHandle } from './handle.js';
-import { AgentKind, type Decoder, type Encoder } from './protocol.js';
+import { AgentKind, type Decoder, type Encoder, Qualifier } from './protocol.js';
 import type { AgentHandler, Simulator } from './simulator.js';
 import { AgentDone } from './triggers.js';
 
@@ -136,7 +136,7 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
     this.names = new Map(options.signals.map((s) => [s.id, s.name]));
     this.ids = options.signals.map((s) => s.id);
     const quals = options.when && options.when !== 'change' ? options.when.allOf : [];
-    const kind = options.when === 'change' ? 2 : quals.length ? 1 : 0;
+    const kind = options.when === 'change' ? Qualifier.OnChange : quals.length ? Qualifier.AllOf : Qualifier.Always;
     this.id = sim.openAgent(AgentKind.Stream, options.clock, (options.edge ?? 'rising') === 'rising', (enc: Encoder) => {
       enc.u8(kind).u32(quals.length);
       for (const q of quals) enc.u32(q.id);

@@ -1,4 +1,4 @@
-import { SimTimeoutError, SignalAccessError } from './errors.js';
+import { SignalAccessError, SimTimeoutError, UsageError } from './errors.js';
 import type { SignalHandle } from './handle.js';
 import { EdgeKind, type Encoder, TrigKind } from './protocol.js';
 import { Simulator } from './simulator.js';
@@ -79,7 +79,7 @@ class TimerTrigger extends Trigger {
   constructor(sim: Simulator<unknown>, time: number | bigint, unit: TimeUnit, private readonly kind = TrigKind.Timer) {
     super(sim);
     this.steps = sim.steps(time, unit);
-    if (this.steps <= 0n) throw new SignalAccessError(`Timer(${time} ${unit}) must be at least one step`);
+    if (this.steps <= 0n) throw new UsageError(`Timer(${time} ${unit}) must be at least one step`);
   }
   encode(enc: Encoder): void {
     enc.u8(this.kind).u64(this.steps);
@@ -112,7 +112,7 @@ class CyclesTrigger extends Trigger {
     private readonly edge: EdgeKind,
   ) {
     super(Simulator.owning(signal));
-    if (!Number.isInteger(count) || count < 1) throw new SignalAccessError(`ClockCycles(${signal.name}, ${count}): the count must be a positive integer`);
+    if (!Number.isInteger(count) || count < 1) throw new UsageError(`ClockCycles(${signal.name}, ${count}): the count must be a positive integer`);
   }
   encode(enc: Encoder): void {
     enc.u8(TrigKind.Cycles).u32(this.signal.id).u8(this.edge).u64(this.count);

@@ -2,7 +2,7 @@
 import { describe, expect } from 'vitest';
 import {
   CancelledError, Clock, ClockCycles, Combine, Edge, FallingEdge, First, Lock, NextTimeStep, ReadOnly, ReadWrite,
-  RisingEdge, SignalAccessError, SimEvent, SimTimeoutError, TaskFailedError, Timer, Until, withTimeout,
+  RisingEdge, SignalAccessError, SimEvent, SimTimeoutError, TaskFailedError, Timer, Until, UsageError, withTimeout,
 } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import type { CounterDut } from './gen/counter.js';
@@ -73,6 +73,9 @@ describe('edges and phases', () => {
     expect(sim.time('ps')).toBe(2_001_501);
     expect(() => Timer(0.5, 'ps')).toThrow(/whole number of steps/);
     expect(() => Timer(0)).toThrow(/at least one step/);
+    // A bad argument is a usage error, not a signal access.
+    expect(() => Timer(0)).toThrow(UsageError);
+    expect(() => Timer(0)).not.toThrow(SignalAccessError);
   });
 
   test('Edge fires on any change of a vector; RisingEdge refuses one', async ({ sim, dut }) => {

@@ -1,4 +1,4 @@
-import { SignalAccessError } from '../errors.js';
+import { SignalAccessError, UsageError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
@@ -98,7 +98,7 @@ export class AxisSource {
   /** Queues a frame; awaiting the result waits until its last beat was taken. */
   send(frame: AxisFrame | Uint8Array): Trigger {
     const f: AxisFrame = frame instanceof Uint8Array ? { data: frame } : frame;
-    if (f.data.length === 0) throw new SignalAccessError('an AXI-Stream frame needs at least one byte');
+    if (f.data.length === 0) throw new UsageError('an AXI-Stream frame needs at least one byte');
     const payload = new Uint8Array(12 + f.data.length);
     const v = new DataView(payload.buffer);
     v.setUint32(0, f.dest ?? 0, true);
@@ -191,7 +191,7 @@ export class AxisSink implements AgentHandler {
    * choice; it is what keeps a long transfer at a round trip per `n` frames.
    */
   async recvMany(n: number): Promise<ReceivedFrame[]> {
-    if (!Number.isInteger(n) || n < 1) throw new SignalAccessError(`${this.name}: recvMany(${n}) needs a positive whole number of frames`);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${this.name}: recvMany(${n}) needs a positive whole number of frames`);
     while (this.pending < n) {
       if (this.failure) throw this.failure;
       await AgentDone(this.sim, this.id, this.received + n - this.pending, `${this.name}: ${n - this.pending} more frame(s)`);

@@ -1,4 +1,4 @@
-import { SignalAccessError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
@@ -42,9 +42,9 @@ export interface ReceivedChar extends SerialChar, Stamp {
 /** Checks a format and returns its encoder: a bad one throws before any agent is opened. */
 function formatEncoder(f: SerialFormat): (enc: Encoder) => void {
   const bit = f.cyclesPerBit * (1 + (f.skew ?? 0));
-  if (!(bit >= 2)) throw new SignalAccessError(`a serial bit of ${bit} cycles is too short (at least 2)`);
+  if (!(bit >= 2)) throw new UsageError(`a serial bit of ${bit} cycles is too short (at least 2)`);
   // The harness keeps bit times in 16.16 fixed point.
-  if (bit >= 65536) throw new SignalAccessError(`a serial bit of ${bit} cycles is too long for the serial transactors (at most 65535); drive the line from a sampled stream or triggers instead`);
+  if (bit >= 65536) throw new UsageError(`a serial bit of ${bit} cycles is too long for the serial transactors (at most 65535); drive the line from a sampled stream or triggers instead`);
   const fixed = Math.round(bit * 65536);
   const parity = { none: 0, even: 1, odd: 2 }[f.parity ?? 'none'];
   return (enc) => enc.u32(fixed).u8(f.dataBits ?? 8).u8(parity).u8(f.stopBits ?? 1);
