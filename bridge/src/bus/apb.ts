@@ -3,7 +3,7 @@ import { AgentKind, type Decoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
 import { AgentDone } from '../triggers.js';
 import { bind } from './prefix.js';
-import { stamped, type Stamp } from './stamp.js';
+import { type Stamp, Stamped } from './stamp.js';
 
 /** The outcome of one APB transfer. */
 export interface ApbResponse {
@@ -14,6 +14,12 @@ export interface ApbResponse {
 
 /** An APB transfer's outcome with the time and edge of its ACCESS cycle's end. */
 export interface ApbResult extends ApbResponse, Stamp {}
+
+class Result extends Stamped implements ApbResult {
+  constructor(readonly data: number, readonly slverr: boolean, time: bigint, cycle: number) {
+    super(time, cycle);
+  }
+}
 
 const NONE = 0xffffffff;
 
@@ -56,7 +62,7 @@ export class ApbMaster implements AgentHandler {
       const slverr = d.u8() !== 0;
       d.u8();
       d.u16();
-      results.push(stamped({ data, slverr }, time, cycle));
+      results.push(new Result(data, slverr, time, cycle));
     }
     return () => {
       for (const r of results) this.results.push(r);

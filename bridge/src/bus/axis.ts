@@ -5,7 +5,7 @@ import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
 import { SampledStream, type StreamBatch } from '../stream.js';
 import { AgentDone, type Trigger } from '../triggers.js';
 import { bind } from './prefix.js';
-import { stamped, type Stamp } from './stamp.js';
+import { type Stamp, Stamped } from './stamp.js';
 import { encodeThrottle, type Throttle } from './throttle.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
@@ -23,6 +23,12 @@ export interface AxisFrame {
 export interface ReceivedFrame extends AxisFrame, Stamp {
   readonly dest: number;
   readonly id: number;
+}
+
+class RxFrame extends Stamped implements ReceivedFrame {
+  constructor(readonly data: Uint8Array, readonly dest: number, readonly id: number, time: bigint, cycle: number) {
+    super(time, cycle);
+  }
 }
 
 const NONE = 0xffffffff;
@@ -157,7 +163,7 @@ export class AxisSink implements AgentHandler {
       const dest = d.u32();
       const id = d.u32();
       const data = new Uint8Array(d.bytes(d.u32()));
-      frames.push(stamped({ data, dest, id }, time, cycle));
+      frames.push(new RxFrame(data, dest, id, time, cycle));
     }
     return () => {
       for (const f of frames) this.frames.push(f);

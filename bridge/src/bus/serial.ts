@@ -4,7 +4,7 @@ import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
 import { AgentDone, type Trigger } from '../triggers.js';
 import { bindSignal } from './prefix.js';
-import { stamped, type Stamp } from './stamp.js';
+import { type Stamp, Stamped } from './stamp.js';
 
 /** Line format of a serial (UART-style) line. */
 export interface SerialFormat {
@@ -37,6 +37,23 @@ export interface ReceivedChar extends SerialChar, Stamp {
   readonly break: boolean;
   /** The clock edge the start bit was seen on. */
   readonly startCycle: number;
+}
+
+class RxChar extends Stamped implements ReceivedChar {
+  readonly break: boolean;
+
+  constructor(
+    readonly value: number,
+    readonly framingError: boolean,
+    readonly parityError: boolean,
+    lineBreak: boolean,
+    readonly startCycle: number,
+    time: bigint,
+    cycle: number,
+  ) {
+    super(time, cycle);
+    this.break = lineBreak;
+  }
 }
 
 /** Checks a format and returns its encoder: a bad one throws before any agent is opened. */
@@ -125,7 +142,7 @@ export class SerialSink implements AgentHandler {
       const value = d.u16();
       const flags = d.u8();
       d.u8();
-      chars.push(stamped({ value, framingError: (flags & 2) !== 0, parityError: (flags & 1) !== 0, break: (flags & 4) !== 0, startCycle }, time, cycle));
+      chars.push(new RxChar(value, (flags & 2) !== 0, (flags & 1) !== 0, (flags & 4) !== 0, startCycle, time, cycle));
     }
     return () => {
       for (const c of chars) this.chars.push(c);
