@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ApbMaster, ClockCycles, SerialSink, Simulator, withTimeout } from '../bridge/src/index.js';
 import { ROOT } from '../bridge/src/paths.js';
 import { Parity, boundPerKcycle, charCycles, type LineSettings } from '../models/uart/line.js';
-import { UART_OFFSET as R } from '../models/uart/regs.js';
+import { UART_OFFSET as R } from '../models/uart/uart_pkg.js';
 import { configure, resetIdle, serialFormat } from '../tb/uart/env.js';
 import { uart } from '../tb/uart/tops.js';
 import { atMostBound } from './check.js';

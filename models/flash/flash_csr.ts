@@ -1,13 +1,13 @@
 /**
  * The CSR face of rtl/flash/spi_flash_ctrl at transaction level: the generated register block
- * (models/flash/regs.ts) with the logic behind its strobes: TX and RX FIFOs of little-endian
+ * (models/flash/spi_flash_pkg.ts) with the logic behind its strobes: TX and RX FIFOs of little-endian
  * words, CMD running one {@link SpiFlashCtrl} operation with ADDR and LEN, STATUS flags raised
  * on completion, CRC holding the CRC-32 of the bytes read. Operations finish at once here, so
  * STATUS.BUSY is always 0.
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
-import { FlashErr, FlashOp, SpiFlashCtrl } from './spi_flash_ctrl.js';
-import { flashRegs } from './regs.js';
+import { SpiFlashCtrl } from './spi_flash_ctrl.js';
+import { FLASH_CMD, FLASH_CTRL, FlashErr, FlashOp, flashRegs } from './spi_flash_pkg.js';
 
 /** The CSR face and the engine behind it. */
 export class FlashCsrModel {
@@ -51,18 +51,18 @@ export class FlashCsrModel {
 
   private onWrite(reg: string, data: number): void {
     if (reg === 'CTRL') {
-      if (data & 0x100) this.tx.length = 0;
-      if (data & 0x200) this.rx.length = 0;
+      if (FLASH_CTRL.TX_CLR.get(data)) this.tx.length = 0;
+      if (FLASH_CTRL.RX_CLR.get(data)) this.rx.length = 0;
     } else if (reg === 'TXDATA') {
       if (this.tx.length < this.fifoWords) this.tx.push(data >>> 0);
       else this.regs.raise('STATUS', 'TX_OVERFLOW');
     } else if (reg === 'CMD') {
-      this.command(data & 0xf);
+      this.command(FLASH_CMD.OP.get(data));
     }
     this.refresh();
   }
 
-  private command(op: number): void {
+  private command(op: FlashOp): void {
     const addr = this.regs.field('ADDR', 'ADDR');
     const len = this.regs.field('LEN', 'LEN');
     let data: Uint8Array | undefined;

@@ -7,7 +7,7 @@
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
 import { Parity, parityBit, type LineSettings } from './line.js';
-import { uartRegs } from './regs.js';
+import { uartRegs } from './uart_pkg.js';
 
 /** A character as the receiver decided it. */
 export interface RxChar {

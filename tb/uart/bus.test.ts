@@ -10,7 +10,7 @@ import { describe, expect } from 'vitest';
 import { ApbMaster, ClockCycles, CoverGroup, simProperty, type Simulator } from '../../bridge/src/index.js';
 import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import { Parity, arbitrate, charCycles, earliestOtherStart, type LineChar, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { UART_OFFSET as R } from '../../models/uart/uart_pkg.js';
 import { LineChecker, configure, drainRx, resetIdle } from './env.js';
 import type { UartBusDut } from './gen/uart_bus.js';
 import { uartBus } from './tops.js';

@@ -2,7 +2,7 @@
 // writes, reset with the line idle, and the line checker.
 import { ApbMaster, SampledStream, type SerialFormat, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
 import { LineDecoder, Parity, bitCycles, type LineChar, type LineSettings, type LineViolation } from '../../models/uart/line.js';
-import { UART_OFFSET, uartRegs } from '../../models/uart/regs.js';
+import { UART_OFFSET, uartRegs } from '../../models/uart/uart_pkg.js';
 import { clockAndReset } from '../common/reset.js';
 
 /** The serial transactors' format for the settings (a UART bit is 16 x divisor cycles). */

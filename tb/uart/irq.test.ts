@@ -6,7 +6,7 @@ import { describe, expect } from 'vitest';
 import { ApbMaster, ClockCycles, CoverGroup, First, ReadOnly, SampledStream, SerialSource, Until, type Simulator } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { Parity, bitCycles, charBits, charCycles, rxDecideCycles, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { UART_OFFSET as R } from '../../models/uart/uart_pkg.js';
 import { UartModel } from '../../models/uart/uart.js';
 import { hexBytes as hex } from '../common/hex.js';
 import { FAST, RX_VALID, configure, drainRx, lcrValue, mask, resetIdle, serialFormat } from './env.js';

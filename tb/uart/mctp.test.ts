@@ -10,7 +10,7 @@ import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import { frame, Unframer } from '../../models/mgmt/framing.js';
 import { BROADCAST_EID, cellEid, decodePacket, encodePacket, MessageType, Reassembler, splitMessage, type MctpPacket } from '../../models/mgmt/mctp.js';
 import { Parity, charCycles, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { UART_OFFSET as R } from '../../models/uart/uart_pkg.js';
 import { configure, resetIdle } from './env.js';
 import { uartBus } from './tops.js';
 

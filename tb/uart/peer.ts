@@ -4,7 +4,7 @@
 // firmware-style drain of the UART's RX FIFO while the line runs.
 import { ApbMaster, AxisSource, ClockCycles, SampledStream, type Simulator, type Task } from '../../bridge/src/index.js';
 import { Parity, bitCycles, charCycles, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { UART_OFFSET as R } from '../../models/uart/uart_pkg.js';
 import { configure, drainRx, mask, resetIdle } from './env.js';
 import type { UartPairDut } from './gen/uart_pair.js';
 

@@ -7,7 +7,7 @@ import { describe, expect } from 'vitest';
 import { ApbMaster, ClockCycles, SerialSource, simProperty, type Simulator } from '../../bridge/src/index.js';
 import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import { Parity, bitCycles, charCycles, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { UART_OFFSET as R } from '../../models/uart/uart_pkg.js';
 import { UartModel, type RxChar } from '../../models/uart/uart.js';
 import { LineChecker, configure, drainRx, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';

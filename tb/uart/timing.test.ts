@@ -10,7 +10,7 @@ import { describe, expect } from 'vitest';
 import { ApbMaster, ClockCycles, ReadOnly, SampledStream, SerialSink, SerialSource, Until, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { Parity, charBits, charCycles, earliestOtherStart, frameBits, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
+import { UART_OFFSET as R } from '../../models/uart/uart_pkg.js';
 import { FAST, LineChecker, configure, drainRx, mask, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
 import { uart, uartBus } from './tops.js';

@@ -4,7 +4,7 @@ import { describe, expect } from 'vitest';
 import { ApbMaster, ClockCycles, CoverGroup, ReadOnly, SampledStream, SerialSink, SerialSource } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { Parity, bitCycles, charCycles, frameBits, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R, uartRegs } from '../../models/uart/regs.js';
+import { UART_OFFSET as R, uartRegs } from '../../models/uart/uart_pkg.js';
 import { UartModel, type UartEvent } from '../../models/uart/uart.js';
 import { FAST, LineChecker, RX_VALID, configure, mask, resetIdle, serialFormat } from './env.js';
 import type { UartDut } from './gen/uart.js';
