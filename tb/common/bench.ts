@@ -20,8 +20,11 @@ export interface BlockEnv {
   idle(): void;
   /** After a reset's release: programs what the block needs (a divisor) and restarts what a reset cut. */
   start(): Promise<void>;
-  /** Checks the environment's scoreboards and checkers; throws with what a person can act on. */
-  finish(): Promise<void>;
+  /**
+   * Checks the environment's scoreboards and checkers; throws with what a person can act on.
+   * It may resolve with what it saw (the characters on a line), for the test's own checks.
+   */
+  finish(): Promise<unknown>;
 }
 
 /** Options of {@link Bench}. */
@@ -58,6 +61,7 @@ export class Bench<D extends ClockResetDut = ClockResetDut> {
    * Starts the clock (the first time), holds rst_ni low for `cycles` edges, releases it with
    * every environment's inputs idle, then runs each environment's start(). A reset after the
    * first leaves the inputs as they are while it is asserted (a power loss holds its own).
+   * The environments start concurrently.
    */
   async reset(cycles = this.options.resetCycles ?? 2): Promise<void> {
     const dut = this.dut;
@@ -70,7 +74,8 @@ export class Bench<D extends ClockResetDut = ClockResetDut> {
     await ClockCycles(dut.clk_i, cycles);
     dut.rst_ni.value = 1;
     for (const e of this.envs) e.idle();
-    for (const e of this.envs) await e.start();
+    // Together: on the RTL their first accesses share round trips.
+    await Promise.all(this.envs.map((e) => e.start()));
   }
 
   /** Every environment's finish(), in the order they were composed. */
@@ -95,4 +100,18 @@ export function benchTest<D extends ClockResetDut>(top: TopSpec<D>, options: Sim
       drop();
     },
   });
+}
+
+/**
+ * An environment of a fixture's own inputs that only idle them high (an injector, a loose line
+ * the test drives): nothing to start or check.
+ */
+export function idleHigh(inputs: readonly SignalHandle<number>[]): BlockEnv {
+  return {
+    idle: () => {
+      for (const i of inputs) i.value = 1;
+    },
+    start: async () => undefined,
+    finish: async () => undefined,
+  };
 }
