@@ -24,7 +24,8 @@ export function tsModule(d: Description, runtime: string, source: string): strin
     out.push(`${doc(e.doc ? `${e.doc} (${e.width} bit${e.width > 1 ? 's' : ''})` : undefined)}export enum ${e.name} {\n${e.values.map((v) => `${doc(v.doc, '  ')}  ${v.name} = ${e.width >= 8 ? hex(v.value) : v.value},`).join('\n')}\n}`);
   }
   for (const f of d.formats ?? []) {
-    const fields = f.fields.map((x) => `${doc(`${x.doc ? `${x.doc}: ` : ''}bits [${x.lsb + x.width - 1}:${x.lsb}]`, '  ')}  readonly ${lowerCamel(x.name)}: ${x.enum ?? 'number'};`);
+    const place = (x: { lsb: number; width: number }): string => (x.width === 1 ? `bit ${x.lsb}` : `bits [${x.lsb + x.width - 1}:${x.lsb}]`);
+    const fields = f.fields.map((x) => `${doc(`${x.doc ? `${x.doc}: ` : ''}${place(x)}`, '  ')}  readonly ${lowerCamel(x.name)}: ${x.enum ?? 'number'};`);
     out.push(`${doc(`${f.doc ? `${f.doc} ` : ''}(${f.width} bits)`)}export interface ${f.name} {\n${fields.join('\n')}\n}`);
     const layout = f.fields.map((x) => `{ name: '${lowerCamel(x.name)}', lsb: ${x.lsb}, width: ${x.width} }`).join(', ');
     out.push(`/** The codec of {@link ${f.name}}. */\nexport const ${f.name} = new PackedFormat<${f.name}>('${f.name}', ${f.width}, [${layout}]);`);

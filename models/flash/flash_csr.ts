@@ -6,6 +6,7 @@
  * STATUS.BUSY is always 0.
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
+import { fromWords, toWords } from '../common/words.js';
 import { SpiFlashCtrl } from './spi_flash_ctrl.js';
 import { FLASH_CMD, FLASH_CTRL, FlashErr, FlashOp, flashRegs } from './spi_flash_pkg.js';
 
@@ -74,15 +75,10 @@ export class FlashCsrModel {
         this.regs.raise('STATUS', 'ERR_COMMAND');
         return;
       }
-      const w = this.tx.splice(0, words);
-      data = Uint8Array.from({ length: len }, (_, i) => (w[i >> 2]! >>> (8 * (i & 3))) & 0xff);
+      data = fromWords(this.tx.splice(0, words), len);
     }
     const r = this.ctrl.execute({ op, addr, len, ...(data ? { data } : {}) });
-    for (let i = 0; i < r.data.length; i += 4) {
-      let w = 0;
-      for (let k = 0; k < 4 && i + k < r.data.length; k++) w |= r.data[i + k]! << (8 * k);
-      this.rx.push(w >>> 0);
-    }
+    this.rx.push(...toWords(r.data));
     this.regs.setHw('CRC', 'VALUE', r.crc);
     this.regs.raise('STATUS', 'DONE');
     if (r.err === FlashErr.Protect) this.regs.raise('STATUS', 'ERR_PROTECT');

@@ -4,6 +4,7 @@
  * {@link FlashCsrModel} (through `modelPort`).
  */
 import { readOp, writeOp, type RegPort } from '../common/reg_port.js';
+import { fromWords, toWords } from '../common/words.js';
 import type { FlashRequest } from './spi_flash_ctrl.js';
 import { FLASH_OFFSET as R, FLASH_STATUS as S, FlashErr, FlashOp } from './spi_flash_pkg.js';
 
@@ -37,9 +38,6 @@ export function readBytes(req: FlashRequest): number {
   }
 }
 
-/** Four bytes from `i` as one little-endian word (missing bytes 0), as TXDATA takes them. */
-const word = (d: Uint8Array, i: number): number => (d[i]! | ((d[i + 1] ?? 0) << 8) | ((d[i + 2] ?? 0) << 16) | ((d[i + 3] ?? 0) << 24)) >>> 0;
-
 /**
  * Runs one operation: ADDR, LEN, the program data and CMD in one batch, then `wait()` and
  * STATUS until DONE (or ERR_COMMAND alone: the command was refused), draining the RX FIFO as it
@@ -49,7 +47,7 @@ const word = (d: Uint8Array, i: number): number => (d[i]! | ((d[i + 1] ?? 0) << 
  */
 export async function csrOperation(port: RegPort, req: FlashRequest, wait: () => Promise<void>): Promise<CsrResult> {
   const program = req.op === FlashOp.Program && req.data ? req.data : new Uint8Array(0);
-  const tx = Array.from({ length: Math.ceil(program.length / 4) }, (_, k) => writeOp(R.TXDATA, word(program, 4 * k)));
+  const tx = toWords(program).map((w) => writeOp(R.TXDATA, w));
   await port.batch([writeOp(R.ADDR, req.addr), writeOp(R.LEN, req.len), ...tx, writeOp(R.CMD, req.op)]);
   const words: number[] = [];
   let status = 0;
@@ -70,6 +68,6 @@ export async function csrOperation(port: RegPort, req: FlashRequest, wait: () =>
   const err = flags & S.ERR_PROTECT.mask ? FlashErr.Protect : flags & S.ERR_TIMEOUT.mask ? FlashErr.Timeout
     : flags & S.ERR_COMMAND.mask ? FlashErr.Command : FlashErr.None;
   const n = err === FlashErr.None ? readBytes(req) : 0;
-  const data = Uint8Array.from({ length: n }, (_, i) => (words[i >> 2]! >>> (8 * (i & 3))) & 0xff);
+  const data = fromWords(words, n);
   return { err, data, crc, flags, time };
 }

@@ -97,9 +97,9 @@ export const FlashRsp = new PackedFormat<FlashRsp>('FlashRsp', 40, [{ name: 'err
 
 /** the part's status register, as RDSR reads it (8 bits) */
 export interface SpiNorStatus {
-  /** write in progress: bits [0:0] */
+  /** write in progress: bit 0 */
   readonly wip: number;
-  /** write enable latch: bits [1:1] */
+  /** write enable latch: bit 1 */
   readonly wel: number;
 }
 

@@ -1,6 +1,7 @@
 // Management UART for a shared wired-AND line (open drain, idle high): TX and RX FIFOs, a
 // programmable 16x-oversampling divisor, parity and stop bits, sticky error flags and
-// interrupts, all behind the generated APB register block (uart_regs.json).
+// interrupts, all behind the generated APB register block (uart_desc.json: the register map and
+// the Parity codes of uart_pkg).
 // Bus discipline: carrier sense lets a burst start only after the line has been idle for one
 // character time since the last character on it (its own queued characters still go back to
 // back, unless another sender started in the last stop bit); two UARTs that start together

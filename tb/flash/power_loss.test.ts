@@ -8,6 +8,7 @@ import { describe, expect } from 'vitest';
 import { ClockCycles, CoverGroup, Until, simProperty, type Simulator } from '../../bridge/src/index.js';
 import { wavePath } from '../../bridge/src/vitest.js';
 import { crc32 } from '../../models/common/crc.js';
+import { toWords } from '../../models/common/words.js';
 import { csrOperation } from '../../models/flash/flash_driver.js';
 import { BLOCK_BYTES, FLASH_OFFSET as R, FlashOp, PAGE_BYTES, SECTOR_BYTES } from '../../models/flash/spi_flash_pkg.js';
 import type { Bench } from '../common/bench.js';
@@ -57,7 +58,8 @@ async function powerLossCase(flash: FlashFixture, bench: () => Bench<FlashTbDut>
   // Start the operation through the CSRs (APB only: nothing waits on it once power goes).
   await env.apb.write(R.ADDR, c.addr);
   await env.apb.write(R.LEN, c.len);
-  for (let i = 0; i < c.len; i += 4) await env.apb.write(R.TXDATA, c.data[i]! | (c.data[i + 1]! << 8) | (c.data[i + 2]! << 16) | (c.data[i + 3]! << 24));
+  // Whole words of the case's data (the controller drops what the last one holds beyond LEN).
+  for (const w of toWords(c.data.subarray(0, 4 * Math.ceil(c.len / 4)))) await env.apb.write(R.TXDATA, w);
   await env.apb.write(R.CMD, c.op);
   await Until(dut.clk_i, dut.wip_o, 1);
   const wait = Math.floor(c.at * BUSY[c.op]) - 2;
