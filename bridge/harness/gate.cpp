@@ -173,10 +173,10 @@ std::unordered_map<std::string, std::string> Gate::allowed(std::string& problem)
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
         line = trim(line);
+        // Z85 has '#', but never first: a group's leading digit is at most 82 ('%'), and '#' is 84.
+        if (line.empty() || line[0] == '#') continue;
         const size_t end = line.find_first_of(" \t");
         const std::string key = line.substr(0, end);
-        // Z85 has '#' among its characters: a line is a comment only when it is not a key.
-        if (line.empty() || (line[0] == '#' && !isKey(key))) continue;
         if (!isKey(key)) {
             std::fprintf(stderr, "harness: %s line %d is not a Z85 public key (40 characters), ignored\n", allowFile_.c_str(), n);
             continue;
@@ -237,7 +237,10 @@ void Gate::monitorEvent() {
         break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: failure_ = describeProtocolError(value); break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
-        failure_ = std::string("it left during the CURVE handshake (") + std::strerror(static_cast<int>(value)) + ")";
+        // A client without CURVE often notices the mismatch first and hangs up: this is all we see.
+        failure_ = std::string("the handshake broke off (") + std::strerror(static_cast<int>(value))
+                   + "): a client without CURVE keys gives up so (on its machine set SIM_SERVER_KEY to this "
+                     "harness's public key, and SIM_CLIENT_KEY to its key pair), or one that went away";
         break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: failure_.clear(); break;  // the ZAP handler said why
     case ZMQ_EVENT_DISCONNECTED: {

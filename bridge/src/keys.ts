@@ -6,7 +6,8 @@
 //   secret-key = <40 Z85 characters>
 //
 // An allow-list holds one client public key per line, optionally followed by a name; lines that
-// are not keys and start with '#' are comments. bridge/harness/gate.cpp reads both formats.
+// start with '#' are comments (Z85 has '#', but no key starts with it: a group's leading digit is
+// at most 82). bridge/harness/gate.cpp reads both formats.
 import { appendFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,6 +142,7 @@ export function readAllowList(file: string): Map<string, string> {
   if (!existsSync(file)) return keys;
   for (const raw of readFileSync(file, 'utf8').split('\n')) {
     const line = raw.trim();
+    if (line.startsWith('#')) continue;
     const [key = '', ...name] = line.split(/\s+/);
     if (isKey(key)) keys.set(key, name.join(' '));
   }
