@@ -28,7 +28,7 @@
 namespace cb {
 namespace {
 
-constexpr uint16_t kProtocolVersion = 2;
+constexpr uint16_t kProtocolVersion = 3;
 constexpr auto kHeartbeat = std::chrono::milliseconds(500);
 
 enum class Msg : uint8_t {

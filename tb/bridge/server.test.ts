@@ -141,6 +141,18 @@ describe('a hand-started harness serves one session after another', () => {
     b.vanish();
   });
 
+  test('only a well-formed HELLO of this version starts a session', async () => {
+    const a = new RawClient(endpoint, curve);
+    const b = new RawClient(endpoint, curve);
+    const old = await a.ask(new Encoder().reset(Msg.Hello, 0, 1).u16(PROTOCOL_VERSION - 1).u16(0).frame());
+    expect(old.code).toBe(ErrCode.BadVersion);
+    expect((await a.ask(ping)).code).toBe(ErrCode.NoSession);  // nothing started
+    expect(await startSession(b)).toEqual({ type: Msg.HelloOk });  // nor is anyone kept waiting
+    expect((await b.ask(quit)).type).toBe(Msg.Bye);
+    a.vanish();
+    b.vanish();
+  });
+
   test('a client silent for the peer timeout loses its session, and needs a new HELLO', async () => {
     const a = new RawClient(endpoint, curve);
     expect(await startSession(a)).toEqual({ type: Msg.HelloOk });

@@ -58,8 +58,8 @@ const wavesDir = path.resolve(parsed.values['waves-dir'] ?? path.join(ROOT, 'wav
 mkdirSync(wavesDir, { recursive: true });
 
 // CURVE unless asked for plain: --insecure (which the harness allows on loopback only), or an
-// ipc:// socket, as private as its directory.
-const curve = !insecure && !endpoint.startsWith('ipc://');
+// ipc:// socket without --key/--allow, as private as its directory.
+const curve = !insecure && (!endpoint.startsWith('ipc://') || key !== undefined || allow !== undefined);
 const access: string[] = [];
 if (curve) {
   const keyFile = path.resolve(key ?? keyFiles.server());
