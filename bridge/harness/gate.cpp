@@ -4,13 +4,15 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <fstream>
-#include <sstream>
+#include <mutex>
 #include <stdexcept>
 #include <vector>
 
@@ -79,6 +81,26 @@ std::string peerOf(int fd) {
     return "a local peer";  // ipc
 }
 
+// libzmq 4.3's monitor names a new connection's descriptor but not its peer (the v2 events that
+// do are a draft API, which Debian's libzmq leaves out), and a handshake can fail and close the
+// descriptor before the Gate's thread reads the event. So the harness defines accept4() itself:
+// libzmq's listener calls it (the executable's definition comes first), and it notes each
+// accepted connection's peer, in accept order per descriptor, before libzmq has even seen it.
+std::atomic<bool> g_noting{false};
+std::mutex g_acceptedMutex;
+std::unordered_map<int, std::deque<std::string>> g_accepted;
+
+/// The peer noted for the connection libzmq reports as ACCEPTED on `fd` (the earliest not yet taken).
+std::string takeAccepted(int fd) {
+    const std::lock_guard<std::mutex> lock(g_acceptedMutex);
+    auto it = g_accepted.find(fd);
+    if (it == g_accepted.end() || it->second.empty()) return "";
+    std::string peer = std::move(it->second.front());
+    it->second.pop_front();
+    if (it->second.empty()) g_accepted.erase(it);
+    return peer;
+}
+
 /// What a ZMTP handshake failure code means for the person reading the harness's log.
 std::string describeProtocolError(uint32_t code) {
     switch (code) {
@@ -97,6 +119,21 @@ std::string describeProtocolError(uint32_t code) {
 }
 
 }  // namespace
+}  // namespace cb
+
+extern "C" int accept4(int listener, sockaddr* addr, socklen_t* len, int flags) {
+    const int fd = static_cast<int>(::syscall(SYS_accept4, listener, addr, len, flags));
+    if (fd >= 0 && cb::g_noting) {
+        std::string peer = cb::peerOf(fd);
+        const std::lock_guard<std::mutex> lock(cb::g_acceptedMutex);
+        auto& q = cb::g_accepted[fd];
+        if (q.size() >= 8) q.pop_front();  // never taken: an accept libzmq gave up on at once
+        q.push_back(std::move(peer));
+    }
+    return fd;
+}
+
+namespace cb {
 
 ServerKey loadServerKey(const std::string& path) {
     const std::string mode = unsafeMode(path, 077, "others may read the secret key; run chmod 600 on it");
@@ -139,6 +176,7 @@ Gate::~Gate() {
 }
 
 void Gate::start(const std::string& monitorEp) {
+    g_noting = true;
     monitor_.connect(monitorEp);
     // The sockets move to the thread here, and no other thread touches them again.
     thread_ = std::thread([this] { run(); });
@@ -231,10 +269,7 @@ void Gate::monitorEvent() {
     std::memcpy(&event, ev[0].data(), 2);
     std::memcpy(&value, ev[0].data() + 2, 4);
     switch (event) {
-    case ZMQ_EVENT_ACCEPTED:
-        // Read now, while the handshake has not even begun: the connection's own descriptor.
-        peers_[static_cast<int>(value)] = peerOf(static_cast<int>(value));
-        break;
+    case ZMQ_EVENT_ACCEPTED: peers_[static_cast<int>(value)] = takeAccepted(static_cast<int>(value)); break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: failure_ = describeProtocolError(value); break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
         // A client without CURVE often notices the mismatch first and hangs up: this is all we see.

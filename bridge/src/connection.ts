@@ -40,6 +40,8 @@ export interface ConnectionOptions extends AccessOptions {
 
 let endpointCounter = 0;
 let socketDirPath: string | undefined;
+let socketsOpen = 0;
+let exitHooked = false;
 
 const isPrivateDir = (dir: string): boolean => {
   try {
@@ -53,16 +55,22 @@ const isPrivateDir = (dir: string): boolean => {
 /**
  * This process's directory for its `ipc://` sockets, which only this user can enter (mkdtemp:
  * mode 0700, a random name): under `$XDG_RUNTIME_DIR` when that is a private directory of
- * ours, else in the temp directory. Removed when the process exits.
+ * ours, else in the temp directory. Removed when its last socket closes, or the process exits.
  */
 function socketDir(): string {
   if (socketDirPath) return socketDirPath;
   const runtime = process.env.XDG_RUNTIME_DIR;
   const dir = mkdtempSync(path.join(runtime && isPrivateDir(runtime) ? runtime : os.tmpdir(), 'cellbench-'));
   if (!isPrivateDir(dir)) throw new BridgeError(`${dir}, made for the harnesses' sockets, is not private to this user (mode 0700)`);
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  if (!exitHooked) process.once('exit', dropSocketDir);
+  exitHooked = true;
   socketDirPath = dir;
   return dir;
+}
+
+function dropSocketDir(): void {
+  if (socketDirPath) rmSync(socketDirPath, { recursive: true, force: true });
+  socketDirPath = undefined;
 }
 
 /** The waves directory of this repository: where a spawned harness writes waveforms. */
@@ -84,6 +92,7 @@ export class Connection {
   private lastHeard = Date.now();
   private readonly timer: NodeJS.Timeout;
   private exited?: Promise<void>;
+  private released = false;
 
   private constructor(
     private readonly sock: Dealer,
@@ -105,6 +114,7 @@ export class Connection {
     const bad = plusargs.find((a) => !a.startsWith('+'));
     if (bad !== undefined) throw new BridgeError(`plusarg '${bad}' does not start with '+': plusargs are +name or +name=value`);
     const ipcPath = path.join(socketDir(), `${++endpointCounter}.sock`);
+    ++socketsOpen;
     const endpoint = `ipc://${ipcPath}`;
     const wavesDir = options.wavesDir ?? defaultWavesDir();
     mkdirSync(wavesDir, { recursive: true });
@@ -289,6 +299,10 @@ export class Connection {
       await done;
       if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     }
-    if (this.ipcPath) rmSync(this.ipcPath, { force: true });
+    if (this.ipcPath && !this.released) {
+      this.released = true;
+      rmSync(this.ipcPath, { force: true });
+      if (--socketsOpen === 0) dropSocketDir();
+    }
   }
 }
