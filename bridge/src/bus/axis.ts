@@ -3,7 +3,8 @@ import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
 import { SampledStream, type StreamBatch } from '../stream.js';
-import { AgentDone, type Trigger } from '../triggers.js';
+import { withdraw, withdrawable } from '../task.js';
+import { AgentDone, type Trigger, withdrawableBody } from '../triggers.js';
 import { bind } from './prefix.js';
 import { type Stamp, Stamped } from './stamp.js';
 import { encodeThrottle, type Throttle } from './throttle.js';
@@ -187,8 +188,9 @@ export class AxisSink implements AgentHandler {
   }
 
   /** The next frame; when none has arrived, waits (one round trip) until it has. */
-  async recv(): Promise<ReceivedFrame> {
-    return (await this.recvMany(1))[0]!;
+  recv(): Promise<ReceivedFrame> {
+    const many = this.recvMany(1);
+    return withdrawable(many.then((f) => f[0]!), () => withdraw(many));
   }
 
   /**
@@ -196,20 +198,23 @@ export class AxisSink implements AgentHandler {
    * resumes when the last of them completed. How many frames one wait covers is the test's
    * choice; it is what keeps a long transfer at a round trip per `n` frames.
    */
-  async recvMany(n: number): Promise<ReceivedFrame[]> {
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${this.name}: recvMany(${n}) needs a positive whole number of frames`);
-    while (this.pending < n) {
-      if (this.failure) throw this.failure;
-      await AgentDone(this.sim, this.id, this.received + n - this.pending, `${this.name}: ${n - this.pending} more frame(s)`);
-    }
-    const out = this.frames.slice(this.head, this.head + n);
-    this.head += n;
-    if (this.head > 4096 && this.head * 2 > this.frames.length) {
-      this.frames.splice(0, this.head);
-      this.head = 0;
-    }
-    for (const f of out) this.sim.observe(f.time, f.cycle, f.dest, f.id, f.data);
-    return out;
+  recvMany(n: number): Promise<ReceivedFrame[]> {
+    if (!Number.isInteger(n) || n < 1) return Promise.reject(new UsageError(`${this.name}: recvMany(${n}) needs a positive whole number of frames`));
+    // Withdrawable (a loser of First): frames that come later stay for the next recv.
+    return withdrawableBody(this.sim, async (wait) => {
+      while (this.pending < n) {
+        if (this.failure) throw this.failure;
+        await wait(AgentDone(this.sim, this.id, this.received + n - this.pending, `${this.name}: ${n - this.pending} more frame(s)`));
+      }
+      const out = this.frames.slice(this.head, this.head + n);
+      this.head += n;
+      if (this.head > 4096 && this.head * 2 > this.frames.length) {
+        this.frames.splice(0, this.head);
+        this.head = 0;
+      }
+      for (const f of out) this.sim.observe(f.time, f.cycle, f.dest, f.id, f.data);
+      return out;
+    });
   }
 }
 

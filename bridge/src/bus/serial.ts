@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
-import { AgentDone, type Trigger } from '../triggers.js';
+import { AgentDone, type Trigger, withdrawableBody } from '../triggers.js';
 import { bindSignal } from './prefix.js';
 import { type Stamp, Stamped } from './stamp.js';
 
@@ -161,17 +161,20 @@ export class SerialSink implements AgentHandler {
   }
 
   /** The next character; when none has arrived, waits (one round trip) until it has. */
-  async recv(): Promise<ReceivedChar> {
-    while (this.pending === 0) {
-      if (this.failure) throw this.failure;
-      await AgentDone(this.sim, this.id, this.received + 1, `${this.name}: a character`);
-    }
-    const c = this.chars[this.head++]!;
-    if (this.head > 4096 && this.head * 2 > this.chars.length) {
-      this.chars.splice(0, this.head);
-      this.head = 0;
-    }
-    this.sim.observe(c.time, c.cycle, c.startCycle, c.value, (c.parityError ? 1 : 0) | (c.framingError ? 2 : 0) | (c.break ? 4 : 0));
-    return c;
+  recv(): Promise<ReceivedChar> {
+    // Withdrawable (a loser of First): a character that comes later stays for the next recv.
+    return withdrawableBody(this.sim, async (wait) => {
+      while (this.pending === 0) {
+        if (this.failure) throw this.failure;
+        await wait(AgentDone(this.sim, this.id, this.received + 1, `${this.name}: a character`));
+      }
+      const c = this.chars[this.head++]!;
+      if (this.head > 4096 && this.head * 2 > this.chars.length) {
+        this.chars.splice(0, this.head);
+        this.head = 0;
+      }
+      this.sim.observe(c.time, c.cycle, c.startCycle, c.value, (c.parityError ? 1 : 0) | (c.framingError ? 2 : 0) | (c.break ? 4 : 0));
+      return c;
+    });
   }
 }
