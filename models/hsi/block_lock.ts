@@ -4,9 +4,12 @@
  * a one-bit slip on every invalid header while hunting), with the RTL's slip: the aligned block
  * is taken from the previous and the current raw block at a bit offset 0..65.
  */
-import { syncValid } from './hsi_pkg.js';
+import { SyncHeader } from './hsi_pkg.js';
 
 const M66 = (1n << 66n) - 1n;
+
+/** Whether a sync header is one of the two codes (00 and 11 are not). */
+export const syncValid = (header: number): boolean => header === SyncHeader.Data || header === SyncHeader.Ctrl;
 
 /** Options of {@link HsiBlockLock} (the RTL's parameters). */
 export interface BlockLockOptions {

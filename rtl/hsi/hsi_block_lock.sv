@@ -49,7 +49,7 @@ module hsi_block_lock #(
   always_comb begin
     aligned = 66'({raw_i, raw_q} >> offset_q);
     test = valid_i && primed_q;
-    sh_valid = aligned[0] ^ aligned[1];
+    sh_valid = aligned[1:0] inside {hsi_pkg::SyncHeaderData, hsi_pkg::SyncHeaderCtrl};
     sh_next = sh_cnt_q + 1'b1;
     bad_next = bad_cnt_q + 1'b1;
     window_done = sh_next == CntBits'(WindowHeaders);

@@ -3,7 +3,7 @@
 // back to back; and a sampled stream collects blocks in one round trip.
 import fc from 'fast-check';
 import { type AxisFrame, type AxisSource, SampledStream, type SignalHandle, type Simulator, type StreamBatch, type Trigger } from '../../bridge/src/index.js';
-import { SYNC_CTRL, SYNC_DATA } from '../../models/hsi/hsi_pkg.js';
+import { SyncHeader } from '../../models/hsi/hsi_pkg.js';
 import { beatBytes } from '../../models/hsi/crc.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
@@ -46,7 +46,7 @@ export function collect(sim: Simulator<unknown>, clock: SignalHandle<number>, si
 
 /** Random 66-bit blocks with a valid sync header (data or control) and a random payload. */
 export const validBlockArb: fc.Arbitrary<bigint> = fc
-  .tuple(fc.constantFrom(SYNC_DATA, SYNC_CTRL), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }))
+  .tuple(fc.constantFrom(SyncHeader.Data, SyncHeader.Ctrl), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }))
   .map(([h, p]) => (p << 2n) | BigInt(h));
 
 /** Bits set in `x`. */

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { AxisSource, ClockCycles, simProperty, type Simulator } from '../../bridge/src/index.js';
 import { simTest, wavePath } from '../../bridge/src/vitest.js';
-import { SYNC_CTRL } from '../../models/hsi/hsi_pkg.js';
+import { SyncHeader } from '../../models/hsi/hsi_pkg.js';
 import { clockAndReset } from '../common/reset.js';
 import { blockAt, collect, sendBlocks, validBlockArb } from './blocks.js';
 import type { HsiPcsTbDut } from './gen/hsi_pcs_tb.js';
@@ -16,7 +16,7 @@ const test = simTest(hsiPcsTb, { simTimeout: [1, 'ms'] });
 const wavesDir = (file: string, name: string): string => path.dirname(wavePath(file, name));
 const hex = (x: bigint): string => `0x${x.toString(16)}`;
 /** What hsi_pcs_tb sends in a cycle without a block from its port. */
-const IDLE = BigInt(SYNC_CTRL);
+const IDLE = BigInt(SyncHeader.Ctrl);
 /**
  * Cycles before the data: the channel's first blocks are its reset zeros (bad headers), so the
  * lock hunts through the offsets first (tb/hsi/block_lock.test.ts's bound), then the pipeline.

@@ -35,7 +35,7 @@ module hsi_pcs_tb #(
     .clk_i,
     .rst_ni,
     .valid_i(1'b1),
-    .block_i(s_axis_tvalid_i ? {s_axis_tdata_i, s_axis_tdest_i} : {64'd0, hsi_pkg::SyncCtrl}),
+    .block_i(s_axis_tvalid_i ? {s_axis_tdata_i, s_axis_tdest_i} : {64'd0, hsi_pkg::SyncHeaderCtrl}),
     .valid_o(tx_valid),
     .block_o(tx_block)
   );
