@@ -110,6 +110,7 @@ bench: types
 	@$(NPX) tsx bench/transactors.ts
 	@$(NPX) tsx bench/uart.ts
 	@$(NPX) tsx bench/flash.ts
+	@$(NPX) tsx bench/hsi_crc.ts
 
 clean-cache:
 	rm -rf "$${CELLBENCH_CACHE:-$$HOME/.cache/cellbench}"
