@@ -77,6 +77,7 @@ describe('hsi_block_lock', () => {
       // Lock on blocks 0..63; windows then run over 64..127 and 128..191.
       const bad = new Set([...c.w1.map((p) => 64 + p), ...c.w2.map((p) => 128 + p)]);
       const raw = lane.map((b, i) => (bad.has(i) ? badHeader(b, which + i) : b));
+      // One word more: a block is tested when the word after it arrives.
       const { lock } = await run(sim, [...raw, 0n], lane.length);
       expect(lock.indexOf(true), 'locked on the 64th good header').toBe(63);
       const sixteenth = [...bad].sort((a, b) => a - b)[15];

@@ -3,7 +3,7 @@
 // measures on the lane, and drops, slips, cuts and latency against their definitions.
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ClockCycles, SampledStream, simProperty, type Simulator } from '../../bridge/src/index.js';
 import { seededTest, simTest, wavePath } from '../../bridge/src/vitest.js';
 import { clockAndReset } from '../common/reset.js';
@@ -41,7 +41,7 @@ describe('gap sampler (model)', () => {
     }
   });
 
-  seededTest('ber_i encodes -log2(1 - BER) to 48 fractional bits (relative error below 1e-5 at 1e-9)', () => {
+  test('ber_i encodes -log2(1 - BER) to 48 fractional bits (relative error below 1e-5 at 1e-9)', () => {
     expect(berRate(0)).toBe(0n);
     const r = Number(berRate(1e-9)) / 2 ** 48;
     expect(Math.abs(r / (1e-9 / Math.LN2) - 1)).toBeLessThan(1e-5);
@@ -49,7 +49,7 @@ describe('gap sampler (model)', () => {
   });
 });
 
-const test = simTest(hsiChannelTb, { simTimeout: [50, 'ms'] });
+const rtl = simTest(hsiChannelTb, { simTimeout: [50, 'ms'] });
 type Dut = HsiChannelTbDut;
 const wavesDir = (file: string, name: string): string => path.dirname(wavePath(file, name));
 
@@ -68,7 +68,7 @@ async function start(sim: Simulator<Dut>, cfg: { seed?: number; ber?: bigint; dr
 }
 
 describe('hsi_channel', () => {
-  test('matches the model bit for bit under random flips, drops, slips and commands', async ({ sim, seed, task }) => {
+  rtl('matches the model bit for bit under random flips, drops, slips and commands', async ({ sim, seed, task }) => {
     const cfgArb = fc.record({
       seed: fc.nat(),
       ber: fc.constantFrom(0, 1e-2, 1e-3, 1e-4).map(berRate),
@@ -100,7 +100,7 @@ describe('hsi_channel', () => {
     }, { seed, numRuns: 12, wavesDir: wavesDir(task.file.filepath, task.name) });
   });
 
-  test('measured BER within 5 sigma of 1e-3, 1e-4 and 1e-5; flips_o counts them', async ({ sim, seed }) => {
+  rtl('measured BER within 5 sigma of 1e-3, 1e-4 and 1e-5; flips_o counts them', async ({ sim, seed }) => {
     for (const [ber, cycles] of [[1e-3, 20_000], [1e-4, 150_000], [1e-5, 1_000_000]] as const) {
       await sim.restart();
       const dut = await start(sim, { seed, ber: berRate(ber) });
@@ -123,7 +123,7 @@ describe('hsi_channel', () => {
     }
   });
 
-  test('latency, a drop, slips (65 and 66 of them) and a cut do what they are defined to', async ({ sim }) => {
+  rtl('latency, a drop, slips (65 and 66 of them) and a cut do what they are defined to', async ({ sim }) => {
     const dut = await start(sim);
     const n = 700;
     const rec = collect(sim as Simulator<unknown>, dut.clk_i, [dut.cnt_o, dut.drop_i, dut.slip_i, dut.cut_i, dut.valid_o, dut.lane_o], n);

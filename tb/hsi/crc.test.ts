@@ -77,11 +77,11 @@ describe('model', () => {
   });
 });
 
-const sim = simTest(hsiCrcTb, { simTimeout: [1, 'ms'] });
+const rtl = simTest(hsiCrcTb, { simTimeout: [1, 'ms'] });
 const wavesDir = (file: string, name: string): string => path.dirname(wavePath(file, name));
 
 describe('RTL', () => {
-  sim('hsi_crc32_64 gives CBF43926h for "123456789" and the model\'s CRC after every frame of random messages; hsi_crc16_ctrl the model\'s on every beat', async ({ sim, seed, task }) => {
+  rtl('hsi_crc32_64 gives CBF43926h for "123456789" and the model\'s CRC after every frame of random messages; hsi_crc16_ctrl the model\'s on every beat', async ({ sim, seed, task }) => {
     // Messages of frames; a frame's last beat carries 1..8 bytes, so the beats of a message do too.
     const messages = fc.array(fc.array(fc.uint8Array({ minLength: 1, maxLength: 40, size: 'max' }), { minLength: 1, maxLength: 4, size: 'max' }), { minLength: 1, maxLength: 30, size: 'max' });
     await simProperty(sim as Simulator<unknown>, messages, async (msgs) => {
