@@ -10,6 +10,14 @@ export interface SimPropertyOptions {
   readonly seed: number;
   /** @defaultValue 100 */
   readonly numRuns?: number;
+  /**
+   * Cases shrinking may run after the first failure. Once spent, every further candidate counts
+   * as passing without running, so shrinking ends at the smallest failure found so far (reported
+   * as possibly not minimal) instead of running into the test's timeout, where the failure would
+   * be lost. A count, not a time, so the reported case is the same at any load.
+   * @defaultValue 500
+   */
+  readonly maxShrinkRuns?: number;
   /** Replays a known failure: the `path` printed with it. */
   readonly path?: string;
   /** Where the failing case's waveform goes, without extension: `<dir>/<seed>` gets `.fst` and `.gtkw`. */
@@ -47,12 +55,21 @@ export async function simProperty<T>(
   check: (value: T) => Promise<void>,
   options: SimPropertyOptions,
 ): Promise<void> {
+  const budget = options.maxShrinkRuns ?? 500;
+  let failed = false;
+  let shrinkRuns = 0;
   const run = async (value: T): Promise<void> => {
+    if (failed && ++shrinkRuns > budget) return;
     casesRun++;
-    await sim.restart();
-    await check(value);
-    const f = sim.takeFailure();
-    if (f) throw f;
+    try {
+      await sim.restart();
+      await check(value);
+      const f = sim.takeFailure();
+      if (f) throw f;
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
   };
   const result = await fc.check(fc.asyncProperty(arbitrary, run), {
     seed: options.seed,
@@ -70,7 +87,8 @@ export async function simProperty<T>(
   const ports = sim.handles.filter((h): h is SignalHandle<number> | SignalHandle<bigint> => !h.info.depth && h.info.dir !== 0);
   writeFileSync(fst.replace(/\.fst$/, '.gtkw'), gtkw(fst, sim.top, options.signals ?? ports));
   const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
-  const report = `${fc.defaultReportMessage(result) ?? `property failed (seed ${result.seed})`}\nfailure: ${cause}`;
+  const cut = shrinkRuns > budget ? `\nshrinking stopped after ${budget} runs (maxShrinkRuns): this case may not be minimal` : '';
+  const report = `${fc.defaultReportMessage(result) ?? `property failed (seed ${result.seed})`}\nfailure: ${cause}${cut}`;
   const err = new Error(`${report}\nwaveform of the shrunk case: ${fst} (gtkwave ${fst.replace(/\.fst$/, '.gtkw')})\nreplay: SEED=${result.seed}, path ${result.counterexamplePath}`);
   Object.assign(err, { seed: result.seed, path: result.counterexamplePath, counterexample: result.counterexample?.[0], wave: fst });
   throw err;

@@ -59,6 +59,24 @@ describe('simProperty', () => {
     expect(again.counterexample?.[0]).toEqual(err!.counterexample);
   });
 
+  broken('shrinking stops after maxShrinkRuns cases, at the smallest failure so far, the same on every run', async ({ sim, seed, task }) => {
+    const wavesDir = wavePath(task.file.filepath, task.name).replace(/\.fst$/, '');
+    type Failure = Error & { counterexample: [number, number][] };
+    const fail = (maxShrinkRuns: number): Promise<Failure> => simProperty(sim as Simulator<unknown>, ops, (w) => regCheck(sim, w), { seed, numRuns: 200, wavesDir, maxShrinkRuns })
+      .then(() => { throw new Error('the broken register was not found'); }, (e: unknown) => e as Failure);
+    const whole = await fail(10_000);
+    const none = await fail(0);
+    const few = await fail(3);
+    expect(whole.message).not.toMatch(/may not be minimal/);
+    expect(none.message).toMatch(/shrinking stopped after 0 runs \(maxShrinkRuns\): this case may not be minimal/);
+    // With no shrinking, the first failing case as generated: larger than the shrunk one.
+    const size = (c: [number, number][]): number => c.length + c.filter(([, v]) => v !== 0).length;
+    expect(size(none.counterexample)).toBeGreaterThan(size(whole.counterexample));
+    expect(none.counterexample).toContainEqual(expect.arrayContaining([5]));
+    expect((await fail(3)).counterexample, 'a budget is a count, so the case is the same every time').toEqual(few.counterexample);
+    expect(few.message).toMatch(/register 5: read/);
+  });
+
   good('a case that runs past the simulated-time limit fails with it, each case getting the whole limit', async ({ sim, dut, seed, task }) => {
     const wavesDir = wavePath(task.file.filepath, task.name).replace(/\.fst$/, '');
     let cases = 0;
