@@ -34,7 +34,7 @@ export async function nativeBinary(
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await run(verilatorBin(), ['--cc', '--exe', '--build', '-j', '2', '--prefix', 'Vtop', '--Mdir', tmp, '-Wno-fatal',
-    '--timescale', '1ns/1ps', '-CFLAGS', '-O2', '-MAKEFLAGS', MAKE_VARS.join(' '), '--top-module', top, ...files], { maxBuffer: 64 << 20 });
+    '--timescale', '1ns/1ps', '-CFLAGS', '-O2', ...MAKE_VARS.flatMap((v) => ['-MAKEFLAGS', v]), '--top-module', top, ...files], { maxBuffer: 64 << 20 });
   await fs.rename(tmp, dir);
   return bin;
 }

@@ -19,9 +19,11 @@ const run = promisify(execFile);
 
 /**
  * Given to every make of a Verilated model: the PyPI wheel's verilated.mk ends with
- * `PYTHON3 = python`, a command Debian has only with python-is-python3.
+ * `PYTHON3 = python`, a command Debian has only with python-is-python3, and leaves
+ * `CFG_CXXFLAGS_PCH_I` empty, so a model large enough for a precompiled header names
+ * `Vtop__pch.h.fast` as an input file instead of `-include`-ing it (5.006 has no PCH).
  */
-export const MAKE_VARS = ['PYTHON3=python3'];
+export const MAKE_VARS = ['PYTHON3=python3', 'CFG_CXXFLAGS_PCH_I=-include'];
 
 /** Bumped whenever the build recipe changes, so old cache entries are not reused. */
 const RECIPE = 9;
