@@ -37,7 +37,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /** Waits until the harness's log matches `re`. */
 async function logged(re: RegExp): Promise<void> {
-  const deadline = performance.now() + 5000;
+  // Generous: a harness's start (and first CURVE key) takes seconds on a loaded machine.
+  const deadline = performance.now() + 60_000;
   while (!re.test(log)) {
     if (performance.now() > deadline) throw new Error(`the harness never logged ${re}:\n${log}`);
     await sleep(20);
