@@ -136,6 +136,11 @@ export class HsiEnv implements BlockEnv {
     return this.pins.linkDown.value === 1;
   }
 
+  /** irq_o. */
+  get irq(): boolean {
+    return this.pins.irq.value === 1;
+  }
+
   /** Waits until the link is up here; the reference follows. */
   async waitUp(): Promise<void> {
     if (!this.up) await Until(this.dut.clk_i, this.pins.linkUp, 1);
@@ -207,10 +212,13 @@ export class HsiEnv implements BlockEnv {
    */
   async finish(cycles = 20_000): Promise<void> {
     const step = 500;
-    for (let t = 0; t < cycles && VCS.some((v) => this.sinks[v] && this.inbound[v].due > this.pending(v)); t += step) await ClockCycles(this.dut.clk_i, step);
-    for (const v of VCS) {
-      const n = this.pending(v);
-      if (n) await this.recv(v, n);
+    for (let t = 0; ; t += step) {
+      for (const v of VCS) {
+        const n = this.pending(v);
+        if (n) await this.recv(v, n);
+      }
+      if (t >= cycles || !VCS.some((v) => this.sinks[v] && this.inbound[v].due > 0)) break;
+      await ClockCycles(this.dut.clk_i, step);
     }
     for (const v of VCS) this.inbound[v].finish();
   }
@@ -242,6 +250,11 @@ export class LaneEnv implements BlockEnv {
     this.ber.value = berRate(f.ber ?? 0);
     this.s.drop_rate.value = blockRate(f.dropRate ?? 0);
     this.s.slip_rate.value = blockRate(f.slipRate ?? 0);
+  }
+
+  /** Bits the lane flipped so far. */
+  get flips(): bigint {
+    return (pin(this.dut, `${this.prefix}_flips_o`) as unknown as SignalHandle<bigint>).value;
   }
 
   /** Cuts the lane for `cycles`, then restores it. */
