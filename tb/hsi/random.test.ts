@@ -102,6 +102,6 @@ describe('hsi_link randomized end to end', () => {
       await l.a.finish(40_000);
       await l.b.finish(40_000);
       expect(l.a.up && l.b.up, 'up at the end').toBe(true);
-    }, { seed, numRuns: 40, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
+    }, { seed, numRuns: 100, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 });
