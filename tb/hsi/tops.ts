@@ -4,6 +4,7 @@ import type { HsiCrcTbDut } from './gen/hsi_crc_tb.js';
 import type { HsiLockTbDut } from './gen/hsi_lock_tb.js';
 import type { HsiPcsTbDut } from './gen/hsi_pcs_tb.js';
 import type { HsiScramblerTbDut } from './gen/hsi_scrambler_tb.js';
+import type { HsiTapTbDut } from './gen/hsi_tap_tb.js';
 
 const pkg = 'rtl/hsi/hsi_pkg.sv';
 
@@ -36,4 +37,10 @@ export const hsiChannelTb = defineTop<HsiChannelTbDut>({
 export const hsiPcsTb = defineTop<HsiPcsTbDut>({
   name: 'hsi_pcs_tb',
   sources: [pkg, 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_pcs_tb.sv'],
+});
+
+/** Two lanes (scrambler -> channel), each with a tap (tb/hdl/hsi_tap.sv) on both sides: the checker's fixture. */
+export const hsiTapTb = defineTop<HsiTapTbDut>({
+  name: 'hsi_tap_tb',
+  sources: [pkg, 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'tb/hdl/hsi_channel.sv', 'tb/hdl/hsi_tap.sv', 'tb/hsi/hdl/hsi_tap_lane.sv', 'tb/hsi/hdl/hsi_tap_tb.sv'],
 });

@@ -1,0 +1,311 @@
+// The HSI link's protocol checker: both lanes of one link, each seen by a tap at its transmitter
+// (tb/hdl/hsi_tap.sv, tb/hsi/tap.ts), so a NAK on one lane explains a replay on the other. Per
+// direction (endpoint T sends frames on its lane; its peer R answers with ACK, NAK and FC on
+// the other) it holds the rules of rtl/hsi/README.md ("The link layer: the rules a checker can
+// rely on"):
+// - every block well formed (models/hsi/frame.ts's decoder: sync headers, types, reserved bits,
+//   CRC-16 of control blocks, SOF / ceil(len/8) data blocks / EOF with the count of len, zero
+//   padding, CRC-32, control blocks only between frames);
+// - new frames carry consecutive sequence numbers from 0 at each link-up, at most 2047 unacked;
+// - a frame sent again is a replay: bit-identical to its first sending (header and CRC), in
+//   order, from NAK seq + 1 after a NAK or from the oldest unacknowledged frame after a replay
+//   timer expiry (no sooner than `replayTimeout` cycles after the last progress or replay
+//   start), and new frames come only after the replay's last frame;
+// - ACK and NAK name only frames T has finished sending and never go back; a second NAK needs a
+//   good in-order frame in between (its seq moves on);
+// - FC counters never go back and never grant more than `buffers` beyond the frames T sent on
+//   the vc; a new frame needs a credit ((limit - sent) mod 4096 in 1..2047); replays take none.
+// Timing: a peer's block at tap edge c reaches T at c + `latency` at the earliest, and surely by
+// c + `latency` + `slack`; the checker explains T's actions only by what T could have seen, and
+// where T may not have seen an ACK yet (a replay of a frame just acknowledged) it allows both.
+// Link-ups: the first after reset, and each time a lane shows an FC with init set after it
+// carried frames or lost lock (an endpoint in Down or Disabled sends zeros): both directions
+// then start again from seq 0 with no credit.
+import type { ControlBlock, DecodedFrame } from '../../models/hsi/frame.js';
+import { BlockType, CREDIT_BITS, SEQ_BITS, VCS } from '../../models/hsi/hsi_pkg.js';
+import type { LaneDecoder, LaneEvent } from './tap.js';
+
+const SEQ_MOD = 1 << SEQ_BITS;
+const CREDIT_MOD = 1 << CREDIT_BITS;
+/** How far `a` is after `b`, modulo the sequence space. */
+const after = (a: number, b: number): number => (a - b + SEQ_MOD) % SEQ_MOD;
+const inc = (s: number): number => (s + 1) % SEQ_MOD;
+
+/** Options of a {@link LinkChecker}. */
+export interface LinkCheckerOptions {
+  /** Cycles at least from a block at one tap to its effect at the far endpoint. @defaultValue 1 */
+  readonly latency?: number;
+  /** Cycles more by which the far endpoint has surely seen it. @defaultValue 16 */
+  readonly slack?: number;
+  /** The replay timer T (hsi_link's ReplayTimeout). @defaultValue 1024 */
+  readonly replayTimeout?: number;
+  /** Receive buffers per vc (hsi_link's RxBuffers): the most a receiver grants beyond frames sent. @defaultValue 4 */
+  readonly buffers?: number;
+  /** Violations kept (all are counted). @defaultValue 50 */
+  readonly keep?: number;
+}
+
+/** What the checker saw in one direction, for coverage and the bench. */
+export interface DirectionStats {
+  framesNew: number;
+  framesReplayed: number;
+  /** Replays started, by cause. */
+  nakReplays: number;
+  timerReplays: number;
+  acks: number;
+  naks: number;
+  fcs: number;
+  /** Payload bytes of new frames, per vc. */
+  readonly bytesNew: number[];
+  /** Sizes of new frames, with counts. */
+  readonly sizes: Map<number, number>;
+  /** Per vc: the transmitter used its last credit at least once. */
+  readonly exhausted: boolean[];
+}
+
+interface Sent {
+  readonly frame: DecodedFrame;
+  readonly firstSof: number;
+  readonly eof: number;
+}
+
+type Fail = (msg: string, cycle: number) => void;
+
+/** One direction: T's frames against R's answers. */
+class Direction {
+  readonly stats: DirectionStats = {
+    framesNew: 0, framesReplayed: 0, nakReplays: 0, timerReplays: 0, acks: 0, naks: 0, fcs: 0,
+    bytesNew: Array<number>(VCS).fill(0), sizes: new Map(), exhausted: Array<boolean>(VCS).fill(false),
+  };
+  /** A frame went out since the last link-up. */
+  framesSent = false;
+  private sent: (Sent | undefined)[] = [];
+  private nextSeq = 0;
+  /** Acknowledged up to: as T may have seen it (early) and as it surely has (late). */
+  private acked = SEQ_MOD - 1;
+  private ackedLate = SEQ_MOD - 1;
+  private lastNak = -1;
+  private pendingNak = -1;
+  private replayNext = -1;
+  private progressAt = 0;
+  private limit: (number | undefined)[] = [];
+  private consumed: number[] = [];
+
+  constructor(private readonly name: string, private readonly o: Required<LinkCheckerOptions>, private readonly fail: Fail) {
+    this.reset(0);
+  }
+
+  reset(cycle: number): void {
+    this.sent = Array<Sent | undefined>(SEQ_MOD).fill(undefined);
+    this.nextSeq = 0;
+    this.acked = this.ackedLate = SEQ_MOD - 1;
+    this.lastNak = this.pendingNak = this.replayNext = -1;
+    this.progressAt = cycle;
+    this.limit = Array<number | undefined>(VCS).fill(undefined);
+    this.consumed = Array<number>(VCS).fill(0);
+    this.framesSent = false;
+  }
+
+  /** Frames sent and not acknowledged (early view). */
+  private outstanding(): number {
+    return after(this.nextSeq, inc(this.acked));
+  }
+
+  /** T's frame: decided at its SOF, finished at its EOF. */
+  frame(f: DecodedFrame, sof: number, eof: number): void {
+    const what = `${this.name} frame seq ${f.seq} (vc ${f.vc}, ${f.len} bytes)`;
+    if (!f.crcOk) this.fail(`${what}: its EOF CRC 0x${f.crc.toString(16)} is not the CRC of the frame sent`, eof);
+    if (f.vc >= VCS) return this.fail(`${what}: no such vc`, sof);
+    const s = f.seq;
+    if (this.replayNext >= 0) {
+      // The replay goes on at replayNext, or at the oldest frame still unacknowledged when
+      // ACKs overtook it; it is over when nothing is left unacknowledged.
+      const n = this.outstanding();
+      const oldest = inc(this.acked);
+      if (n === 0) this.replayNext = -1;
+      else if (s === this.replayNext || (s === oldest && after(this.replayNext, oldest) >= n)) return this.replay(f, sof, what);
+    }
+    // Frames T may still think unacknowledged: after ackedLate, before nextSeq.
+    if (after(s, inc(this.ackedLate)) >= after(this.nextSeq, inc(this.ackedLate))) {
+      if (s !== this.nextSeq) return this.fail(`${what}: out of order, the next new frame is seq ${this.nextSeq} (acked up to ${this.acked})`, sof);
+      if (this.replayNext >= 0) this.fail(`${what}: a new frame while the replay from seq ${this.replayNext} on is unfinished (acked up to ${this.acked})`, sof);
+      this.replayNext = -1;
+      return this.newFrame(f, sof, eof, what);
+    }
+    // A replay starts: after a NAK at its seq + 1; after a timer expiry at the oldest
+    // unacknowledged frame (in T's view, somewhere between the late and the early one).
+    const sinceProgress = sof - this.progressAt;
+    if (this.pendingNak >= 0 && s === inc(this.pendingNak)) {
+      this.stats.nakReplays++;
+    } else if (after(s, inc(this.ackedLate)) <= after(inc(this.acked), inc(this.ackedLate)) && sinceProgress + this.o.slack >= this.o.replayTimeout) {
+      this.stats.timerReplays++;
+    } else {
+      return this.fail(`${what}: replayed without a NAK for seq ${(s + SEQ_MOD - 1) % SEQ_MOD} or a timer expiry (${sinceProgress} cycles since progress, timer ${this.o.replayTimeout}; acked up to ${this.acked}, next new ${this.nextSeq})`, sof);
+    }
+    this.pendingNak = -1;
+    this.progressAt = sof;
+    this.replay(f, sof, what);
+  }
+
+  private replay(f: DecodedFrame, sof: number, what: string): void {
+    this.stats.framesReplayed++;
+    this.replayNext = inc(f.seq);
+    if (this.replayNext === this.nextSeq) this.replayNext = -1;
+    const first = this.sent[f.seq];
+    if (!first) return this.fail(`${what}: replays a frame never sent`, sof);
+    const o = first.frame;
+    if (o.crc !== f.crc || o.len !== f.len || o.vc !== f.vc || o.dst !== f.dst || o.src !== f.src || o.ftype !== f.ftype) {
+      this.fail(`${what}: the replay differs from the frame first sent at edge ${first.firstSof} (CRC 0x${o.crc.toString(16)} / 0x${f.crc.toString(16)}, len ${o.len} / ${f.len}, vc ${o.vc} / ${f.vc}, dst ${o.dst} / ${f.dst})`, sof);
+    }
+  }
+
+  private newFrame(f: DecodedFrame, sof: number, eof: number, what: string): void {
+    const n = this.outstanding();
+    if (n >= SEQ_MOD / 2 - 1) this.fail(`${what}: ${n} frames already unacknowledged (at most ${SEQ_MOD / 2 - 1})`, sof);
+    const vc = f.vc as number;
+    const limit = this.limit[vc];
+    const avail = limit === undefined ? 0 : (limit - this.consumed[vc]! + CREDIT_MOD) % CREDIT_MOD;
+    if (avail === 0 || avail >= CREDIT_MOD / 2) this.fail(`${what}: sent without a credit (granted ${limit ?? 'nothing yet'}, ${this.consumed[vc]} frames sent on vc ${vc})`, sof);
+    if (avail === 1) this.stats.exhausted[vc] = true;
+    this.consumed[vc] = (this.consumed[vc]! + 1) % CREDIT_MOD;
+    // The timer runs from the first frame sent with none outstanding.
+    if (n === 0) this.progressAt = sof;
+    this.sent[f.seq] = { frame: f, firstSof: sof, eof };
+    this.nextSeq = inc(f.seq);
+    this.framesSent = true;
+    this.stats.framesNew++;
+    this.stats.bytesNew[vc]! += f.len;
+    this.stats.sizes.set(f.len, (this.stats.sizes.get(f.len) ?? 0) + 1);
+  }
+
+  /** R's ACK, NAK or FC (from R's tap at edge `at`), as it may reach T at `cycle`. */
+  control(c: ControlBlock, cycle: number, at: number): void {
+    if (c.type === BlockType.Ack || c.type === BlockType.Nak) {
+      const kind = BlockType[c.type];
+      const moved = after(c.seq, this.acked);
+      if (moved > SEQ_MOD / 2) return this.fail(`${this.name}: ${kind} seq ${c.seq} goes back (acked up to ${this.acked})`, at);
+      if (moved > 0) {
+        const s = this.sent[c.seq];
+        if (moved > this.outstanding() || !s) return this.fail(`${this.name}: ${kind} seq ${c.seq} for a frame not sent (next new ${this.nextSeq}, acked up to ${this.acked})`, at);
+        if (s.eof + this.o.latency > cycle) return this.fail(`${this.name}: ${kind} seq ${c.seq} before its EOF (edge ${s.eof}) could have arrived`, at);
+        this.acked = c.seq;
+        this.progressAt = cycle;
+      }
+      if (c.type === BlockType.Ack) {
+        this.stats.acks++;
+        return;
+      }
+      this.stats.naks++;
+      if (this.lastNak >= 0 && c.seq === this.lastNak) this.fail(`${this.name}: a second NAK for seq ${c.seq} with no good in-order frame in between`, at);
+      this.lastNak = c.seq;
+      this.pendingNak = c.seq;
+      return;
+    }
+    if (c.type !== BlockType.Fc) return;
+    this.stats.fcs++;
+    const vc = c.vc as number;
+    if (vc >= VCS) return this.fail(`${this.name}: FC for vc ${vc}, which does not exist`, at);
+    const prev = this.limit[vc];
+    if (prev !== undefined && (c.credits - prev + CREDIT_MOD) % CREDIT_MOD >= CREDIT_MOD / 2) this.fail(`${this.name}: FC of vc ${vc} goes back from ${prev} to ${c.credits}`, at);
+    const ahead = (c.credits - this.consumed[vc]! + CREDIT_MOD) % CREDIT_MOD;
+    if (ahead > this.o.buffers && ahead < CREDIT_MOD / 2) this.fail(`${this.name}: FC of vc ${vc} grants ${c.credits}, ${ahead} beyond the ${this.consumed[vc]} frames sent (${this.o.buffers} buffers)`, at);
+    this.limit[vc] = c.credits;
+  }
+
+  /** The ACK/NAK at tap edge `at` has surely reached T. */
+  surely(seq: number): void {
+    const moved = after(seq, this.ackedLate);
+    if (moved > 0 && moved <= after(this.acked, this.ackedLate)) this.ackedLate = seq;
+  }
+}
+
+/** An event of either lane at the cycle it takes effect; ties: answers before frames. */
+interface Step {
+  readonly at: number;
+  readonly order: number;
+  readonly run: () => void;
+}
+
+/** Link-level counts the checker keeps besides the directions'. */
+export interface LinkStats {
+  /** Link-ups after the first. */
+  relinks: number;
+  /** Losses of lock at a transmitter's tap: an endpoint sending zeros (Down or Disabled). */
+  silences: number;
+}
+
+/** Checks one link from the taps on its two transmitters' lanes (A's lane and B's lane). */
+export class LinkChecker {
+  readonly violations: string[] = [];
+  violationCount = 0;
+  /** Frames from A to B (A's lane) answered on B's lane, and the reverse. */
+  readonly ab: Direction;
+  readonly ba: Direction;
+  readonly stats: LinkStats = { relinks: 0, silences: 0 };
+  private readonly o: Required<LinkCheckerOptions>;
+  private readonly failOn: { a: Fail; b: Fail };
+  private silent = false;
+
+  constructor(options: LinkCheckerOptions = {}) {
+    this.o = { latency: options.latency ?? 1, slack: options.slack ?? 16, replayTimeout: options.replayTimeout ?? 1024, buffers: options.buffers ?? 4, keep: options.keep ?? 50 };
+    const fail = (lane: string): Fail => (msg, cycle) => {
+      this.violationCount++;
+      if (this.violations.length < this.o.keep) this.violations.push(`edge ${cycle} (${lane}): ${msg}`);
+    };
+    this.failOn = { a: fail('lane A'), b: fail('lane B') };
+    this.ab = new Direction('A->B', this.o, this.failOn.a);
+    this.ba = new Direction('B->A', this.o, this.failOn.b);
+  }
+
+  /** Checks both lanes' events (decoded by their taps), in cycle order. */
+  check(a: LaneDecoder, b: LaneDecoder): void {
+    const steps: Step[] = [];
+    const { latency, slack } = this.o;
+    const lane = (events: readonly LaneEvent[], own: Direction, peer: Direction, fail: Fail): void => {
+      for (const e of events) {
+        switch (e.kind) {
+          case 'frame':
+            steps.push({ at: e.sof, order: 1, run: () => own.frame(e.frame, e.sof, e.eof) });
+            break;
+          case 'control': {
+            const c = e.block;
+            if (c.type === BlockType.Fc && c.init) steps.push({ at: e.cycle, order: 0, run: () => this.initFc(e.cycle) });
+            if (c.type === BlockType.Idle) break;
+            steps.push({ at: e.cycle + latency, order: 0, run: () => peer.control(c, e.cycle + latency, e.cycle) });
+            if (c.type === BlockType.Ack || c.type === BlockType.Nak) steps.push({ at: e.cycle + latency + slack, order: 0, run: () => peer.surely(c.seq) });
+            break;
+          }
+          case 'error':
+            steps.push({ at: e.cycle, order: 0, run: () => fail(e.message, e.cycle) });
+            break;
+          case 'lock':
+            if (!e.lock) steps.push({ at: e.cycle, order: 0, run: () => this.silence() });
+            break;
+        }
+      }
+    };
+    // A's lane carries A's frames (direction ab) and A's answers to B's frames (direction ba).
+    lane(a.events, this.ab, this.ba, this.failOn.a);
+    lane(b.events, this.ba, this.ab, this.failOn.b);
+    steps.sort((x, y) => x.at - y.at || x.order - y.order);
+    for (const s of steps) s.run();
+  }
+
+  private silence(): void {
+    this.stats.silences++;
+    this.silent = true;
+  }
+
+  private initFc(cycle: number): void {
+    if (!this.silent && !this.ab.framesSent && !this.ba.framesSent) return;
+    this.silent = false;
+    this.stats.relinks++;
+    this.ab.reset(cycle);
+    this.ba.reset(cycle);
+  }
+
+  /** Throws with the violations kept, if there was any. */
+  assertClean(): void {
+    if (this.violationCount) throw new Error(`HSI protocol checker: ${this.violationCount} violation(s):\n  ${this.violations.join('\n  ')}`);
+  }
+}

@@ -1,0 +1,103 @@
+// The testbench side of tb/hdl/hsi_tap.sv: binds a tap's outputs by prefix, samples them as a
+// stream (one record per meaningful block or lock change, IDLE blocks skipped), and decodes each
+// column batch into lane events with models/hsi/frame.ts's decoder: frames with the cycles of
+// their SOF and EOF, control blocks, format errors and lock changes, each with its clock edge.
+import { ClockCycles, SampledStream, type SignalHandle, type Simulator, type StreamBatch } from '../../bridge/src/index.js';
+import { bind } from '../../bridge/src/bus/prefix.js';
+import { type ControlBlock, type DecodedFrame, FrameDecoder, type FrameDecoderOptions } from '../../models/hsi/frame.js';
+
+/** The outputs of one hsi_tap instance. */
+export interface TapPins {
+  readonly valid: SignalHandle<number>;
+  readonly blk: SignalHandle<number>;
+  readonly lock: SignalHandle<number>;
+  readonly hdr: SignalHandle<number>;
+  readonly lo: SignalHandle<number>;
+  readonly hi: SignalHandle<number>;
+}
+
+/** A tap's pins as `<prefix>_valid_o`, `<prefix>_blk_o`…, as a fixture brings them out. */
+export function tapPins(dut: object, prefix: string): TapPins {
+  const pin = (n: string): SignalHandle<number> => bind(dut, prefix, n, true) as SignalHandle<number>;
+  return { valid: pin('valid'), blk: pin('blk'), lock: pin('lock'), hdr: pin('hdr'), lo: pin('lo'), hi: pin('hi') };
+}
+
+/** What a lane carried, in the order it came, each with the clock edge (stream cycle) it was sampled at. */
+export type LaneEvent =
+  | { readonly kind: 'frame'; readonly sof: number; readonly eof: number; readonly frame: DecodedFrame }
+  | { readonly kind: 'control'; readonly cycle: number; readonly block: ControlBlock }
+  | { readonly kind: 'error'; readonly cycle: number; readonly message: string }
+  | { readonly kind: 'lock'; readonly cycle: number; readonly lock: boolean };
+
+/**
+ * Decodes one lane's tap records. `idleCycles` counts the cycles between records while locked
+ * (IDLE blocks, or on a channel's side also dropped blocks): the tap never records them.
+ */
+export class LaneDecoder {
+  readonly events: LaneEvent[] = [];
+  idleCycles = 0;
+  private readonly decoder: FrameDecoder;
+  private readonly blockCycles: number[] = [];
+  private cycle = 0;
+  private lastCycle = -1;
+  private locked = false;
+
+  constructor(options: FrameDecoderOptions = {}) {
+    this.decoder = new FrameDecoder({
+      frame: (frame) => this.events.push({ kind: 'frame', sof: this.blockCycles[frame.sofAt]!, eof: this.cycle, frame }),
+      control: (block) => this.events.push({ kind: 'control', cycle: this.cycle, block }),
+      error: (message) => this.events.push({ kind: 'error', cycle: this.cycle, message }),
+    }, options);
+  }
+
+  /** One batch of the tap's stream, as columns. */
+  batch(b: StreamBatch, pins: TapPins): void {
+    const cycles = b.cycles;
+    const blk = b.column(pins.blk);
+    const lock = b.column(pins.lock);
+    const hdr = b.column(pins.hdr);
+    const lo = b.column(pins.lo);
+    const hi = b.column(pins.hi);
+    for (let i = 0; i < b.length; i++) this.record(cycles[i]!, blk[i] === 1, lock[i] === 1, hdr[i]!, lo[i]! | 0, hi[i]! | 0);
+  }
+
+  /** One record of the tap: its edge, whether it holds a block, the lock, and the block. */
+  record(cycle: number, blk: boolean, lock: boolean, hdr: number, lo: number, hi: number): void {
+    this.cycle = cycle;
+    if (lock !== this.locked) {
+      if (!lock) this.decoder.abort('a loss of lock');
+      this.events.push({ kind: 'lock', cycle, lock });
+      this.locked = lock;
+    } else if (lock && this.lastCycle >= 0) {
+      this.idleCycles += cycle - this.lastCycle - 1;
+    }
+    this.lastCycle = cycle;
+    if (blk) {
+      this.blockCycles.push(cycle);
+      this.decoder.push(hdr, lo, hi);
+    }
+  }
+}
+
+/** A tap's stream and its decoder: records are decoded when the stream is drained. */
+export class LaneTap {
+  readonly decoder: LaneDecoder;
+  private readonly stream: SampledStream;
+
+  constructor(sim: Simulator<unknown>, private readonly clock: SignalHandle<number>, readonly pins: TapPins, options: FrameDecoderOptions = {}) {
+    this.decoder = new LaneDecoder(options);
+    // Drained at close: a reader waiting on a quiet lane would keep the harness running with
+    // nothing of the test's own to stop at. Credits are ample so sampling never stalls.
+    this.stream = SampledStream.open(sim, {
+      clock, signals: [pins.blk, pins.lock, pins.hdr, pins.lo, pins.hi], when: { allOf: [pins.valid] }, batch: 1 << 16, credits: 1 << 30,
+    });
+  }
+
+  /** Stops sampling and decodes every record. */
+  async close(): Promise<LaneDecoder> {
+    this.stream.close();
+    await ClockCycles(this.clock, 1);
+    for await (const b of this.stream) this.decoder.batch(b, this.pins);
+    return this.decoder;
+  }
+}
