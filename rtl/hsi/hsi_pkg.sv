@@ -35,6 +35,14 @@ package hsi_pkg;
     FrameTypeData = 4'd0  // user data of a vc, routed by dst
   } frame_type_e;
 
+  // the link's state (STATUS.STATE)
+  typedef enum logic [1:0] {
+    LinkStateDisabled = 2'd0,  // CTRL.ENABLE is 0: everything cleared, the lane carries zeros
+    LinkStateTrain = 2'd1,  // waiting for block lock and the InitFC exchange; control blocks only
+    LinkStateUp = 2'd2,  // lock and InitFC done: frames flow
+    LinkStateDown = 2'd3  // replay budget or lock-loss bound exceeded, or the peer restarted: sticky until CTRL.RESTART; the lane carries zeros
+  } link_state_e;
+
   // a frame's virtual channel
   typedef enum logic [1:0] {
     VcNormal = 2'd0,  // vc 0: normal inter-cell traffic
