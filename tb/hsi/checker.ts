@@ -15,9 +15,9 @@
 //   good in-order frame in between (its seq moves on);
 // - FC counters never go back and never grant more than `buffers` beyond the frames T sent on
 //   the vc; a new frame needs a credit ((limit - sent) mod 4096 in 1..2047); replays take none.
-// Timing: a peer's block at tap edge c reaches T at c + `latency` at the earliest, and surely by
-// c + `latency` + `slack`; the checker explains T's actions only by what T could have seen, and
-// where T may not have seen an ACK yet (a replay of a frame just acknowledged) it allows both.
+// Timing: a peer's block at tap edge c reaches T at c + `latency` at the earliest, or never (a
+// channel may corrupt it): the checker explains T's actions only by what T could have seen, and
+// `slack` cycles of the replay timer allow for where in its pipeline T starts and stops it.
 // Link-ups: the first after reset, and each time a lane shows an FC with init set after it
 // carried frames or lost lock (an endpoint in Down or Disabled sends zeros): both directions
 // then start again from seq 0 with no credit.
@@ -35,7 +35,7 @@ const inc = (s: number): number => (s + 1) % SEQ_MOD;
 export interface LinkCheckerOptions {
   /** Cycles at least from a block at one tap to its effect at the far endpoint. @defaultValue 1 */
   readonly latency?: number;
-  /** Cycles more by which the far endpoint has surely seen it. @defaultValue 16 */
+  /** Cycles by which a replay may come before the timer measured at the taps. @defaultValue 16 */
   readonly slack?: number;
   /** The replay timer T (hsi_link's ReplayTimeout). @defaultValue 1024 */
   readonly replayTimeout?: number;
@@ -81,13 +81,15 @@ class Direction {
   framesSent = false;
   private sent: (Sent | undefined)[] = [];
   private nextSeq = 0;
-  /** Acknowledged up to: as T may have seen it (early) and as it surely has (late). */
+  /** Acknowledged up to, by the last ACK or NAK R sent (T may have lost some). */
   private acked = SEQ_MOD - 1;
-  private ackedLate = SEQ_MOD - 1;
+  /** Seq -> when R's first ACK or NAK naming it could have reached T (since that seq was sent). */
+  private readonly namedAt = new Map<number, number>();
+  private replayStartAt = -Infinity;
   private lastNak = -1;
   private pendingNak = -1;
+  private pendingNakAt = 0;
   private replayNext = -1;
-  private progressAt = 0;
   private limit: (number | undefined)[] = [];
   private consumed: number[] = [];
 
@@ -98,9 +100,11 @@ class Direction {
   reset(cycle: number): void {
     this.sent = Array<Sent | undefined>(SEQ_MOD).fill(undefined);
     this.nextSeq = 0;
-    this.acked = this.ackedLate = SEQ_MOD - 1;
+    this.acked = SEQ_MOD - 1;
+    this.namedAt.clear();
+    this.namedAt.set(SEQ_MOD - 1, cycle);
+    this.replayStartAt = -Infinity;
     this.lastNak = this.pendingNak = this.replayNext = -1;
-    this.progressAt = cycle;
     this.limit = Array<number | undefined>(VCS).fill(undefined);
     this.consumed = Array<number>(VCS).fill(0);
     this.framesSent = false;
@@ -118,32 +122,38 @@ class Direction {
     if (f.vc >= VCS) return this.fail(`${what}: no such vc`, sof);
     const s = f.seq;
     if (this.replayNext >= 0) {
-      // The replay goes on at replayNext, or at the oldest frame still unacknowledged when
-      // ACKs overtook it; it is over when nothing is left unacknowledged.
+      // The replay goes on at replayNext (T may not have had the ACKs the checker saw), or at
+      // the oldest frame still unacknowledged when ACKs overtook it.
       const n = this.outstanding();
       const oldest = inc(this.acked);
-      if (n === 0) this.replayNext = -1;
-      else if (s === this.replayNext || (s === oldest && after(this.replayNext, oldest) >= n)) return this.replay(f, sof, what);
+      if (s === this.replayNext || (n > 0 && s === oldest && after(this.replayNext, oldest) >= n)) return this.replay(f, sof, what);
     }
-    // Frames T may still think unacknowledged: after ackedLate, before nextSeq.
-    if (after(s, inc(this.ackedLate)) >= after(this.nextSeq, inc(this.ackedLate))) {
-      if (s !== this.nextSeq) return this.fail(`${what}: out of order, the next new frame is seq ${this.nextSeq} (acked up to ${this.acked})`, sof);
-      if (this.replayNext >= 0) this.fail(`${what}: a new frame while the replay from seq ${this.replayNext} on is unfinished (acked up to ${this.acked})`, sof);
+    if (s === this.nextSeq) {
+      if (this.replayNext >= 0 && this.outstanding() > 0) this.fail(`${what}: a new frame while the replay from seq ${this.replayNext} on is unfinished (acked up to ${this.acked})`, sof);
       this.replayNext = -1;
       return this.newFrame(f, sof, eof, what);
     }
-    // A replay starts: after a NAK at its seq + 1; after a timer expiry at the oldest
-    // unacknowledged frame (in T's view, somewhere between the late and the early one).
-    const sinceProgress = sof - this.progressAt;
+    const first = this.sent[s];
+    if (!first || after(this.nextSeq, s) > SEQ_MOD / 2) return this.fail(`${what}: out of order, the next new frame is seq ${this.nextSeq} (acked up to ${this.acked})`, sof);
+    // A replay starts: after a NAK at its seq + 1; after a timer expiry at T's oldest
+    // unacknowledged frame, which is one after some ACK or NAK R sent (T may have lost later
+    // ones). T's timer ran from its progress to that ACK (at the earliest when R's first ACK or
+    // NAK naming s - 1 reached it), from frame s's first sending, or from the last replay start.
+    const prev = (s + SEQ_MOD - 1) % SEQ_MOD;
+    const named = this.namedAt.get(prev);
+    const from = Math.max(named ?? Infinity, first.firstSof, this.replayStartAt);
+    // The replay restarts the timer when T decides it, maybe a frame before its SOF: at the
+    // NAK's arrival, or at the expiry.
     if (this.pendingNak >= 0 && s === inc(this.pendingNak)) {
       this.stats.nakReplays++;
-    } else if (after(s, inc(this.ackedLate)) <= after(inc(this.acked), inc(this.ackedLate)) && sinceProgress + this.o.slack >= this.o.replayTimeout) {
+      this.replayStartAt = this.pendingNakAt;
+    } else if (named !== undefined && sof - from + this.o.slack >= this.o.replayTimeout) {
       this.stats.timerReplays++;
+      this.replayStartAt = from + this.o.replayTimeout - this.o.slack;
     } else {
-      return this.fail(`${what}: replayed without a NAK for seq ${(s + SEQ_MOD - 1) % SEQ_MOD} or a timer expiry (${sinceProgress} cycles since progress, timer ${this.o.replayTimeout}; acked up to ${this.acked}, next new ${this.nextSeq})`, sof);
+      return this.fail(`${what}: replayed without a NAK for seq ${prev} or a timer expiry (${named === undefined ? `no ACK or NAK named seq ${prev}` : `${sof - from} cycles since progress, timer ${this.o.replayTimeout}`}; acked up to ${this.acked}, next new ${this.nextSeq})`, sof);
     }
     this.pendingNak = -1;
-    this.progressAt = sof;
     this.replay(f, sof, what);
   }
 
@@ -168,8 +178,8 @@ class Direction {
     if (avail === 0 || avail >= CREDIT_MOD / 2) this.fail(`${what}: sent without a credit (granted ${limit ?? 'nothing yet'}, ${this.consumed[vc]} frames sent on vc ${vc})`, sof);
     if (avail === 1) this.stats.exhausted[vc] = true;
     this.consumed[vc] = (this.consumed[vc]! + 1) % CREDIT_MOD;
-    // The timer runs from the first frame sent with none outstanding.
-    if (n === 0) this.progressAt = sof;
+    // An ACK naming this seq from here on is about this frame, not one 4096 frames before.
+    this.namedAt.delete(f.seq);
     this.sent[f.seq] = { frame: f, firstSof: sof, eof };
     this.nextSeq = inc(f.seq);
     this.framesSent = true;
@@ -189,8 +199,8 @@ class Direction {
         if (moved > this.outstanding() || !s) return this.fail(`${this.name}: ${kind} seq ${c.seq} for a frame not sent (next new ${this.nextSeq}, acked up to ${this.acked})`, at);
         if (s.eof + this.o.latency > cycle) return this.fail(`${this.name}: ${kind} seq ${c.seq} before its EOF (edge ${s.eof}) could have arrived`, at);
         this.acked = c.seq;
-        this.progressAt = cycle;
       }
+      if (!this.namedAt.has(c.seq)) this.namedAt.set(c.seq, cycle);
       if (c.type === BlockType.Ack) {
         this.stats.acks++;
         return;
@@ -199,6 +209,7 @@ class Direction {
       if (this.lastNak >= 0 && c.seq === this.lastNak) this.fail(`${this.name}: a second NAK for seq ${c.seq} with no good in-order frame in between`, at);
       this.lastNak = c.seq;
       this.pendingNak = c.seq;
+      this.pendingNakAt = cycle;
       return;
     }
     if (c.type !== BlockType.Fc) return;
@@ -210,12 +221,6 @@ class Direction {
     const ahead = (c.credits - this.consumed[vc]! + CREDIT_MOD) % CREDIT_MOD;
     if (ahead > this.o.buffers && ahead < CREDIT_MOD / 2) this.fail(`${this.name}: FC of vc ${vc} grants ${c.credits}, ${ahead} beyond the ${this.consumed[vc]} frames sent (${this.o.buffers} buffers)`, at);
     this.limit[vc] = c.credits;
-  }
-
-  /** The ACK/NAK at tap edge `at` has surely reached T. */
-  surely(seq: number): void {
-    const moved = after(seq, this.ackedLate);
-    if (moved > 0 && moved <= after(this.acked, this.ackedLate)) this.ackedLate = seq;
   }
 }
 
@@ -260,7 +265,7 @@ export class LinkChecker {
   /** Checks both lanes' events (decoded by their taps), in cycle order. */
   check(a: LaneDecoder, b: LaneDecoder): void {
     const steps: Step[] = [];
-    const { latency, slack } = this.o;
+    const { latency } = this.o;
     const lane = (events: readonly LaneEvent[], own: Direction, peer: Direction, fail: Fail): void => {
       for (const e of events) {
         switch (e.kind) {
@@ -272,7 +277,6 @@ export class LinkChecker {
             if (c.type === BlockType.Fc && c.init) steps.push({ at: e.cycle, order: 0, run: () => this.initFc(e.cycle) });
             if (c.type === BlockType.Idle) break;
             steps.push({ at: e.cycle + latency, order: 0, run: () => peer.control(c, e.cycle + latency, e.cycle) });
-            if (c.type === BlockType.Ack || c.type === BlockType.Nak) steps.push({ at: e.cycle + latency + slack, order: 0, run: () => peer.surely(c.seq) });
             break;
           }
           case 'error':

@@ -4,7 +4,7 @@
 // their SOF and EOF, control blocks, format errors and lock changes, each with its clock edge.
 import { ClockCycles, SampledStream, type SignalHandle, type Simulator, type StreamBatch } from '../../bridge/src/index.js';
 import { bind } from '../../bridge/src/bus/prefix.js';
-import { type ControlBlock, type DecodedFrame, FrameDecoder, type FrameDecoderOptions } from '../../models/hsi/frame.js';
+import { type ControlBlock, type DecodedFrame, FrameDecoder, type FrameDecoderOptions, IDLE_BLOCK } from '../../models/hsi/frame.js';
 
 /** The outputs of one hsi_tap instance. */
 export interface TapPins {
@@ -77,6 +77,19 @@ export class LaneDecoder {
       this.decoder.push(hdr, lo, hi);
     }
   }
+}
+
+/**
+ * What a locked tap records of a lane's descrambled blocks, one per cycle from edge `first`:
+ * every block but IDLE (for tests and models that have the blocks themselves).
+ */
+export function tapBlocks(blocks: readonly bigint[], first = 1): LaneDecoder {
+  const d = new LaneDecoder();
+  d.record(first - 1, false, true, 0, 0, 0);
+  blocks.forEach((b, i) => {
+    if (b !== IDLE_BLOCK) d.record(first + i, true, true, Number(b & 3n), Number((b >> 2n) & 0xffffffffn) | 0, Number(b >> 34n) | 0);
+  });
+  return d;
 }
 
 /** A tap's stream and its decoder: records are decoded when the stream is drained. */
