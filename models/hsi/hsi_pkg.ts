@@ -203,6 +203,13 @@ export const hsiRegs = {
           "width": 1,
           "access": "w1c",
           "doc": "the link went down (irq_o)"
+        },
+        {
+          "name": "TX_BAD_FRAME",
+          "lsb": 4,
+          "width": 1,
+          "access": "w1c",
+          "doc": "a frame of 0 or more than 1024 bytes came in on s_axis and was dropped"
         }
       ]
     },
@@ -376,6 +383,8 @@ export const HSI_STATUS = {
   LOCK: bits(2, 1),
   /** the link went down (irq_o) */
   DOWN: bits(3, 1),
+  /** a frame of 0 or more than 1024 bytes came in on s_axis and was dropped */
+  TX_BAD_FRAME: bits(4, 1),
 } as const;
 
 /** Fields of CREDITS (0x08): credits available to the transmitter (receive buffers free at the peer), per vc. */

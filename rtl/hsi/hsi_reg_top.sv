@@ -23,6 +23,8 @@ module hsi_reg_top (
   input  wire logic status_lock_i,
   input  wire logic status_down_set_i,
   output      logic status_down_o,
+  input  wire logic status_tx_bad_frame_set_i,
+  output      logic status_tx_bad_frame_o,
   input  wire logic [11:0] credits_vc0_i,
   input  wire logic [11:0] credits_vc1_i,
   input  wire logic [31:0] frames_sent_count_i,
@@ -37,13 +39,14 @@ module hsi_reg_top (
 );
   logic ctrl_enable_q, ctrl_enable_d;
   logic status_down_q, status_down_d;
+  logic status_tx_bad_frame_q, status_tx_bad_frame_d;
   logic [31:0] rdata;
   logic        hit;
   // The cell's decoder selects the block; the window's upper address bits are not ours.
   logic        unused_paddr;
   assign unused_paddr = ^apb_paddr_i[11:8];
   logic        unused_pwdata;
-  assign unused_pwdata = ^{apb_pwdata_i[2], apb_pwdata_i[4], apb_pwdata_i[5], apb_pwdata_i[6], apb_pwdata_i[7], apb_pwdata_i[8], apb_pwdata_i[9], apb_pwdata_i[10], apb_pwdata_i[11], apb_pwdata_i[12], apb_pwdata_i[13], apb_pwdata_i[14], apb_pwdata_i[15], apb_pwdata_i[16], apb_pwdata_i[17], apb_pwdata_i[18], apb_pwdata_i[19], apb_pwdata_i[20], apb_pwdata_i[21], apb_pwdata_i[22], apb_pwdata_i[23], apb_pwdata_i[24], apb_pwdata_i[25], apb_pwdata_i[26], apb_pwdata_i[27], apb_pwdata_i[28], apb_pwdata_i[29], apb_pwdata_i[30], apb_pwdata_i[31]};
+  assign unused_pwdata = ^{apb_pwdata_i[2], apb_pwdata_i[5], apb_pwdata_i[6], apb_pwdata_i[7], apb_pwdata_i[8], apb_pwdata_i[9], apb_pwdata_i[10], apb_pwdata_i[11], apb_pwdata_i[12], apb_pwdata_i[13], apb_pwdata_i[14], apb_pwdata_i[15], apb_pwdata_i[16], apb_pwdata_i[17], apb_pwdata_i[18], apb_pwdata_i[19], apb_pwdata_i[20], apb_pwdata_i[21], apb_pwdata_i[22], apb_pwdata_i[23], apb_pwdata_i[24], apb_pwdata_i[25], apb_pwdata_i[26], apb_pwdata_i[27], apb_pwdata_i[28], apb_pwdata_i[29], apb_pwdata_i[30], apb_pwdata_i[31]};
 
   wire access = apb_psel_i && apb_penable_i;
   wire write  = access && apb_pwrite_i;
@@ -51,6 +54,7 @@ module hsi_reg_top (
 
   assign ctrl_enable_o = ctrl_enable_q;
   assign status_down_o = status_down_q;
+  assign status_tx_bad_frame_o = status_tx_bad_frame_q;
   assign ctrl_restart_o = apb_pwdata_i[1:1];
   assign ctrl_we_o = write && apb_paddr_i[7:0] == 8'h00;
   assign apb_pready_o  = 1'b1;
@@ -68,6 +72,7 @@ module hsi_reg_top (
         rdata[1:0] = status_state_i;
         rdata[2:2] = status_lock_i;
         rdata[3:3] = status_down_q;
+        rdata[4:4] = status_tx_bad_frame_q;
       end
       8'h08: begin
         rdata[11:0] = credits_vc0_i;
@@ -107,6 +112,7 @@ module hsi_reg_top (
   always_comb begin
     ctrl_enable_d = ctrl_enable_q;
     status_down_d = status_down_q | status_down_set_i;
+    status_tx_bad_frame_d = status_tx_bad_frame_q | status_tx_bad_frame_set_i;
     if (write) begin
       unique case (apb_paddr_i[7:0])
         8'h00: begin
@@ -114,6 +120,7 @@ module hsi_reg_top (
         end
         8'h04: begin
           status_down_d = (status_down_q & ~apb_pwdata_i[3:3]) | status_down_set_i;
+          status_tx_bad_frame_d = (status_tx_bad_frame_q & ~apb_pwdata_i[4:4]) | status_tx_bad_frame_set_i;
         end
         default: ;
       endcase
@@ -124,9 +131,11 @@ module hsi_reg_top (
     if (!rst_ni) begin
       ctrl_enable_q <= 1'h1;
       status_down_q <= 1'h0;
+      status_tx_bad_frame_q <= 1'h0;
     end else begin
       ctrl_enable_q <= ctrl_enable_d;
       status_down_q <= status_down_d;
+      status_tx_bad_frame_q <= status_tx_bad_frame_d;
     end
   end
 endmodule

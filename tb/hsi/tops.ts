@@ -1,6 +1,7 @@
 import { defineTop } from '../../bridge/src/index.js';
 import type { HsiChannelTbDut } from './gen/hsi_channel_tb.js';
 import type { HsiCrcTbDut } from './gen/hsi_crc_tb.js';
+import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 import type { HsiLockTbDut } from './gen/hsi_lock_tb.js';
 import type { HsiPcsTbDut } from './gen/hsi_pcs_tb.js';
 import type { HsiScramblerTbDut } from './gen/hsi_scrambler_tb.js';
@@ -43,4 +44,13 @@ export const hsiPcsTb = defineTop<HsiPcsTbDut>({
 export const hsiTapTb = defineTop<HsiTapTbDut>({
   name: 'hsi_tap_tb',
   sources: [pkg, 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'tb/hdl/hsi_channel.sv', 'tb/hdl/hsi_tap.sv', 'tb/hsi/hdl/hsi_tap_lane.sv', 'tb/hsi/hdl/hsi_tap_tb.sv'],
+});
+
+/** Two hsi_link endpoints (a: cell 1, b: cell 2) joined by two hsi_channel lanes (Latency 4). */
+export const hsiLinkTb = defineTop<HsiLinkTbDut>({
+  name: 'hsi_link_tb',
+  sources: [pkg, 'rtl/hsi/hsi_reg_top.sv', 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv',
+    'rtl/hsi/hsi_crc32_64.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'rtl/hsi/hsi_tx_buffer.sv', 'rtl/hsi/hsi_rx_buffer.sv',
+    'rtl/hsi/hsi_link_tx.sv', 'rtl/hsi/hsi_link_rx.sv', 'rtl/hsi/hsi_link_state.sv', 'rtl/hsi/hsi_link_counters.sv',
+    'rtl/hsi/hsi_link.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_link_tb.sv'],
 });

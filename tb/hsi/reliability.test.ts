@@ -1,0 +1,120 @@
+// hsi_link's reliability end to end: NAK and go-back-N after flipped bits, the replay timer
+// after a lost ACK and after a lost frame, a cut shorter than the replay budget resumed without
+// loss or duplication, a longer one taking the link down until both ends are restarted.
+import { describe, expect } from 'vitest';
+import { ClockCycles } from '../../bridge/src/index.js';
+import type { LinkFrame } from '../../models/hsi/delivery.js';
+import { HSI_STATUS, LinkState } from '../../models/hsi/hsi_pkg.js';
+import { hsiTest, VCS, type HsiEnv, type HsiLink } from './env.js';
+import { BOUNDS, REPLAY_TIMEOUT } from './link_params.js';
+
+const test = hsiTest({ simTimeout: [4, 'ms'] });
+
+function frame(tag: number, len: number, i: number, dst: number): LinkFrame {
+  return { data: Uint8Array.from({ length: len }, (_, k) => (tag * 53 + i * 11 + k * 7 + (k >> 8)) & 0xff), dst };
+}
+
+/** `n` frames each way on each vc, of sizes cycling through a few classes. */
+function traffic(link: HsiLink, tag: number, n: number): void {
+  const sizes = [1, 9, 512, 1024, 100];
+  for (const [from, to] of [[link.a, link.b], [link.b, link.a]] as const) {
+    for (const vc of VCS) for (let i = 0; i < n; i++) void from.send(vc, frame(tag + vc, sizes[i % sizes.length]!, i, to.options.cellId));
+  }
+}
+
+/** Everything due has arrived at both ends, exactly once and in order. */
+async function drained(link: HsiLink): Promise<void> {
+  await link.a.finish();
+  await link.b.finish();
+}
+
+describe('hsi_link reliability', () => {
+  test('flipped bits: the receiver NAKs, the sender goes back, every frame arrives once', async ({ link }) => {
+    const l = await link();
+    await l.up();
+    for (let i = 0; i < 3; i++) void l.a.send(0, frame(1, 1024, i, 2));
+    // The first frame leaves once all of it is in (store and forward on this side too).
+    await ClockCycles(l.a.dut.clk_i, 160);
+    l.ab.faults({ ber: 1e-3 });
+    await ClockCycles(l.a.dut.clk_i, 60);
+    l.ab.faults({});
+    expect(l.ab.flips, 'the lane flipped bits').toBeGreaterThan(0n);
+    await drained(l);
+    const errors = (await l.b.counter('CRC_ERRORS')) + (await l.b.counter('FRAME_ERRORS'));
+    expect(errors, 'b saw the damage').toBeGreaterThan(0);
+    expect(await l.b.counter('NAKS_SENT'), 'b NAKed').toBeGreaterThan(0);
+    expect(await l.a.counter('NAKS_RECEIVED'), 'a got the NAKs b sent').toBe(await l.b.counter('NAKS_SENT'));
+    expect(await l.a.counter('FRAMES_REPLAYED'), 'a replayed').toBeGreaterThan(0);
+    expect(await l.b.counter('FRAMES_RECEIVED'), 'b took each frame once').toBe(3);
+    expect(await l.a.counter('TIMER_EXPIRIES'), 'the NAK, not the timer, recovered').toBe(0);
+    expect(l.a.up && l.b.up, 'still up').toBe(true);
+  });
+
+  test('a lost ACK (the return lane cut briefly): the replay timer resends, b drops the duplicate and ACKs', async ({ link }) => {
+    const l = await link();
+    await l.up();
+    const cut = l.ba.cut(l.a.dut.clk_i, 300);
+    void l.a.send(1, frame(2, 64, 0, 2));
+    await cut;
+    await drained(l);
+    await ClockCycles(l.a.dut.clk_i, REPLAY_TIMEOUT + 200);
+    expect(await l.a.counter('TIMER_EXPIRIES'), 'a timer expiry').toBe(1);
+    expect(await l.a.counter('FRAMES_REPLAYED'), 'one frame replayed').toBe(1);
+    expect(await l.b.counter('FRAMES_RECEIVED'), 'b took it once').toBe(1);
+    expect(await l.a.counter('LOCK_LOSSES'), 'a lost lock in the cut').toBe(1);
+    expect(l.a.up && l.b.up, 'still up').toBe(true);
+  });
+
+  test('a lost frame (the forward lane cut from before its SOF): no NAK, the timer resends it', async ({ link }) => {
+    const l = await link();
+    await l.up();
+    const cut = l.ab.cut(l.a.dut.clk_i, 300);
+    void l.a.send(0, frame(3, 700, 0, 2));
+    await cut;
+    await drained(l);
+    expect(await l.b.counter('NAKS_SENT'), 'nothing for b to NAK').toBe(0);
+    expect(await l.a.counter('TIMER_EXPIRIES'), 'a timer expiry').toBe(1);
+    expect(await l.b.counter('FRAMES_RECEIVED'), 'b took it once').toBe(1);
+  });
+
+  test(`a cut of ${BOUNDS.cutResumes} cycles (the budget less relock) under traffic resumes without loss or duplication`, async ({ link }) => {
+    const l = await link();
+    await l.up();
+    traffic(l, 10, 12);
+    await ClockCycles(l.a.dut.clk_i, 300);
+    await l.ab.cut(l.a.dut.clk_i, BOUNDS.cutResumes);
+    await drained(l);
+    expect(l.a.up && l.b.up, 'never went down').toBe(true);
+    expect(await l.b.counter('LOCK_LOSSES'), 'b lost lock in the cut').toBe(1);
+    expect(await l.a.counter('TIMER_EXPIRIES'), 'a replayed on its timer').toBeGreaterThan(0);
+  });
+
+  test(`a cut of ${BOUNDS.cutDowns} cycles takes both ends down (sticky, irq) until both restart; then frames flow again`, async ({ link }) => {
+    const l = await link();
+    await l.up();
+    traffic(l, 20, 6);
+    await ClockCycles(l.a.dut.clk_i, 200);
+    const cut = l.ab.cut(l.a.dut.clk_i, BOUNDS.cutDowns);
+    await cut;
+    for (const e of [l.b, l.a]) await downed(e);
+    // Sticky: still down well after the lane came back.
+    await ClockCycles(l.a.dut.clk_i, 2000);
+    for (const e of [l.a, l.b]) expect(await e.state(), `${e.options.prefix} stays down`).toBe(LinkState.Down);
+    await l.a.restart();
+    await l.b.restart();
+    await l.up();
+    for (const e of [l.a, l.b]) expect(await e.state(), `${e.options.prefix} up again`).toBe(LinkState.Up);
+    traffic(l, 30, 4);
+    await drained(l);
+  });
+});
+
+/** `e` went down: STATE Down, STATUS.DOWN and irq_o set, and the reference agrees. */
+async function downed(e: HsiEnv): Promise<void> {
+  await e.waitDown();
+  e.model.fail('lock-timeout');
+  expect(await e.state(), `${e.options.prefix}: STATE`).toBe(LinkState.Down);
+  expect(e.model.state).toBe(LinkState.Down);
+  expect(HSI_STATUS.DOWN.get(await e.readReg('STATUS')), `${e.options.prefix}: STATUS.DOWN`).toBe(1);
+  expect(e.irq, `${e.options.prefix}: irq_o`).toBe(true);
+}
