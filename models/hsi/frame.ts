@@ -216,9 +216,12 @@ export class FrameDecoder {
     return this.at;
   }
 
-  /** Forgets a frame in progress (the lane lost lock: what follows is not its continuation). */
-  abort(reason: string): void {
-    if (this.inFrame) this.sink.error(`frame seq ${this.seqOf()} cut by ${reason} after ${this.blocks} of ${Math.ceil(this.len / 8)} data blocks`, this.at);
+  /**
+   * Forgets a frame in progress (what follows is not its continuation), reporting it as cut by
+   * `reason`, or silently without one (the lane went quiet on purpose).
+   */
+  abort(reason?: string): void {
+    if (this.inFrame && reason !== undefined) this.sink.error(`frame seq ${this.seqOf()} cut by ${reason} after ${this.blocks} of ${Math.ceil(this.len / 8)} data blocks`, this.at);
     this.inFrame = false;
   }
 

@@ -125,6 +125,17 @@ describe('checker on the reference link', () => {
     });
   }
 
+  seededTest('all-zero blocks (an endpoint Down) are a silence: the frame they cut and the block after them are dropped without an error; one bad header is an error', () => {
+    const sof = indices(base.laneA, BlockType.Sof)[4]!;
+    const lane = [...base.laneA.slice(0, sof + 3), ...Array<bigint>(20).fill(0n), 0x1234n << 2n | 1n, ...base.laneA.slice(sof + 3)];
+    const d = tapBlocks(lane);
+    expect(d.events.filter((e) => e.kind === 'silence').map((e) => e.kind)).toEqual(['silence']);
+    expect(d.events.filter((e) => e.kind === 'error').map((e) => e.kind === 'error' && e.message).join('\n')).not.toMatch(/sync header|cut|unknown/);
+    const one = [...base.laneA];
+    one[sof + 3] = one[sof + 3]! & ~3n;
+    expect(tapBlocks(one).events.some((e) => e.kind === 'error' && e.message.includes('sync header'))).toBe(true);
+  });
+
   seededTest('flags a timer replay sooner than the timer (a checker told the timer is longer)', () => {
     const c = check(base.laneA, base.laneB, { ...checkerOptions, replayTimeout: 4 * TIMER });
     expect(c.violations.join('\n')).toMatch(/replayed without a NAK .* or a timer expiry/);
@@ -193,8 +204,8 @@ describe('checker through the RTL taps', () => {
     await simProperty(sim as Simulator<unknown>, fc.constantFrom(...BROKEN.map((_, i) => i)), async (k) => {
       const { txA, txB } = await drive(sim, base.laneA, base.laneB);
       for (const [d, lane] of [[txA, base.laneA], [txB, base.laneB]] as const) {
-        const want = tapBlocks(lane).events.filter((e) => e.kind !== 'lock').map((e) => (e.kind === 'frame' ? { ...e.frame, sofAt: 0, eofAt: 0 } : e.kind === 'control' ? e.block : e.message));
-        const got = d.events.filter((e) => e.kind !== 'lock').map((e) => (e.kind === 'frame' ? { ...e.frame, sofAt: 0, eofAt: 0 } : e.kind === 'control' ? e.block : e.message));
+        const want = tapBlocks(lane).events.filter((e) => e.kind !== 'lock').map((e) => (e.kind === 'frame' ? { ...e.frame, sofAt: 0, eofAt: 0 } : e.kind === 'control' ? e.block : e.kind === 'error' ? e.message : e.kind));
+        const got = d.events.filter((e) => e.kind !== 'lock').map((e) => (e.kind === 'frame' ? { ...e.frame, sofAt: 0, eofAt: 0 } : e.kind === 'control' ? e.block : e.kind === 'error' ? e.message : e.kind));
         expect(got).toEqual(want);
         expect(d.events.filter((e) => e.kind === 'lock')).toHaveLength(1);
         expect(d.idleCycles).toBeGreaterThan(0);

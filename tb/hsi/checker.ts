@@ -235,7 +235,7 @@ interface Step {
 export interface LinkStats {
   /** Link-ups after the first. */
   relinks: number;
-  /** Losses of lock at a transmitter's tap: an endpoint sending zeros (Down or Disabled). */
+  /** Runs of zeros (or a loss of lock) at a transmitter's tap: an endpoint Down or Disabled. */
   silences: number;
 }
 
@@ -284,6 +284,9 @@ export class LinkChecker {
             break;
           case 'lock':
             if (!e.lock) steps.push({ at: e.cycle, order: 0, run: () => this.silence() });
+            break;
+          case 'silence':
+            steps.push({ at: e.cycle, order: 0, run: () => this.silence() });
             break;
         }
       }

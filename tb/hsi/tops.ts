@@ -54,3 +54,12 @@ export const hsiLinkTb = defineTop<HsiLinkTbDut>({
     'rtl/hsi/hsi_link_tx.sv', 'rtl/hsi/hsi_link_rx.sv', 'rtl/hsi/hsi_link_state.sv', 'rtl/hsi/hsi_link_counters.sv',
     'rtl/hsi/hsi_link.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_link_tb.sv'],
 });
+
+/** hsi_link_tb with the protocol checker's taps bound in (tb/hsi/hdl/hsi_link_taps.sv). */
+export const hsiLinkTapTb = defineTop<HsiLinkTbDut>({
+  ...hsiLinkTb,
+  name: 'hsi_link_tap_tb',
+  module: 'hsi_link_tb',
+  sources: [...hsiLinkTb.sources, 'tb/hdl/hsi_tap.sv', 'tb/hsi/hdl/hsi_link_taps.sv'],
+  config: ['tb/hsi/hdl/hsi_link_taps.vlt'],
+});
