@@ -10,6 +10,12 @@ import { LinkChecker, type LinkCheckerOptions } from './checker.js';
 import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 import { LaneTap, type LaneDecoder, type LaneEvent, tapPins } from './tap.js';
 
+/**
+ * Cycles from a block at one transmitter's tap to its effect at the far endpoint, at the least:
+ * hsi_link_tb's channel latency (both taps add the same 3 cycles, the receiver at least as many).
+ */
+export const TAP_LATENCY = 4;
+
 /** The link's coverage (issue 12's list), over every test that composes a {@link LinkCheckEnv}. */
 export const linkCoverage = new CoverGroup('hsi_link');
 const SIZE_BINS = [1, 7, 8, 9, 512, 516, 1023, 1024];

@@ -6,14 +6,12 @@ import { describe, expect } from 'vitest';
 import { ClockCycles, type Simulator } from '../../bridge/src/index.js';
 import { seededTest } from '../../bridge/src/vitest.js';
 import type { LinkFrame } from '../../models/hsi/delivery.js';
-import { LinkCheckEnv, linkCoverage } from './check_env.js';
+import { LinkCheckEnv, linkCoverage, TAP_LATENCY } from './check_env.js';
 import { hsiTest, type HsiLink, VCS } from './env.js';
 import { BOUNDS, REPLAY_TIMEOUT, RX_BUFFERS } from './link_params.js';
 import { hsiLinkTapTb } from './tops.js';
 
 const test = hsiTest({ simTimeout: [4, 'ms'] }, hsiLinkTapTb);
-/** Tap to tap: the channel's 4 cycles less nothing (both taps add the same 3). */
-export const TAP_LATENCY = 4;
 const SIZES = [1, 7, 8, 9, 512, 516, 1023, 1024];
 
 function frame(tag: number, len: number, i: number, dst: number): LinkFrame {
