@@ -181,7 +181,7 @@ export const hsiRegs = {
     {
       "name": "STATUS",
       "offset": 4,
-      "doc": "link state and events (irq_o = DOWN)",
+      "doc": "link state and events (irq_o = DOWN or TX_BAD_FRAME)",
       "fields": [
         {
           "name": "STATE",
@@ -209,7 +209,7 @@ export const hsiRegs = {
           "lsb": 4,
           "width": 1,
           "access": "w1c",
-          "doc": "a frame of 0 or more than 1024 bytes came in on s_axis and was dropped"
+          "doc": "a frame of 0 or more than 1024 bytes came in on s_axis and was dropped (irq_o)"
         }
       ]
     },
@@ -376,14 +376,14 @@ export const HSI_CTRL = {
   RESTART: bits(1, 1),
 } as const;
 
-/** Fields of STATUS (0x04): link state and events (irq_o = DOWN). */
+/** Fields of STATUS (0x04): link state and events (irq_o = DOWN or TX_BAD_FRAME). */
 export const HSI_STATUS = {
   STATE: bits(0, 2),
   /** the receiver has block lock */
   LOCK: bits(2, 1),
   /** the link went down (irq_o) */
   DOWN: bits(3, 1),
-  /** a frame of 0 or more than 1024 bytes came in on s_axis and was dropped */
+  /** a frame of 0 or more than 1024 bytes came in on s_axis and was dropped (irq_o) */
   TX_BAD_FRAME: bits(4, 1),
 } as const;
 

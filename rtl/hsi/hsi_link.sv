@@ -9,8 +9,8 @@
 `default_nettype none
 
 module hsi_link #(
-  parameter int unsigned TxSlots = 4,          // replay-buffer frames per vc
-  parameter int unsigned RxBuffers = 4,        // receive buffers per vc: the credits granted
+  parameter int unsigned TxSlots = 8,          // replay-buffer frames per vc
+  parameter int unsigned RxBuffers = 8,        // receive buffers per vc: the credits granted
   parameter int unsigned ReplayTimeout = 1024, // cycles without progress before a replay
   parameter int unsigned LockTimeout = (hsi_pkg::ReplayLimit - 1) * ReplayTimeout,  // lost lock that takes the link down
   parameter int unsigned FcPeriod = 1024,      // cycles between FC refreshes when up

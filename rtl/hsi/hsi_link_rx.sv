@@ -62,7 +62,6 @@ module hsi_link_rx (
   logic [Vcs-1:0]      seen_q, seen_d;
   logic [7:0]          beats_q, beats_d, want_beats;
   logic [SeqBits-1:0]  expected_q, expected_d, seq_dist;
-  logic [10:0]         remaining;
   logic [3:0]          last_bytes;
   logic                crc_init, crc_valid;
   logic [63:0]         crc_data;
@@ -99,8 +98,7 @@ module hsi_link_rx (
     is_ctrl = take && block_i[1:0] == SyncHeaderCtrl;
 
     want_beats = 8'((12'(hdr_q.len) + 12'd7) >> 3);
-    remaining = hdr_q.len - 11'({beats_q, 3'b000});
-    last_bytes = 4'(hdr_q.len[2:0]) + (hdr_q.len[2:0] == 3'd0 ? 4'd8 : 4'd0);
+    last_bytes = hsi_frame_pkg::last_bytes(hdr_q.len[2:0]);
     seq_dist = hdr_q.seq - expected_q;
 
     crc_init = 1'b0;
@@ -141,7 +139,7 @@ module hsi_link_rx (
       end else if (beats_q < want_beats) begin
         wr_o[hdr_q.vc[0]] = wr_ok_q;
         crc_valid = 1'b1;
-        crc_bytes_m1 = remaining >= 11'd8 ? 3'd7 : 3'(remaining - 11'd1);
+        crc_bytes_m1 = hsi_frame_pkg::beat_bytes_m1(hdr_q.len, beats_q);
         beats_d = beats_q + 8'd1;
       end else begin
         bad_d = 1'b1;

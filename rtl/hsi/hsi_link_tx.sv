@@ -103,7 +103,6 @@ module hsi_link_tx #(
   logic                crc_init, crc_valid;
   logic [2:0]          crc_bytes_m1;
   logic [31:0]         crc;
-  logic [10:0]         remaining;
   sof_block_t          sof_blk;
   eof_block_t          eof_blk;
   ack_block_t          ack_blk, nak_blk;
@@ -201,7 +200,7 @@ module hsi_link_tx #(
     sof_blk.ftype = FrameTypeData;
     eof_blk = '0;
     eof_blk.btype = BlockTypeEof;
-    eof_blk.count = 4'(len_q[2:0]) + (len_q[2:0] == 3'd0 ? 4'd8 : 4'd0);
+    eof_blk.count = hsi_frame_pkg::last_bytes(len_q[2:0]);
     eof_blk.crc = crc;
     ack_blk = '0;
     ack_blk.btype = BlockTypeAck;
@@ -237,7 +236,6 @@ module hsi_link_tx #(
     crc_init = 1'b0;
     crc_valid = 1'b0;
     crc_bytes_m1 = 3'd7;
-    remaining = len_q - 11'({beat_q, 3'b000});
     ctrl = '0;
     rd_beat_o = beat_q;
 
@@ -283,9 +281,9 @@ module hsi_link_tx #(
       end
       StData: begin
         crc_valid = 1'b1;
-        crc_bytes_m1 = remaining >= 11'd8 ? 3'd7 : 3'(remaining - 11'd1);
+        crc_bytes_m1 = hsi_frame_pkg::beat_bytes_m1(len_q, {1'b0, beat_q});
         beat_d = beat_q + 7'd1;
-        if (remaining <= 11'd8) state_d = StEof;
+        if ({1'b0, beat_q} == 8'((len_q - 11'd1) >> 3)) state_d = StEof;
       end
       StEof: state_d = StBoundary;
       default: state_d = StBoundary;

@@ -57,7 +57,7 @@ module hsi_rx_buffer #(
     drain_slot = drain_q[SlotBits-1:0];
     space_o = (fill_q - drain_q) != (SlotBits + 1)'(Slots);
     len = len_q[drain_slot];
-    last_bytes = 4'(len[2:0]) + (len[2:0] == 3'd0 ? 4'd8 : 4'd0);
+    last_bytes = hsi_frame_pkg::last_bytes(len[2:0]);
 
     m_axis_tvalid_o = fill_q != drain_q;
     m_axis_tlast_o = beat_q == 7'((len - 11'd1) >> 3);

@@ -110,6 +110,11 @@ export class HsiEnv implements BlockEnv {
     return this.sources[vc].send({ data: frame.data, dest: frame.dst }) as unknown as Promise<void>;
   }
 
+  /** Queues `frame` on vc's s_axis with no delivery expected (a frame the link must drop). */
+  sendUnchecked(vc: VcIndex, frame: LinkFrame): Promise<void> {
+    return this.sources[vc].send({ data: frame.data, dest: frame.dst }) as unknown as Promise<void>;
+  }
+
   /** Resolves when every frame queued on vc's source was taken. */
   sent(vc: VcIndex): Promise<void> {
     return this.sources[vc].idle() as unknown as Promise<void>;

@@ -2,9 +2,9 @@
 import { linkBounds } from '../../models/hsi/hsi_link.js';
 
 /** RxBuffers: receive buffers per vc, the credits each end grants. */
-export const RX_BUFFERS = 4;
+export const RX_BUFFERS = 8;
 /** TxSlots: replay-buffer frames per vc. */
-export const TX_SLOTS = 4;
+export const TX_SLOTS = 8;
 /** ReplayTimeout of hsi_link_tb. */
 export const REPLAY_TIMEOUT = 1024;
 /** The cut bounds of that link. */

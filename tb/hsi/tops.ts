@@ -49,7 +49,7 @@ export const hsiTapTb = defineTop<HsiTapTbDut>({
 /** Two hsi_link endpoints (a: cell 1, b: cell 2) joined by two hsi_channel lanes (Latency 4). */
 export const hsiLinkTb = defineTop<HsiLinkTbDut>({
   name: 'hsi_link_tb',
-  sources: [pkg, 'rtl/hsi/hsi_reg_top.sv', 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv',
+  sources: [pkg, 'rtl/hsi/hsi_frame_pkg.sv', 'rtl/hsi/hsi_reg_top.sv', 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv',
     'rtl/hsi/hsi_crc32_64.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'rtl/hsi/hsi_tx_buffer.sv', 'rtl/hsi/hsi_rx_buffer.sv',
     'rtl/hsi/hsi_link_tx.sv', 'rtl/hsi/hsi_link_rx.sv', 'rtl/hsi/hsi_link_state.sv', 'rtl/hsi/hsi_link_counters.sv',
     'rtl/hsi/hsi_link.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_link_tb.sv'],

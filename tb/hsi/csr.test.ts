@@ -1,0 +1,49 @@
+// hsi_link's CSRs and link state against the register-level reference (HsiLinkModel): ENABLE,
+// the sticky Down and its irq, RESTART, and the drop of a frame too long for the link.
+import { describe, expect } from 'vitest';
+import { ClockCycles } from '../../bridge/src/index.js';
+import { HSI_CTRL, HSI_OFFSET, HSI_STATUS, LinkState } from '../../models/hsi/hsi_pkg.js';
+import { hsiTest } from './env.js';
+import { BOUNDS, FC_PERIOD, RX_BUFFERS } from './link_params.js';
+
+const test = hsiTest({ simTimeout: [2, 'ms'] });
+
+describe('hsi_link CSRs', () => {
+  test('ENABLE 0 disables an end (its peer goes down: the lane carries zeros); ENABLE 1 and a restart of the peer bring it up', async ({ link }) => {
+    const { a, b, up } = await link();
+    await up();
+    await a.writeReg(HSI_OFFSET.CTRL, 0);
+    expect(await a.state(), 'a disabled').toBe(LinkState.Disabled);
+    expect(a.model.state).toBe(LinkState.Disabled);
+    await b.waitDown();
+    b.model.fail('lock-timeout');
+    await b.expectRegs({ LOCK_LOSSES: 1 }, [RX_BUFFERS, RX_BUFFERS], false);
+    // The irq is STATUS.DOWN, cleared by writing 1.
+    await b.writeReg(HSI_OFFSET.STATUS, HSI_STATUS.DOWN.put(1));
+    expect(b.irq, 'irq cleared').toBe(false);
+    expect(await b.state(), 'still down: sticky').toBe(LinkState.Down);
+    await a.writeReg(HSI_OFFSET.CTRL, HSI_CTRL.ENABLE.put(1));
+    await ClockCycles(a.dut.clk_i, 1000);
+    expect(await a.state(), 'a trains, but b is down and sends zeros').toBe(LinkState.Train);
+    await b.restart();
+    await up();
+    for (const e of [a, b]) expect(await e.state(), `${e.options.prefix} up`).toBe(LinkState.Up);
+    await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
+    await a.expectRegs({ LOCK_LOSSES: 1 }, [RX_BUFFERS, RX_BUFFERS]);
+    expect(BOUNDS.lockTimeout, 'the bound the test waited on').toBe(3072);
+  });
+
+  test('a frame of 1025 bytes is dropped whole (STATUS.TX_BAD_FRAME, irq); the next frame goes through', async ({ link }) => {
+    const { a, b, up } = await link();
+    await up();
+    const tooLong = { data: new Uint8Array(1025).fill(0x5a), dst: 2 };
+    await a.sendUnchecked(0, tooLong);
+    await a.send(0, { data: Uint8Array.of(1, 2, 3), dst: 2 });
+    await b.recv(0, 1);
+    a.model.badFrame();
+    await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
+    await a.expectRegs({ FRAMES_SENT: 1 }, [RX_BUFFERS, RX_BUFFERS]);
+    expect(a.irq, 'irq').toBe(true);
+    await b.finish();
+  });
+});
