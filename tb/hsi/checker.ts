@@ -18,9 +18,11 @@
 // Timing: a peer's block at tap edge c reaches T at c + `latency` at the earliest, or never (a
 // channel may corrupt it): the checker explains T's actions only by what T could have seen, and
 // `slack` cycles of the replay timer allow for where in its pipeline T starts and stops it.
-// Link-ups: the first after reset, and each time a lane shows an FC with init set after it
-// carried frames or lost lock (an endpoint in Down or Disabled sends zeros): both directions
-// then start again from seq 0 with no credit.
+// Link-ups: the first after reset, and each time a lane shows an FC with init set after frames
+// or a run of zeros (an endpoint in Down or Disabled sends zeros): both directions then start
+// again from seq 0 with no credit. When the zeros cost a tap its lock, the endpoint's restart
+// shows as the tap locking again, 64 blocks or more into the new link-up: both directions start
+// again then, resynchronized on the first frame seen, with credits unjudged in that link-up.
 import type { ControlBlock, DecodedFrame } from '../../models/hsi/frame.js';
 import { BlockType, CREDIT_BITS, SEQ_BITS, VCS } from '../../models/hsi/hsi_pkg.js';
 import type { LaneDecoder, LaneEvent } from './tap.js';
@@ -79,6 +81,13 @@ class Direction {
   };
   /** A frame went out since the last link-up. */
   framesSent = false;
+  /**
+   * The tap was hunting for lock while this link-up began (the endpoint restarted out of a
+   * silence long enough to cost the tap its lock): what went by unseen is unknown, so the first
+   * frame seen sets the sequence, ACKs and NAKs before it are not judged, and credits are not.
+   */
+  private blind = false;
+  private synced = true;
   private sent: (Sent | undefined)[] = [];
   private nextSeq = 0;
   /** Acknowledged up to, by the last ACK or NAK R sent (T may have lost some). */
@@ -97,7 +106,9 @@ class Direction {
     this.reset(0);
   }
 
-  reset(cycle: number): void {
+  reset(cycle: number, blind = false): void {
+    this.blind = blind;
+    this.synced = !blind;
     this.sent = Array<Sent | undefined>(SEQ_MOD).fill(undefined);
     this.nextSeq = 0;
     this.acked = SEQ_MOD - 1;
@@ -121,6 +132,12 @@ class Direction {
     if (!f.crcOk) this.fail(`${what}: its EOF CRC 0x${f.crc.toString(16)} is not the CRC of the frame sent`, eof);
     if (f.vc >= VCS) return this.fail(`${what}: no such vc`, sof);
     const s = f.seq;
+    if (!this.synced) {
+      this.synced = true;
+      this.nextSeq = s;
+      this.acked = (s + SEQ_MOD - 1) % SEQ_MOD;
+      this.namedAt.set(this.acked, sof);
+    }
     if (this.replayNext >= 0) {
       // The replay goes on at replayNext (T may not have had the ACKs the checker saw), or at
       // the oldest frame still unacknowledged when ACKs overtook it.
@@ -175,7 +192,7 @@ class Direction {
     const vc = f.vc as number;
     const limit = this.limit[vc];
     const avail = limit === undefined ? 0 : (limit - this.consumed[vc]! + CREDIT_MOD) % CREDIT_MOD;
-    if (avail === 0 || avail >= CREDIT_MOD / 2) this.fail(`${what}: sent without a credit (granted ${limit ?? 'nothing yet'}, ${this.consumed[vc]} frames sent on vc ${vc})`, sof);
+    if (!this.blind && (avail === 0 || avail >= CREDIT_MOD / 2)) this.fail(`${what}: sent without a credit (granted ${limit ?? 'nothing yet'}, ${this.consumed[vc]} frames sent on vc ${vc})`, sof);
     if (avail === 1) this.stats.exhausted[vc] = true;
     this.consumed[vc] = (this.consumed[vc]! + 1) % CREDIT_MOD;
     // An ACK naming this seq from here on is about this frame, not one 4096 frames before.
@@ -191,6 +208,7 @@ class Direction {
   /** R's ACK, NAK or FC (from R's tap at edge `at`), as it may reach T at `cycle`. */
   control(c: ControlBlock, cycle: number, at: number): void {
     if (c.type === BlockType.Ack || c.type === BlockType.Nak) {
+      if (!this.synced) return;
       const kind = BlockType[c.type];
       const moved = after(c.seq, this.acked);
       if (moved > SEQ_MOD / 2) return this.fail(`${this.name}: ${kind} seq ${c.seq} goes back (acked up to ${this.acked})`, at);
@@ -217,9 +235,9 @@ class Direction {
     const vc = c.vc as number;
     if (vc >= VCS) return this.fail(`${this.name}: FC for vc ${vc}, which does not exist`, at);
     const prev = this.limit[vc];
-    if (prev !== undefined && (c.credits - prev + CREDIT_MOD) % CREDIT_MOD >= CREDIT_MOD / 2) this.fail(`${this.name}: FC of vc ${vc} goes back from ${prev} to ${c.credits}`, at);
+    if (prev !== undefined && !this.blind && (c.credits - prev + CREDIT_MOD) % CREDIT_MOD >= CREDIT_MOD / 2) this.fail(`${this.name}: FC of vc ${vc} goes back from ${prev} to ${c.credits}`, at);
     const ahead = (c.credits - this.consumed[vc]! + CREDIT_MOD) % CREDIT_MOD;
-    if (ahead > this.o.buffers && ahead < CREDIT_MOD / 2) this.fail(`${this.name}: FC of vc ${vc} grants ${c.credits}, ${ahead} beyond the ${this.consumed[vc]} frames sent (${this.o.buffers} buffers)`, at);
+    if (!this.blind && ahead > this.o.buffers && ahead < CREDIT_MOD / 2) this.fail(`${this.name}: FC of vc ${vc} grants ${c.credits}, ${ahead} beyond the ${this.consumed[vc]} frames sent (${this.o.buffers} buffers)`, at);
     this.limit[vc] = c.credits;
   }
 }
@@ -250,6 +268,9 @@ export class LinkChecker {
   private readonly o: Required<LinkCheckerOptions>;
   private readonly failOn: { a: Fail; b: Fail };
   private silent = false;
+  private blindSince = false;
+  private relinked = false;
+  private blind = false;
 
   constructor(options: LinkCheckerOptions = {}) {
     this.o = { latency: options.latency ?? 1, slack: options.slack ?? 16, replayTimeout: options.replayTimeout ?? 1024, buffers: options.buffers ?? 4, keep: options.keep ?? 50 };
@@ -283,10 +304,10 @@ export class LinkChecker {
             steps.push({ at: e.cycle, order: 0, run: () => fail(e.message, e.cycle) });
             break;
           case 'lock':
-            if (!e.lock) steps.push({ at: e.cycle, order: 0, run: () => this.silence() });
+            steps.push({ at: e.cycle, order: 0, run: () => (e.lock ? this.resumed(e.cycle) : this.silence(true)) });
             break;
           case 'silence':
-            steps.push({ at: e.cycle, order: 0, run: () => this.silence() });
+            steps.push({ at: e.cycle, order: 0, run: () => this.silence(false) });
             break;
         }
       }
@@ -298,17 +319,35 @@ export class LinkChecker {
     for (const s of steps) s.run();
   }
 
-  private silence(): void {
+  private silence(lostLock: boolean): void {
     this.stats.silences++;
     this.silent = true;
+    this.blindSince ||= lostLock;
+  }
+
+  /** A transmitter's tap locked again after losing lock: its endpoint restarted. */
+  private resumed(cycle: number): void {
+    if (!this.blindSince) return;
+    this.blindSince = false;
+    this.relink(cycle, true);
+  }
+
+  /**
+   * Both directions start again. Both ends restart, so one link-up may show twice (one end's
+   * lane, then the other's) with no frame between: it counts once and stays blind if it was.
+   */
+  private relink(cycle: number, blind: boolean): void {
+    const again = this.relinked && !this.ab.framesSent && !this.ba.framesSent;
+    if (!again) this.stats.relinks++;
+    this.blind = blind || (again && this.blind);
+    this.relinked = true;
+    this.silent = false;
+    this.ab.reset(cycle, this.blind);
+    this.ba.reset(cycle, this.blind);
   }
 
   private initFc(cycle: number): void {
-    if (!this.silent && !this.ab.framesSent && !this.ba.framesSent) return;
-    this.silent = false;
-    this.stats.relinks++;
-    this.ab.reset(cycle);
-    this.ba.reset(cycle);
+    if (this.silent || this.ab.framesSent || this.ba.framesSent) this.relink(cycle, false);
   }
 
   /** Throws with the violations kept, if there was any. */
