@@ -1,10 +1,11 @@
 // hsi_link's CSRs and link state against the register-level reference (HsiLinkModel): ENABLE,
-// the sticky Down and its irq, RESTART, and the drop of a frame too long for the link.
+// the sticky Down and its irq, RESTART (and the peer's rule for a restarted end), and the drop
+// of a frame too long for the link.
 import { describe, expect } from 'vitest';
 import { ClockCycles } from '../../bridge/src/index.js';
 import { HSI_CTRL, HSI_OFFSET, HSI_STATUS, LinkState } from '../../models/hsi/hsi_pkg.js';
 import { hsiTest } from './env.js';
-import { BOUNDS, FC_PERIOD, RX_BUFFERS } from './link_params.js';
+import { BOUNDS, CLOCK_NS, FC_PERIOD, RX_BUFFERS } from './link_params.js';
 
 const test = hsiTest({ simTimeout: [2, 'ms'] });
 
@@ -31,6 +32,22 @@ describe('hsi_link CSRs', () => {
     await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
     await a.expectRegs({ LOCK_LOSSES: 1 }, [RX_BUFFERS, RX_BUFFERS]);
     expect(BOUNDS.lockTimeout, 'the bound the test waited on').toBe(3072);
+  });
+
+  test('restarting one end while the other is up: the other sees an FC with init set and goes down at once, not after the lock bound', async ({ link }) => {
+    const { a, b, up } = await link();
+    await up();
+    await a.restart();
+    const t0 = a.sim.time('ns');
+    await b.waitDown();
+    b.model.fail('peer-restart');
+    const cycles = (a.sim.time('ns') - t0) / CLOCK_NS;
+    expect(cycles, 'cycles from the restart to the peer down').toBeLessThan(200);
+    expect(await b.state()).toBe(LinkState.Down);
+    await b.restart();
+    await up();
+    await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
+    await b.expectRegs({}, [RX_BUFFERS, RX_BUFFERS]);
   });
 
   test('a frame of 1025 bytes is dropped whole (STATUS.TX_BAD_FRAME, irq); the next frame goes through', async ({ link }) => {

@@ -19,6 +19,7 @@ import { hsiLinkTb } from './tops.js';
 
 /** A vc of the user side. */
 export type VcIndex = 0 | 1;
+/** Both vcs, in order. */
 export const VCS: readonly VcIndex[] = [0, 1];
 
 /** Options of an {@link HsiEnv}. */

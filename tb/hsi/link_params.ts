@@ -11,3 +11,5 @@ export const REPLAY_TIMEOUT = 1024;
 export const BOUNDS = linkBounds({ replayTimeout: REPLAY_TIMEOUT });
 /** FcPeriod: every credit freed is advertised within this many cycles (the FC refresh). */
 export const FC_PERIOD = 1024;
+/** The bench's clock period (tb/common/bench.ts's default). */
+export const CLOCK_NS = 10;
