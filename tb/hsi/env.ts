@@ -5,7 +5,7 @@
 // reset: `hsiTest` composes them on the run's Bench, which does. Tests hold only scenarios.
 import { expect } from 'vitest';
 import {
-  ApbMaster, AxisSink, AxisSource, ClockCycles, Until, type SignalHandle, type Simulator, type Throttle,
+  ApbMaster, AxisSink, AxisSource, ClockCycles, Until, type SignalHandle, type Simulator, type Throttle, type TopSpec,
 } from '../../bridge/src/index.js';
 import type { SimTestOptions } from '../../bridge/src/vitest.js';
 import { DeliveryModel, type LinkFrame } from '../../models/hsi/delivery.js';
@@ -297,11 +297,11 @@ export interface HsiLinkOptions {
 }
 
 /**
- * `simTest(hsiLinkTb)` with `bench` and `link(options)`: both endpoints and both lanes composed
+ * `simTest(top)` (hsiLinkTb, or a variant of it) with `bench` and `link(options)`: both endpoints and both lanes composed
  * on the run's bench and reset together, once per run of the model.
  */
-export function hsiTest(options: SimTestOptions = {}) {
-  return benchTest(hsiLinkTb, options).extend<{ link: (o?: HsiLinkOptions) => Promise<HsiLink> }>({
+export function hsiTest(options: SimTestOptions = {}, top: TopSpec<HsiLinkTbDut> = hsiLinkTb) {
+  return benchTest(top, options).extend<{ link: (o?: HsiLinkOptions) => Promise<HsiLink> }>({
     link: async ({ bench, seed }, use) => {
       await use(async (o = {}) => {
         const b = bench();

@@ -10,10 +10,13 @@ import { describe, expect } from 'vitest';
 import { ClockCycles, simProperty, type Simulator, type Throttle } from '../../bridge/src/index.js';
 import { wavePath } from '../../bridge/src/vitest.js';
 import type { LinkFrame } from '../../models/hsi/delivery.js';
+import { LinkCheckEnv, TAP_LATENCY } from './check_env.js';
 import { hsiTest, VCS, type HsiEnv, type HsiLink, type LaneEnv } from './env.js';
-import { BOUNDS } from './link_params.js';
+import { BOUNDS, REPLAY_TIMEOUT, RX_BUFFERS } from './link_params.js';
+import { hsiLinkTapTb } from './tops.js';
 
-const test = hsiTest({ simTimeout: [20, 'ms'] });
+// With the protocol checker's taps on both lanes (tb/hsi/check_env.ts).
+const test = hsiTest({ simTimeout: [20, 'ms'] }, hsiLinkTapTb);
 
 /** A lane's faults for one case. */
 interface LaneFaults {
@@ -79,6 +82,8 @@ describe('hsi_link randomized end to end', () => {
         a: { sinkThrottle: [c.sinks[0], c.sinks[1]], sourceThrottle: [c.sources[0], c.sources[1]] },
         b: { sinkThrottle: [c.sinks[2], c.sinks[3]], sourceThrottle: [c.sources[2], c.sources[3]] },
       });
+      const checker = new LinkCheckEnv(sim as Simulator<unknown>, l.a.dut as never, { latency: TAP_LATENCY, replayTimeout: REPLAY_TIMEOUT, buffers: RX_BUFFERS });
+      await checker.start();
       await l.up();
       const clk = l.a.dut.clk_i;
       c.streams.forEach((frames, k) => {
@@ -105,6 +110,7 @@ describe('hsi_link randomized end to end', () => {
       await l.a.finish(40_000);
       await l.b.finish(40_000);
       expect(l.a.up && l.b.up, 'up at the end').toBe(true);
+      await checker.finish();
     }, { seed, numRuns: 100, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 });

@@ -5,6 +5,7 @@ import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 import type { HsiLockTbDut } from './gen/hsi_lock_tb.js';
 import type { HsiPcsTbDut } from './gen/hsi_pcs_tb.js';
 import type { HsiScramblerTbDut } from './gen/hsi_scrambler_tb.js';
+import type { HsiTapTbDut } from './gen/hsi_tap_tb.js';
 
 const pkg = 'rtl/hsi/hsi_pkg.sv';
 
@@ -39,6 +40,12 @@ export const hsiPcsTb = defineTop<HsiPcsTbDut>({
   sources: [pkg, 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_pcs_tb.sv'],
 });
 
+/** Two lanes (scrambler -> channel), each with a tap (tb/hdl/hsi_tap.sv) on both sides: the checker's fixture. */
+export const hsiTapTb = defineTop<HsiTapTbDut>({
+  name: 'hsi_tap_tb',
+  sources: [pkg, 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'tb/hdl/hsi_channel.sv', 'tb/hdl/hsi_tap.sv', 'tb/hsi/hdl/hsi_tap_lane.sv', 'tb/hsi/hdl/hsi_tap_tb.sv'],
+});
+
 /** Two hsi_link endpoints (a: cell 1, b: cell 2) joined by two hsi_channel lanes (Latency 4). */
 export const hsiLinkTb = defineTop<HsiLinkTbDut>({
   name: 'hsi_link_tb',
@@ -46,4 +53,13 @@ export const hsiLinkTb = defineTop<HsiLinkTbDut>({
     'rtl/hsi/hsi_crc32_64.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'rtl/hsi/hsi_tx_buffer.sv', 'rtl/hsi/hsi_rx_buffer.sv',
     'rtl/hsi/hsi_link_tx.sv', 'rtl/hsi/hsi_link_rx.sv', 'rtl/hsi/hsi_link_state.sv', 'rtl/hsi/hsi_link_counters.sv',
     'rtl/hsi/hsi_link.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_link_tb.sv'],
+});
+
+/** hsi_link_tb with the protocol checker's taps bound in (tb/hsi/hdl/hsi_link_taps.sv). */
+export const hsiLinkTapTb = defineTop<HsiLinkTbDut>({
+  ...hsiLinkTb,
+  name: 'hsi_link_tap_tb',
+  module: 'hsi_link_tb',
+  sources: [...hsiLinkTb.sources, 'tb/hdl/hsi_tap.sv', 'tb/hsi/hdl/hsi_link_taps.sv'],
+  config: ['tb/hsi/hdl/hsi_link_taps.vlt'],
 });
