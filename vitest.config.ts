@@ -10,7 +10,8 @@ export default defineConfig({
     // set CELLBENCH_FIXTURES.
     include: ['tb/**/*.test.ts', 'models/**/*.test.ts', ...(process.env.CELLBENCH_FIXTURES ? ['tb/bridge/fixtures/*.fixture.ts', 'tb/mutate/fixtures/*.fixture.ts'] : [])],
     pool: 'forks',
-    globalSetup: ['bridge/src/vitest-global.ts'],
+    // The project's generator first (the tests import what it writes), then the bridge's reports.
+    globalSetup: ['tools/vitest-setup.ts', 'bridge/src/vitest-global.ts'],
     testTimeout: 60_000,
     hookTimeout: 300_000,  // a first build of a top takes a while; later runs hit the cache
     reporters: ['default', './bridge/src/summary-reporter.ts', ...(process.env.CI ? [['junit', { outputFile: path.join(reportsDir(), 'junit.xml') }] as ['junit', { outputFile: string }]] : [])],

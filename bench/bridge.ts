@@ -1,7 +1,7 @@
 // `make bench`: the bridge benchmark (bench/out/bridge.json), all figures measured in one run on
 // the axis_slice DUT. Targets are checked and reported, never asserted: absolute times are noisy.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Dealer } from 'zeromq';
@@ -154,6 +154,6 @@ out.targets = {
 };
 mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
 const file = path.join(ROOT, 'bench', 'out', 'bridge.json');
-const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-writeFileSync(file, `${JSON.stringify({ ...old, ...out }, null, 2)}\n`);
+// Written afresh: a figure this run did not measure must not survive from an older one.
+writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 console.log(JSON.stringify(out, null, 2));

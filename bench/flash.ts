@@ -8,8 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApbMaster, AxisSink, AxisSource, Clock, ClockCycles, Simulator } from '../bridge/src/index.js';
 import { ROOT } from '../bridge/src/paths.js';
-import { FLASH_OFFSET } from '../models/flash/regs.js';
-import { FlashOp, requestBeat } from '../models/flash/spi_flash_ctrl.js';
+import { FLASH_OFFSET, FlashErr, FlashOp, FlashReq, FlashRsp } from '../models/flash/spi_flash_pkg.js';
 import { flashBench } from '../tb/flash/tops.js';
 import { atMostBound } from './check.js';
 
@@ -36,11 +35,12 @@ const req = AxisSource.fromPrefix(dut, 's_axis_req', clk);
 const wr = AxisSource.fromPrefix(dut, 's_axis', clk);
 const rd = AxisSink.fromPrefix(dut, 'm_axis', clk);
 const rsp = AxisSink.fromPrefix(dut, 'm_axis_rsp', clk);
-const request = (op: number, addr: number, len: number): Uint8Array => requestBeat({ op, addr, len });
+const request = (op: FlashOp, addr: number, len: number): Uint8Array => FlashReq.toBytes({ op, addr, len });
 /** Cycles between two simulated times (steps of 1 ps). */
 const between = (from: bigint, to: bigint): number => Number(to - from) / (CYCLE_NS * 1000);
 const expectOk = (r: Uint8Array, what: string): void => {
-  if ((r[0]! & 3) !== 0) throw new Error(`${what}: error ${r[0]! & 3}`);
+  const { err } = FlashRsp.fromBytes(r);
+  if (err !== FlashErr.None) throw new Error(`${what}: error ${FlashErr[err] ?? err}`);
 };
 
 // The image: 16 sector erases, then one 64 KiB program the controller splits into pages.

@@ -1,6 +1,6 @@
-// `make bench`, second part (adds to bench/out/bridge.json): transactors and sampled streams on
+// `make bench`, second part (bench/out/transactors.json): transactors and sampled streams on
 // the axis_slice DUT against the native loop, and cocotb + cocotbext-axi (1.9.2 and 2.x) on the same DUT.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { AxisMonitor, AxisSink, AxisSource, Clock, ClockCycles, Simulator } from '../bridge/src/index.js';
@@ -143,8 +143,7 @@ const targets = {
   transactor_vs_cocotb: { ok: n('transactor_cycles_per_s') >= 100 * n('cocotb_axis_cycles_per_s'), ratio: n('transactor_cycles_per_s') / n('cocotb_axis_cycles_per_s'), want: '>= 100 x cocotb_axis_cycles_per_s' },
   transactor_vs_cocotb2: { ok: n('transactor_cycles_per_s') >= 100 * n('cocotb2_axis_cycles_per_s'), ratio: n('transactor_cycles_per_s') / n('cocotb2_axis_cycles_per_s'), want: '>= 100 x cocotb2_axis_cycles_per_s' },
 };
-const file = path.join(ROOT, 'bench', 'out', 'bridge.json');
-const old = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-const { native_cycles_per_s: _n, ...rest } = out;
-writeFileSync(file, `${JSON.stringify({ ...old, ...rest, transactor_native_cycles_per_s: out.native_cycles_per_s, targets: { ...(old.targets as object), ...targets } }, null, 2)}\n`);
+// Written afresh: a figure this run did not measure must not survive from an older one.
+mkdirSync(path.join(ROOT, 'bench', 'out'), { recursive: true });
+writeFileSync(path.join(ROOT, 'bench', 'out', 'transactors.json'), `${JSON.stringify({ ...out, targets }, null, 2)}\n`);
 console.log(JSON.stringify({ ...out, targets }, null, 2));

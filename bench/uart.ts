@@ -8,9 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { ApbMaster, ClockCycles, SerialSink, Simulator, withTimeout } from '../bridge/src/index.js';
 import { ROOT } from '../bridge/src/paths.js';
-import { Parity, boundPerKcycle, charCycles, type LineSettings } from '../models/uart/line.js';
-import { UART_OFFSET as R } from '../models/uart/regs.js';
-import { configure, resetIdle, serialFormat } from '../tb/uart/env.js';
+import { boundPerKcycle, charCycles, type LineSettings } from '../models/uart/line.js';
+import { UartDriver } from '../models/uart/uart_driver.js';
+import { Parity } from '../models/uart/uart_pkg.js';
+import { apbPort } from '../tb/common/apb_port.js';
+import { clockAndReset } from '../tb/common/reset.js';
+import { serialFormat } from '../tb/uart/serial.js';
 import { uart } from '../tb/uart/tops.js';
 import { atMostBound } from './check.js';
 
@@ -33,9 +36,10 @@ interface Throughput {
 async function throughput(sim: Simulator<typeof uart extends { dutType?: infer D } ? D : never>, s: LineSettings): Promise<Throughput> {
   await sim.restart();
   const dut = sim.dut;
-  await resetIdle(dut, [dut.uart_rx_i]);
-  const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
-  await configure(apb, s);
+  dut.uart_rx_i.value = 1;
+  await clockAndReset(dut);
+  const drv = new UartDriver(apbPort(ApbMaster.fromPrefix(dut, 'apb', dut.clk_i)));
+  await drv.configure(s);
   const sink = SerialSink.fromPrefix(dut, 'uart_tx', dut.clk_i, serialFormat(s));
   const data = Array.from({ length: BYTES }, (_, i) => (i * 151 + 3) & 0xff);
   const t0 = performance.now();
@@ -45,9 +49,8 @@ async function throughput(sim: Simulator<typeof uart extends { dutType?: infer D
   // never runs dry (it drains at most 8 between top-ups) and never overflows.
   let next = 0;
   while (next < BYTES) {
-    const level = (await apb.read(R.LEVEL)).data & 0xff;
-    const n = Math.min(16 - level, BYTES - next);
-    void Promise.all(data.slice(next, next + n).map((b) => apb.write(R.TXDATA, b)));
+    const n = Math.min(await drv.txRoom(), BYTES - next);
+    void drv.send(data.slice(next, next + n));
     next += n;
     if (next < BYTES) await ClockCycles(dut.clk_i, 8 * charCycles(s));
   }

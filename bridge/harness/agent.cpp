@@ -6,7 +6,7 @@ namespace cb {
 
 void Agent::begin(Writer& w, bool last, bool credited) const {
     w.clear();
-    w.put<uint8_t>(0x8B);  // AGENT_DATA
+    w.put<uint8_t>(static_cast<uint8_t>(Msg::AgentData));
     w.put<uint8_t>(0);
     w.put<uint16_t>(0);
     w.put<uint32_t>(0);

@@ -88,6 +88,8 @@ uint32_t signalId(Reader& r, const std::vector<Signal>& table, const char* role,
                   bool wide = false);
 
 enum class AgentKind : uint8_t { Stream = 1, AxisSource = 2, AxisSink = 3, ApbMaster = 4, SerialSource = 5, SerialSink = 6 };
+/// Which edges a stream records (its AGENT_OPEN body).
+enum class Qualifier : uint8_t { Always = 0, AllOf = 1, OnChange = 2 };
 std::unique_ptr<Agent> makeStream(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
 std::unique_ptr<Agent> makeAxisSource(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);
 std::unique_ptr<Agent> makeAxisSink(uint32_t id, uint32_t clock, bool rising, Reader& r, const std::vector<Signal>& table);

@@ -25,20 +25,7 @@
 namespace cb {
 namespace {
 
-constexpr uint16_t kProtocolVersion = 2;
 constexpr auto kHeartbeat = std::chrono::milliseconds(500);
-
-enum class Msg : uint8_t {
-    Hello = 0x01, Ping = 0x02, Step = 0x03, MemRead = 0x05, MemWrite = 0x06, Restart = 0x07,
-    Trace = 0x08, Quit = 0x09, Heartbeat = 0x0A, Credit = 0x0B,
-    HelloOk = 0x81, Pong = 0x82, Event = 0x83, MemData = 0x85, Ok = 0x86, Bye = 0x89,
-    HarnessHeartbeat = 0x8A, Error = 0xFF,
-};
-enum class Op : uint8_t {
-    Write = 1, Force = 2, Release = 3, Arm = 4, Cancel = 5, Clock = 6, ClockStop = 7,
-    Watch = 8, Unwatch = 9, AgentOpen = 10, AgentClose = 11, AgentPush = 12,
-};
-constexpr uint8_t kStepRun = 1;
 
 volatile std::sig_atomic_t g_stop = 0;
 extern "C" void onSignal(int) { g_stop = 1; }

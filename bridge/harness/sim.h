@@ -72,6 +72,13 @@ public:
     void write(uint32_t sig, const uint32_t* v) {
         Signal& s = table_[sig];
         if (s.held) return;  // a deposit never overrides a force
+        // An agent drives its pins at every edge, mostly with the values they hold: a write that
+        // changes nothing must not cost the step another eval.
+        if (s.stride <= 8 && !s.forceEn) {
+            uint32_t cur[2] = {0, 0};
+            s.load(s.data, cur);
+            if (cur[0] == v[0] && (s.stride <= 4 || cur[1] == v[1])) return;
+        }
         saveBeforeChange(sig);
         s.write(v);
         dirty_ = true;

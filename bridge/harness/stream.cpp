@@ -8,7 +8,6 @@
 namespace cb {
 namespace {
 
-enum class Qualifier : uint8_t { Always = 0, AllOf = 1, OnChange = 2 };
 
 class StreamAgent final : public Agent {
 public:

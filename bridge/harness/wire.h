@@ -10,6 +10,23 @@
 
 namespace cb {
 
+/// The wire protocol, mirrored in bridge/src/protocol.ts (tb/bridge/wire-enums.test.ts checks both agree).
+constexpr uint16_t kProtocolVersion = 2;
+
+/// Message types.
+enum class Msg : uint8_t {
+    Hello = 0x01, Ping = 0x02, Step = 0x03, MemRead = 0x05, MemWrite = 0x06, Restart = 0x07,
+    Trace = 0x08, Quit = 0x09, Heartbeat = 0x0A, Credit = 0x0B,
+    HelloOk = 0x81, Pong = 0x82, Event = 0x83, MemData = 0x85, Ok = 0x86, Bye = 0x89,
+    HarnessHeartbeat = 0x8A, AgentData = 0x8B, Error = 0xFF,
+};
+enum class Op : uint8_t {
+    Write = 1, Force = 2, Release = 3, Arm = 4, Cancel = 5, Clock = 6, ClockStop = 7,
+    Watch = 8, Unwatch = 9, AgentOpen = 10, AgentClose = 11, AgentPush = 12,
+};
+/// STEP flag: run time until a trigger fires.
+constexpr uint8_t kStepRun = 1;
+
 /// Error codes carried by an ERROR reply; mirrored in bridge/src/protocol.ts.
 enum class Err : uint16_t {
     BadMessage = 1,

@@ -1,4 +1,4 @@
-import { SignalAccessError } from './errors.js';
+import { SignalAccessError, UsageError } from './errors.js';
 import type { SignalHandle } from './handle.js';
 import { Simulator } from './simulator.js';
 import type { TimeUnit } from './units.js';
@@ -36,7 +36,7 @@ export class Clock {
     this.highSteps = BigInt(Math.round(Number(this.periodSteps) * duty));
     this.phaseSteps = this.sim.steps(options.phase ?? 0, unit);
     if (this.highSteps <= 0n || this.highSteps >= this.periodSteps) {
-      throw new SignalAccessError(`Clock on ${signal.name}: ${period} ${unit} at duty ${duty} leaves no high or no low time at the simulator precision`);
+      throw new UsageError(`Clock on ${signal.name}: ${period} ${unit} at duty ${duty} leaves no high or no low time at the simulator precision`);
     }
     if (signal.width !== 1) throw new SignalAccessError(`Clock on ${signal.name}: needs a 1-bit signal, not ${signal.width} bits`);
   }

@@ -31,6 +31,11 @@ export class SignalAccessError extends BridgeError {
   override name = 'SignalAccessError';
 }
 
+/** An argument the API cannot take: a Timer shorter than a step, a count of 0, an empty frame. */
+export class UsageError extends BridgeError {
+  override name = 'UsageError';
+}
+
 /** The simulation ended ($finish, $fatal, $stop, an assertion) while something still waited on it. */
 export class SimEndedError extends BridgeError {
   override name = 'SimEndedError';

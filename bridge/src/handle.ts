@@ -1,4 +1,5 @@
 import { SignalAccessError, UnknownSignalError } from './errors.js';
+import { closestText } from './names.js';
 import { Dir, type SignalInfo } from './signals.js';
 
 /** What a handle needs from its simulator (kept small so handles stay cheap). */
@@ -95,16 +96,6 @@ export type AnyHandle = SignalHandle<number> | SignalHandle<bigint> | MemoryHand
 // Names that tooling probes on any object (await, vitest's pretty-printer, JSON): not signals.
 const PROBED = new Set(['then', 'toJSON', 'asymmetricMatch', '$$typeof', 'nodeType', 'constructor', 'inspect']);
 
-function closest(name: string, names: readonly string[]): string {
-  const scored = names.map((n) => {
-    let common = 0;
-    while (common < Math.min(n.length, name.length) && n[common] === name[common]) common++;
-    return { n, score: common - Math.abs(n.length - name.length) / 4 };
-  });
-  scored.sort((a, b) => b.score - a.score);
-  return scored.slice(0, 3).map((s) => s.n).join(', ');
-}
-
 /**
  * Builds the `dut` object: one property per port, nested objects per instance. Reading a name
  * the top does not have throws {@link UnknownSignalError} with the closest names.
@@ -117,7 +108,7 @@ export function buildDut(top: string, handles: readonly AnyHandle[]): Record<str
         if (typeof prop === 'symbol' || prop in target || PROBED.has(prop)) return Reflect.get(target, prop, receiver);
         const where = scope ? `${top}.${scope}` : top;
         throw new UnknownSignalError(
-          `${where} has no signal '${prop}' (closest: ${closest(prop, Object.keys(target))}); internal signals ` +
+          `${where} has no signal '${prop}'${closestText(prop, Object.keys(target))}; internal signals ` +
             `must be public_flat_rw in the top's .vlt`,
         );
       },

@@ -6,7 +6,7 @@ export { buildTop, describeTop, BuildError, LintError, type BuiltTop } from './b
 export { Clock, type ClockOptions } from './clock.js';
 export {
   BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError,
-  SimTimeoutError, TaskFailedError, UnknownSignalError, WallClockTimeoutError,
+  SimTimeoutError, TaskFailedError, UnknownSignalError, UsageError, WallClockTimeoutError,
 } from './errors.js';
 export { MemoryHandle, SignalHandle, type AnyHandle, type MemoryData } from './handle.js';
 export { Simulator, type SimStats, type StartOptions, type TransportOptions } from './simulator.js';

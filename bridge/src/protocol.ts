@@ -1,7 +1,8 @@
 /**
  * The wire format between the bridge and the harness (bridge/PROTOCOL.md): binary,
  * little-endian, one ZeroMQ frame per message, an 8-byte header {type u8, flags u8, 0 u16,
- * seq u32}. The names and values mirror bridge/harness/harness.cpp.
+ * seq u32}. The names and values mirror bridge/harness/wire.h, sim.h, agent.h and dut_signal.h;
+ * tb/bridge/wire-enums.test.ts checks that the two sides agree.
  */
 
 /** Protocol version spoken by this bridge. */
@@ -54,6 +55,13 @@ export enum AgentKind {
   ApbMaster = 4,
   SerialSource = 5,
   SerialSink = 6,
+}
+
+/** Which edges a stream records (its AGENT_OPEN body). */
+export enum Qualifier {
+  Always = 0,
+  AllOf = 1,
+  OnChange = 2,
 }
 
 /** STEP flag: run time until a trigger fires. */

@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildTop, coverageOn } from './build.js';
@@ -7,58 +6,24 @@ import { Connection, type ConnectionOptions } from './connection.js';
 import {
   BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError, TaskFailedError,
 } from './errors.js';
-import { buildDut, MemoryHandle, type AnyHandle, type MemoryData, SignalHandle, type SignalOwner } from './handle.js';
+import { buildDut, type AnyHandle, type MemoryData, type SignalHandle, type SignalOwner } from './handle.js';
 import {
   AgentKind, Decoder, Encoder, ErrCode, Msg, Op, Phase, PROTOCOL_VERSION, ProtocolError, STEP_RUN, Status, readHeader,
 } from './protocol.js';
-import { Dir, SigFlag, type SignalInfo } from './signals.js';
-import { Flow, Task, block, currentFlow, currentTask, onFlowChange, rootFlow, type TaskHost } from './task.js';
+import { Agents, type AgentHandler } from './sim/agents.js';
+import { type DigestPart, RunDigest, Seen } from './sim/digest.js';
+import { OpQueue } from './sim/ops.js';
+import { Snapshot, type TableEntry } from './sim/snapshot.js';
+import { Counters, type SimStats } from './sim/stats.js';
+import { Waits } from './sim/waits.js';
+import { Dir, type SignalInfo } from './signals.js';
+import { type Flow, Task, currentFlow, currentTask, onFlowChange, rootFlow, type TaskHost } from './task.js';
 import type { TopSpec } from './top.js';
 import type { Trigger } from './triggers.js';
 import { fromSteps, toSteps, type TimeUnit } from './units.js';
 
-interface Waiter {
-  resolve: () => void;
-  reject: (e: Error) => void;
-  task: Task<unknown> | undefined;
-  /** A watchdog (the test's time limit): it never runs time on its own. */
-  background: boolean;
-  /** Ends the wait's hold on its flow (a no-op for a watchdog). */
-  release: () => void;
-  /** The flow that armed it, and which of that flow's waits it is: the order of resumption. */
-  flow: Flow;
-  seq: number;
-  /** What it waits for (`RisingEdge(clk_i)`), as the digest records it. */
-  what: string;
-}
-
-/** Fired waiters resume flow by flow in key order, each flow's in the order it armed them. */
-function resumeOrder(a: Waiter, b: Waiter): number {
-  if (a.background !== b.background) return a.background ? 1 : -1;
-  return Flow.compare(a.flow, b.flow) || a.seq - b.seq;
-}
-
-/** The ops one flow queued since the last request (see {@link Flow.key}). */
-interface Pending {
-  readonly enc: Encoder;
-  count: number;
-}
-
-/** The TypeScript side of a harness agent: receives its AGENT_DATA messages. */
-export interface AgentHandler {
-  /**
-   * Decodes one AGENT_DATA body (after the common part: agent id, `last`, `credited`) as it
-   * arrives, mid-run too, and returns what makes it visible: that is called when the reply that
-   * ends the step comes, so what a test sees changes only at a resume, while decoding overlaps
-   * the harness's run.
-   */
-  data(d: Decoder, last: boolean): () => void;
-  /** The agent is gone (closed by a restart, or the simulation ended). */
-  end(reason: Error): void;
-}
-
-/** The handler of an agent that sends no data (a source): it only drives. */
-export const DRIVER_ONLY: AgentHandler = { data: () => () => undefined, end: () => undefined };
+export { DRIVER_ONLY, type AgentHandler } from './sim/agents.js';
+export type { SimStats } from './sim/stats.js';
 
 /**
  * How agent data travels from the harness (bridge/PROTOCOL.md, Agents). It never changes what a
@@ -69,42 +34,6 @@ export interface TransportOptions {
   readonly chunk?: number;
   /** Messages a streaming agent may have in flight before it waits for the bridge. */
   readonly credits?: number;
-}
-
-interface TableEntry extends SignalInfo {
-  readonly forceable: boolean;
-}
-
-/** Counters of one simulator, reset by {@link Simulator.resetStats}. */
-export interface SimStats {
-  /** Requests sent to the harness (each is one round trip). */
-  roundTrips: number;
-  /** Time steps the harness evaluated (`eval()` calls). */
-  evals: number;
-  /** Wall time the harness spent running time steps. */
-  harnessMs: number;
-  /** Wall time spent waiting for replies, harness time included. */
-  waitMs: number;
-  /** Wall time since the reset. */
-  wallMs: number;
-  /** Simulated time since the reset, in ns. */
-  simNs: number;
-  /** Cycles of the fastest clock started with {@link Clock} over that time (0 without one). */
-  cycles: number;
-}
-
-const ZERO_STATS: SimStats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0, simNs: 0, cycles: 0 };
-
-function addStats(a: SimStats, b: SimStats): SimStats {
-  return {
-    roundTrips: a.roundTrips + b.roundTrips,
-    evals: a.evals + b.evals,
-    harnessMs: a.harnessMs + b.harnessMs,
-    waitMs: a.waitMs + b.waitMs,
-    wallMs: a.wallMs + b.wallMs,
-    simNs: a.simNs + b.simNs,
-    cycles: a.cycles + b.cycles,
-  };
 }
 
 /** Options of {@link Simulator.start}. */
@@ -154,13 +83,14 @@ const STATUS_TEXT: Record<number, string> = {
   [Status.Failed]: '$fatal, $stop or a failed assertion',
 };
 
-/** What the digest hashes, one tag per kind of observation. */
-const enum Seen { Resume = 1, Item = 2, Restart = 3 }
-
 /**
  * One simulation: a harness process (or an attached one) and the scheduler of the test's tasks.
  * The harness runs time while every task waits on a trigger; it stops when one fires, and the
  * reply carries the values of every port and watched signal, so reads cost nothing.
+ *
+ * Its parts live in `sim/`: the signal table and snapshot, the armed waits, the per-flow op
+ * queues, the agents, the counters and the digest. This class is the session that joins them:
+ * when time runs (`flush`), one request at a time, the reply that resumes the test.
  */
 export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private static active: Simulator<unknown> | undefined;
@@ -189,18 +119,18 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   /** Simulator precision, as a power of ten of seconds (−12 for 1 ps). */
   readonly precision: number;
   readonly handles: readonly AnyHandle[];
+  /** @internal Transport settings that override every agent's own. */
+  readonly transport: TransportOptions;
 
-  private readonly table: readonly TableEntry[];
-  private readonly byName: Map<string, AnyHandle>;
-  private pending = new Map<Flow, Pending>();
-  private spare: Encoder[] = [];
+  private readonly snapshot: Snapshot;
+  private readonly waits = new Waits();
+  private readonly ops = new OpQueue();
+  private readonly agents: Agents;
+  private readonly counters: Counters;
+  /** Per flow, a hash of what it saw (its resumes, the items it took); undefined when off. */
+  private readonly hashes?: RunDigest;
   private readonly req = new Encoder();
   private seq = 0;
-  private snapIds: number[] = [];
-  private offsets: Int32Array;
-  private snap: Uint32Array = new Uint32Array(0);
-  private waiters = new Map<number, Waiter>();
-  private nextTrigger = 1;
   private flushQueued = false;
   private busy = false;
   private tasks = new Set<Task<unknown>>();
@@ -208,23 +138,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   private phase = Phase.Active;
   private ended?: SimEndedError;
   private failure?: Error;
-  private stats: SimStats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0, simNs: 0, cycles: 0 };
-  private statsFrom = 0n;
-  private fastestClock = 0n;
-  private statsSince = performance.now();
-  private evalBase = 0;
-  private agents = new Map<number, AgentHandler>();
-  private background = 0;
-  private carried: SimStats = ZERO_STATS;
   private readonly restartHooks = new Set<() => void>();
-  private nextAgent = 1;
-  /** AGENT_DATA that arrived while a request ran, decoded: made visible when its reply comes. */
-  private staged: (() => void)[] = [];
   private readonly dropListener: () => void;
-  /** Per flow, a hash of what it saw (its resumes, the items it took); undefined when off. */
-  private hashes?: Map<Flow, Hash>;
-  /** @internal Transport settings that override every agent's own. */
-  readonly transport: TransportOptions;
 
   private constructor(
     private readonly conn: Connection,
@@ -237,28 +152,14 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     hello.u8();
     hello.u16();
     this.top = hello.str();
-    const n = hello.u32();
-    const table: TableEntry[] = [];
-    for (let i = 0; i < n; i++) {
-      const name = hello.str();
-      const width = hello.u32();
-      const depth = hello.u32();
-      const dir = hello.u8() as Dir;
-      const flags = hello.u8();
-      hello.u16();
-      table.push({ name, width, depth, dir, writable: (flags & SigFlag.Writable) !== 0, forceable: (flags & SigFlag.Forceable) !== 0 });
-    }
-    this.table = table;
-    this.handles = table.map((info, id) =>
-      info.depth ? (new MemoryHandle(this, id, info) as AnyHandle) : (new SignalHandle(this, id, info) as AnyHandle),
-    );
-    this.byName = new Map(this.handles.map((h) => [h.info.name, h]));
-    this.offsets = new Int32Array(table.length);
-    this.resetSnapshotLayout();
+    this.snapshot = new Snapshot(this, this.top, hello);
+    this.handles = this.snapshot.handles;
     this.dut = buildDut(this.top, this.handles) as D;
+    this.counters = new Counters(this.precision);
+    this.agents = new Agents((frame) => conn.post(frame));
     this.transport = options.transport ?? transportFromEnv(process.env.SIM_TRANSPORT);
-    if (options.digest ?? process.env.SIM_TRACE_DIGEST === '1') this.hashes = new Map();
-    conn.onAgentData = (frame) => this.agentData(frame);
+    if (options.digest ?? process.env.SIM_TRACE_DIGEST === '1') this.hashes = new RunDigest();
+    conn.onAgentData = (frame) => this.agents.receive(frame);
     this.dropListener = onFlowChange(() => this.scheduleFlush());
   }
 
@@ -326,49 +227,20 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   /** A handle by hierarchical name (`'u_core.state_q'`). */
   signal(name: string): AnyHandle {
-    const h = this.byName.get(name);
-    if (!h) {
-      const near = [...this.byName.keys()].filter((k) => k.includes(name.split('.').at(-1) ?? name)).slice(0, 5);
-      throw new SignalAccessError(`top '${this.top}' has no signal '${name}'${near.length ? ` (similar: ${near.join(', ')})` : ''}`);
-    }
-    return h;
+    return this.snapshot.lookup(name);
   }
 
   readValue(id: number): number | bigint {
-    const off = this.offsets[id]!;
-    const info = this.table[id]!;
-    if (off < 0) {
-      throw new SignalAccessError(`${info.name} is not in the snapshot: call \`await sim.watch(dut.${info.name})\` once, then every trigger brings its value`);
-    }
-    if (info.width <= 32) return this.snap[off]!;
-    let v = 0n;
-    for (let i = Math.ceil(info.width / 32) - 1; i >= 0; i--) v = (v << 32n) | BigInt(this.snap[off + i]!);
-    return v;
+    return this.snapshot.read(id);
   }
 
   /** Encodes `value` for signal `id` as little-endian words, checking it fits. */
   words(id: number, value: number | bigint | boolean): Uint32Array {
-    const info = this.table[id]!;
-    const w = info.width;
-    let v: bigint;
-    if (typeof value === 'boolean') v = value ? 1n : 0n;
-    else if (typeof value === 'number') {
-      if (!Number.isInteger(value)) throw new SignalAccessError(`${info.name}: ${value} is not an integer`);
-      v = BigInt(value);
-    } else v = value;
-    const limit = 1n << BigInt(w);
-    if (v < 0n && v >= -(limit >> 1n)) v += limit;  // two's complement for signed values
-    if (v < 0n || v >= limit) {
-      throw new SignalAccessError(`${info.name}: value ${value} (0x${(typeof value === 'boolean' ? Number(value) : value).toString(16)}) does not fit in ${w} bits`);
-    }
-    const out = new Uint32Array(Math.ceil(w / 32));
-    if (w <= 32) out[0] = Number(v);
-    else for (let i = 0; i < out.length; i++, v >>= 32n) out[i] = Number(v & 0xffffffffn);
-    return out;
+    return this.snapshot.encode(id, value);
   }
 
   private checkWrite(id: number, what: string): TableEntry {
-    const info = this.table[id]!;
+    const info = this.snapshot.table[id]!;
     if (info.depth) throw new SignalAccessError(`${info.name} is a memory: use its read()/write()`);
     if (this.phase === Phase.ReadOnly || this.phase === Phase.End) {
       throw new SignalAccessError(`${what} ${info.name} in the ReadOnly phase (t=${this.describeTime()}): await a trigger that leaves it, e.g. NextTimeStep() or a clock edge`);
@@ -399,7 +271,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   async readMemory(id: number, offset: number, count: number): Promise<MemoryData> {
-    const info = this.memory(id, offset, count);
+    const info = this.snapshot.memory(id, offset, count);
     const enc = this.request(Msg.MemRead).u32(id).u32(offset).u32(count);
     const d = await this.aux(enc.frame(), Msg.MemData);
     const stride = d.u32();
@@ -415,47 +287,21 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   async writeMemory(id: number, offset: number, data: MemoryData | ArrayLike<number>): Promise<void> {
-    const info = this.memory(id, offset, data.length);
+    const info = this.snapshot.memory(id, offset, data.length);
     const stride = info.width <= 8 ? 1 : info.width <= 16 ? 2 : info.width <= 32 ? 4 : 8;
     if (info.width > 64) throw new SignalAccessError(`${info.name}: memories wider than 64 bits are not supported`);
-    let bytes: Uint8Array;
-    if (ArrayBuffer.isView(data) && data.BYTES_PER_ELEMENT === stride) {
-      bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    } else {
-      const limit = 2 ** Math.min(info.width, 53);
-      const typed = stride === 8 ? new BigUint64Array(data.length) : stride === 4 ? new Uint32Array(data.length) : stride === 2 ? new Uint16Array(data.length) : new Uint8Array(data.length);
-      for (let i = 0; i < data.length; i++) {
-        const v = data[i]!;
-        if (typeof v === 'number' && (!Number.isInteger(v) || v < 0 || v >= limit)) {
-          throw new SignalAccessError(`${info.name}[${offset + i}]: ${v} does not fit in ${info.width} bits`);
-        }
-        if (typed instanceof BigUint64Array) typed[i] = BigInt(v);
-        else typed[i] = Number(v);
-      }
-      bytes = new Uint8Array(typed.buffer);
-    }
-    const enc = this.request(Msg.MemWrite).u32(id).u32(offset).u32(data.length).bytes(bytes);
+    const enc = this.request(Msg.MemWrite).u32(id).u32(offset).u32(data.length).bytes(memoryBytes(info, offset, stride, data));
     await this.aux(enc.frame(), Msg.Ok);
-  }
-
-  private memory(id: number, offset: number, count: number): SignalInfo {
-    const info = this.table[id]!;
-    if (!info.depth) throw new SignalAccessError(`${info.name} is not a memory`);
-    if (!Number.isInteger(offset) || !Number.isInteger(count) || offset < 0 || count < 0 || offset + count > info.depth) {
-      throw new SignalAccessError(`${info.name}: elements [${offset}, ${offset + count}) lie outside its ${info.depth} elements`);
-    }
-    return info;
   }
 
   /** Adds internal signals to every snapshot from now on (ports always are). */
   async watch(...handles: readonly (SignalHandle<number> | SignalHandle<bigint>)[]): Promise<void> {
     for (const h of handles) {
-      if (this.offsets[h.id]! >= 0) continue;
+      if (this.snapshot.has(h.id)) continue;
       if (h.info.depth) throw new SignalAccessError(`${h.name} is a memory: use its read()/write()`);
       this.op(Op.Watch).u32(h.id);
-      this.snapIds.push(h.id);
+      this.snapshot.add(h.id);
     }
-    this.layout();
     await this.sync();
   }
 
@@ -464,7 +310,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   /** @internal Used by {@link Clock}. */
   startClock(id: number, period: bigint, high: bigint, phase: bigint, startHigh: boolean): void {
     if (phase === 0n) this.checkWrite(id, 'clock on');
-    if (!this.fastestClock || period < this.fastestClock) this.fastestClock = period;
+    this.counters.clockStarted(period);
     this.op(Op.Clock).u32(id).u64(period).u64(high).u64(phase).u8(startHigh ? 1 : 0);
   }
 
@@ -481,51 +327,20 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    */
   openAgent(kind: AgentKind, clock: SignalHandle<number>, rising: boolean, body: (enc: Encoder) => void, handler: AgentHandler): number {
     if (clock.owner !== this) throw new SignalAccessError(`${clock.name} belongs to another simulator`);
-    const id = this.nextAgent++;
+    const id = this.agents.open(handler);
     body(this.op(Op.AgentOpen).u32(id).u8(kind).u32(clock.id).u8(rising ? 0 : 1));
-    this.agents.set(id, handler);
     return id;
   }
 
   /** @internal Queues one transaction for agent `id`. */
   pushAgent(id: number, payload: Uint8Array): void {
     this.op(Op.AgentPush).u32(id).u32(payload.length).bytes(payload);
-    if (this.running) this.scheduleFlush();
+    if (this.waits.running) this.scheduleFlush();
   }
 
   /** @internal Closes agent `id`; its last data arrives with the next reply. */
   closeAgent(id: number): void {
     if (this.agents.has(id)) this.op(Op.AgentClose).u32(id);
-  }
-
-  /**
-   * Mid-run data is only transport: a credited chunk's credit goes back as it arrives (bounding
-   * the messages in flight, not the consumer), and its contents wait for the reply.
-   */
-  private agentData(frame: Buffer): void {
-    const d = new Decoder(frame);
-    readHeader(d);
-    const id = d.u32();
-    const last = d.u8() !== 0;
-    if (d.u8() !== 0) this.conn.post(new Encoder().reset(Msg.Credit, 0, 0).u32(id).u32(1).frame());
-    d.u16();
-    const h = this.agents.get(id);
-    if (!h) return;  // data of an agent dropped by a restart
-    if (last) this.agents.delete(id);
-    this.staged.push(h.data(d, last));
-  }
-
-  /** Makes the data that came with a reply visible, in the order the harness sent it. */
-  private applyStaged(): void {
-    const commits = this.staged;
-    this.staged = [];
-    for (const commit of commits) commit();
-  }
-
-  private endAgents(reason: Error): void {
-    const hs = [...this.agents.values()];
-    this.agents.clear();
-    for (const h of hs) h.end(reason);
   }
 
   // ---- triggers and tasks -------------------------------------------------------------------
@@ -535,7 +350,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * resolves when it fires. Used by `await trigger` and by `First`.
    */
   arm(trigger: Trigger, options: { background?: boolean } = {}): { id: number; promise: Promise<void> } {
-    const id = this.nextTrigger++;
+    const id = this.waits.id();
     const task = currentTask.getStore();
     const promise = new Promise<void>((resolve, reject) => {
       const stop = this.failure ?? this.ended ?? (task?.cancelled ? new CancelledError(`task '${task.name}' was cancelled`) : undefined);
@@ -546,11 +361,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
       trigger.encode(this.op(Op.Arm).u32(id));
       const background = options.background ?? false;
       // The flow that armed it waits on it; a watchdog holds no flow.
-      const flow = currentFlow();
-      const what = background ? '' : trigger.describe();
-      const release = background ? () => undefined : block(what, flow);
-      this.waiters.set(id, { resolve, reject, task, background, release, flow, seq: ++flow.seq, what });
-      if (background) this.background++;
+      this.waits.add(id, currentFlow(), background ? '' : trigger.describe(), background, task, resolve, reject);
       this.scheduleFlush();
     });
     return { id, promise };
@@ -558,21 +369,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   /** Disarms a trigger that nobody waits for any more (its promise never settles). */
   cancelTrigger(id: number): void {
-    const w = this.waiters.get(id);
-    if (!w) return;
-    this.forget(id, w);
-    this.op(Op.Cancel).u32(id);
-  }
-
-  private forget(id: number, w: Waiter): void {
-    this.waiters.delete(id);
-    w.release();
-    if (w.background) this.background--;
-  }
-
-  /** Waiters that run time: every armed trigger but the watchdogs. */
-  private get running(): number {
-    return this.waiters.size - this.background;
+    if (this.waits.forget(id)) this.op(Op.Cancel).u32(id);
   }
 
   /** Starts `fn` as a concurrent task (cocotb's `start_soon`). */
@@ -583,9 +380,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   }
 
   cancelWaitsOf(task: Task<unknown>, err: CancelledError): void {
-    for (const [id, w] of this.waiters) {
-      if (w.task !== task) continue;
-      this.cancelTrigger(id);
+    for (const id of this.waits.of(task)) {
+      const w = this.waits.forget(id)!;
+      this.op(Op.Cancel).u32(id);
       w.reject(err);
     }
   }
@@ -613,8 +410,8 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   /** Fails the test: every waiting trigger rejects with `err`, and nothing runs any more. */
   fail(err: Error): void {
     this.failure ??= err;
-    this.rejectAll(this.failure);
-    this.endAgents(this.failure);
+    this.waits.rejectAll(this.failure);
+    this.agents.end(this.failure);
   }
 
   /** The error that failed this test, if any (a task's, a timeout's, the harness's). */
@@ -634,66 +431,6 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return this.ended;
   }
 
-  private rejectAll(err: Error): void {
-    const ws = [...this.waiters.values()];
-    this.waiters.clear();
-    this.background = 0;
-    for (const w of ws) {
-      w.release();
-      w.reject(err);
-    }
-  }
-
-  /** Starts an op in the current flow's queue. */
-  private op(code: Op): Encoder {
-    const flow = currentFlow();
-    let p = this.pending.get(flow);
-    if (!p) {
-      p = { enc: this.spare.pop() ?? new Encoder(), count: 0 };
-      this.pending.set(flow, p);
-    }
-    p.count++;
-    return p.enc.u8(code);
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    // setImmediate runs once every microtask has drained: every task has reached its next await.
-    setImmediate(() => {
-      this.flushQueued = false;
-      void this.flush();
-    });
-  }
-
-  private takeOps(type: Msg, flags: number): Buffer {
-    const flows = [...this.pending.keys()].sort(Flow.compare);
-    let count = 0;
-    const parts: Buffer[] = [];
-    for (const f of flows) {
-      const p = this.pending.get(f)!;
-      count += p.count;
-      parts.push(p.enc.frame());
-    }
-    parts.unshift(this.req.reset(type, flags, ++this.seq).u32(count).frame());
-    const frame = Buffer.concat(parts);
-    this.dropPending();
-    return frame;
-  }
-
-  private dropPending(): void {
-    for (const p of this.pending.values()) {
-      p.enc.clear();
-      this.spare.push(p.enc);
-    }
-    this.pending.clear();
-  }
-
-  /** The encoder of the next request other than a STEP (requests never overlap). */
-  private request(type: Msg): Encoder {
-    return this.req.reset(type, 0, ++this.seq);
-  }
-
   /** The flows of this simulation's test code: the code outside tasks and every live task. */
   private flows(): Flow[] {
     const out = [rootFlow];
@@ -706,6 +443,32 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return this.flows().filter((f) => f !== rootFlow || f.blocked).map((f) => f.describe()).join('; ');
   }
 
+  // ---- the session: requests, one at a time ---------------------------------------------------
+
+  /** Starts an op in the current flow's queue. */
+  private op(code: Op): Encoder {
+    return this.ops.op(currentFlow(), code);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // setImmediate runs once every microtask has drained: every task has reached its next await.
+    setImmediate(() => {
+      this.flushQueued = false;
+      void this.flush();
+    });
+  }
+
+  /** The encoder of the next request other than a STEP (requests never overlap). */
+  private request(type: Msg): Encoder {
+    return this.req.reset(type, 0, ++this.seq);
+  }
+
+  private takeOps(type: Msg, flags: number): Buffer {
+    return this.ops.take(type, flags, ++this.seq);
+  }
+
   /**
    * Runs time when, and only when, every flow of the test waits on the simulator: code that
    * runs, or awaits a timer or a file, holds simulated time until it waits again, so nothing a
@@ -715,7 +478,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     if (this.busy || this.failure || this.ended) return;
     const flows = this.flows();
     if (!flows.every((f) => f.blocked)) return;
-    if (this.running === 0) {
+    if (this.waits.running === 0) {
       // Everyone waits, and on nothing the harness could ever fire: no task can wake another.
       this.fail(new BridgeError(`deadlock at ${this.describeTime()}: every task waits and no trigger is armed, so none can ever resume (${this.describeWaits()})`));
       return;
@@ -728,7 +491,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     } finally {
       this.busy = false;
     }
-    if (this.running) this.scheduleFlush();
+    if (this.waits.running) this.scheduleFlush();
   }
 
   /** Sends pending ops without running time (and refreshes the snapshot). */
@@ -747,7 +510,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.busy = true;
     const done = (): void => {
       this.busy = false;
-      if (this.running) this.scheduleFlush();
+      if (this.waits.running) this.scheduleFlush();
     };
     return fn().then(
       (v) => {
@@ -763,16 +526,15 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   private roundTrip(frame: Buffer): Promise<Buffer> {
     const t0 = performance.now();
-    this.stats.roundTrips++;
     return this.conn.request(frame).then(
       (reply) => {
-        this.stats.waitMs += performance.now() - t0;
-        this.applyStaged();
+        this.counters.roundTrip(performance.now() - t0);
+        this.agents.commit();
         return reply;
       },
       (e: Error) => {
-        this.stats.waitMs += performance.now() - t0;
-        this.staged = [];
+        this.counters.roundTrip(performance.now() - t0);
+        this.agents.discard();
         throw this.withTime(e);
       },
     );
@@ -785,30 +547,24 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return e;
   }
 
+  /** An EVENT reply: the new time and snapshot, then the resumption of what fired, in order. */
   private async exchangeEvent(frame: Buffer): Promise<void> {
     const d = Simulator.expect(await this.roundTrip(frame), Msg.Event);
     this.nowSteps = d.u64();
     const status = d.u8() as Status;
     this.phase = d.u8() as Phase;
     d.u16();
-    this.stats.evals = Number(d.u64()) - this.evalBase;
-    this.stats.harnessMs += Number(d.u64()) / 1e6;
+    const evals = Number(d.u64());
+    this.counters.harness(evals, Number(d.u64()) / 1e6);
     const fired = d.words(d.u32());
     const nSig = d.u32();
-    if (nSig !== this.snapIds.length) throw new ProtocolError(`snapshot has ${nSig} signals, expected ${this.snapIds.length}`);
-    this.snap = d.words(d.u32());
+    if (nSig !== this.snapshot.count) throw new ProtocolError(`snapshot has ${nSig} signals, expected ${this.snapshot.count}`);
+    this.snapshot.update(d.words(d.u32()));
     switch (status) {
       case Status.Fired:
       case Status.Paused: {  // a STEP without run can fire triggers too (closing an agent)
-        const ws: [number, Waiter][] = [];
-        for (const id of fired) {
-          const w = this.waiters.get(id);
-          if (w) ws.push([id, w]);
-        }
-        ws.sort((a, b) => resumeOrder(a[1], b[1]));
-        for (const [id, w] of ws) {
-          this.forget(id, w);
-          if (this.hashes && !w.background) this.seen(w.flow, Seen.Resume, Buffer.from(w.what), this.nowSteps, status, this.phase, this.snap);
+        for (const w of this.waits.fired(fired)) {
+          if (this.hashes && !w.background) this.hashes.seen(w.flow, Seen.Resume, Buffer.from(w.what), this.nowSteps, status, this.phase, this.snapshot.words);
           w.resolve();
         }
         break;
@@ -818,30 +574,15 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
         // The harness flushed its stdout before replying; give the pipe a moment to deliver it.
         await new Promise((r) => setTimeout(r, 30));
         this.ended = new SimEndedError(`simulation ended by ${STATUS_TEXT[status]} at ${this.describeTime()}${this.conn.output()}`);
-        this.rejectAll(this.ended);
-        this.endAgents(this.ended);
+        this.waits.rejectAll(this.ended);
+        this.agents.end(this.ended);
         break;
       }
       case Status.Idle:
-        this.rejectAll(new SimIdleError(`at ${this.describeTime()} nothing is left to simulate (no clock, timer or HDL event), so the awaited triggers can never fire: start a Clock or await a Timer`));
+        this.waits.rejectAll(new SimIdleError(`at ${this.describeTime()} nothing is left to simulate (no clock, timer or HDL event), so the awaited triggers can never fire: start a Clock or await a Timer`));
         break;
       default:
         break;
-    }
-  }
-
-  private resetSnapshotLayout(): void {
-    this.snapIds = this.table.flatMap((s, i) => (s.dir !== Dir.Internal ? [i] : []));
-    this.layout();
-  }
-
-  /** Word offsets of the snapshot: ports in table order, then watched signals in watch order. */
-  private layout(): void {
-    this.offsets.fill(-1);
-    let off = 0;
-    for (const id of this.snapIds) {
-      this.offsets[id] = off;
-      off += Math.ceil(this.table[id]!.width / 32);
     }
   }
 
@@ -861,20 +602,18 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     const before = this.perf();
     for (const t of this.tasks) t.cancel();
     this.tasks.clear();
-    this.rejectAll(new CancelledError('the simulator restarted'));
-    this.endAgents(new CancelledError('the simulator restarted'));
-    this.dropPending();
+    this.waits.rejectAll(new CancelledError('the simulator restarted'));
+    this.agents.end(new CancelledError('the simulator restarted'));
+    this.ops.clear();
     this.failure = undefined;
     this.ended = undefined;
-    this.resetSnapshotLayout();
-    this.fastestClock = 0n;
+    this.snapshot.reset();
     const frame = this.request(Msg.Restart).frame();
-    if (this.hashes) this.seen(currentFlow(), Seen.Restart);
+    if (this.hashes) this.hashes.seen(currentFlow(), Seen.Restart);
+    this.counters.carry(before);
     await this.serial(() => this.exchangeEvent(frame));
     this.conn.newRun();
     this.resetStats();
-    // The restart's own round trip belongs to the run it ends.
-    this.carried = addStats(this.carried, { ...before, roundTrips: before.roundTrips + 1 });
     for (const hook of this.restartHooks) hook();
   }
 
@@ -895,13 +634,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   /** Counters since the last reset (or restart). */
   perf(): SimStats {
-    const steps = this.nowSteps - this.statsFrom;
-    return {
-      ...this.stats,
-      wallMs: performance.now() - this.statsSince,
-      simNs: fromSteps(steps, 'ns', this.precision),
-      cycles: this.fastestClock ? Number(steps / this.fastestClock) : 0,
-    };
+    return this.counters.perf(this.nowSteps);
   }
 
   /**
@@ -909,20 +642,16 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * property test with one restart per case spent in all); `wallMs` is of the runs alone.
    */
   totals(): SimStats {
-    return addStats(this.carried, this.perf());
+    return this.counters.totals(this.nowSteps);
   }
 
   /** Starts {@link totals} from zero (and the current run's counters). */
   resetTotals(): void {
-    this.carried = ZERO_STATS;
-    this.resetStats();
+    this.counters.resetTotals(this.nowSteps);
   }
 
   resetStats(): void {
-    this.evalBase += this.stats.evals;
-    this.stats = { roundTrips: 0, evals: 0, harnessMs: 0, waitMs: 0, wallMs: 0, simNs: 0, cycles: 0 };
-    this.statsSince = performance.now();
-    this.statsFrom = this.nowSteps;
+    this.counters.reset(this.nowSteps);
   }
 
   /** Measures one raw round trip (PING/PONG) through the whole stack, for benchmarks. */
@@ -931,29 +660,9 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     return this.aux((payload ? enc.bytes(payload) : enc).frame(), Msg.Pong);
   }
 
-  /** Adds `tag` and `parts` (numbers as u64, byte views as they are) to `flow`'s hash. */
-  private seen(flow: Flow, tag: Seen, ...parts: (number | bigint | ArrayBufferView)[]): void {
-    let h = this.hashes!.get(flow);
-    if (!h) {
-      h = createHash('sha256');
-      this.hashes!.set(flow, h);
-    }
-    const n = Buffer.alloc(8);
-    n.writeUInt8(tag);
-    h.update(n.subarray(0, 1));
-    for (const p of parts) {
-      if (typeof p === 'number' || typeof p === 'bigint') {
-        n.writeBigUInt64LE(BigInt.asUintN(64, BigInt(p)));
-        h.update(n);
-      } else {
-        h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-      }
-    }
-  }
-
   /** @internal Adds an item handed to the current flow (a frame, a batch, a bus result) to the digest. */
-  observe(...parts: (number | bigint | ArrayBufferView)[]): void {
-    if (this.hashes) this.seen(currentFlow(), Seen.Item, ...parts);
+  observe(...parts: DigestPart[]): void {
+    if (this.hashes) this.hashes.seen(currentFlow(), Seen.Item, ...parts);
   }
 
   /**
@@ -964,22 +673,19 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
    * ({@link StartOptions.digest}, `SIM_TRACE_DIGEST=1`).
    */
   digest(): string | undefined {
-    if (!this.hashes) return undefined;
-    const all = createHash('sha256');
-    for (const f of [...this.hashes.keys()].sort(Flow.compare)) all.update(this.hashes.get(f)!.copy().digest());
-    return all.digest('hex').slice(0, 16);
+    return this.hashes?.digest();
   }
 
   /** Starts the digest afresh (the fixture does, per test). */
   resetDigest(): void {
-    this.hashes?.clear();
+    this.hashes?.reset();
   }
 
   /** Stops the harness (closing its waveform) and releases everything. */
   async close(): Promise<void> {
     this.dropListener();
     this.cancelAll();
-    this.rejectAll(new CancelledError('the simulator was closed'));
+    this.waits.rejectAll(new CancelledError('the simulator was closed'));
     if (Simulator.active === (this as Simulator<unknown>)) Simulator.active = undefined;
     await this.conn.close();
   }
@@ -1005,4 +711,20 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   get output(): string {
     return this.conn.output();
   }
+}
+
+/** The bytes of a memory write: `data` as it is when already of the element size, else checked and packed. */
+function memoryBytes(info: SignalInfo, offset: number, stride: number, data: MemoryData | ArrayLike<number>): Uint8Array {
+  if (ArrayBuffer.isView(data) && data.BYTES_PER_ELEMENT === stride) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const limit = 2 ** Math.min(info.width, 53);
+  const typed = stride === 8 ? new BigUint64Array(data.length) : stride === 4 ? new Uint32Array(data.length) : stride === 2 ? new Uint16Array(data.length) : new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (typeof v === 'number' && (!Number.isInteger(v) || v < 0 || v >= limit)) {
+      throw new SignalAccessError(`${info.name}[${offset + i}]: ${v} does not fit in ${info.width} bits`);
+    }
+    if (typed instanceof BigUint64Array) typed[i] = BigInt(v);
+    else typed[i] = Number(v);
+  }
+  return new Uint8Array(typed.buffer);
 }

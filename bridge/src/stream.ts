@@ -1,6 +1,6 @@
 import { BridgeError, SignalAccessError } from './errors.js';
 import type { SignalHandle } from './handle.js';
-import { AgentKind, type Decoder, type Encoder } from './protocol.js';
+import { AgentKind, type Decoder, type Encoder, Qualifier } from './protocol.js';
 import type { AgentHandler, Simulator } from './simulator.js';
 import { AgentDone } from './triggers.js';
 
@@ -37,19 +37,38 @@ interface Column {
   data: Uint32Array;
 }
 
+/** Exact doubles (below 2^53) of little-endian u64 word pairs. */
+function u64s(words: Uint32Array): Float64Array {
+  const out = new Float64Array(words.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = words[2 * i]! + words[2 * i + 1]! * 4294967296;
+  return out;
+}
+
 /** One batch of records, as columns: `cycles[i]`, `times[i]` and each signal's `column(sig)[i]`. */
 export class StreamBatch {
+  private cycles_?: Float64Array;
+  private times_?: Float64Array;
+
+  /** @internal `cycleWords` and `timeWords` hold the u64 stamps as word pairs, decoded on first use. */
   constructor(
-    /** Edge number of each record (the first edge after opening is 1). */
-    readonly cycles: Float64Array,
-    /** Simulated time of each record, in steps (exact below 2^53 steps: 2.5 h at 1 ps). */
-    readonly times: Float64Array,
+    private readonly cycleWords: Uint32Array,
+    private readonly timeWords: Uint32Array,
     private readonly columns: Map<number, Column>,
     private readonly names: Map<number, string>,
   ) {}
 
+  /** Edge number of each record (the first edge after opening is 1). */
+  get cycles(): Float64Array {
+    return (this.cycles_ ??= u64s(this.cycleWords));
+  }
+
+  /** Simulated time of each record, in steps (exact below 2^53 steps: 2.5 h at 1 ps). */
+  get times(): Float64Array {
+    return (this.times_ ??= u64s(this.timeWords));
+  }
+
   get length(): number {
-    return this.cycles.length;
+    return this.cycleWords.length / 2;
   }
 
   private col(sig: AnySignal): Column {
@@ -92,18 +111,13 @@ export class StreamBatch {
   }
 }
 
-/** The u64 values of a little-endian byte run, as exact doubles (below 2^53). */
-function u64s(bytes: Buffer, n: number): Float64Array {
-  const words = new Uint32Array(Uint8Array.prototype.slice.call(bytes, 0, 8 * n).buffer);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = words[2 * i]! + words[2 * i + 1]! * 4294967296;
-  return out;
-}
-
 /** Records received and not yet yielded: chunks as they came, cut into batches on demand. */
 interface Chunk {
-  cycles: Float64Array;
-  times: Float64Array;
+  /** Records in it. */
+  n: number;
+  /** u64 edge numbers and times as word pairs (decoded only when a test reads them). */
+  cycles: Uint32Array;
+  times: Uint32Array;
   columns: Column[];
 }
 
@@ -136,7 +150,7 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
     this.names = new Map(options.signals.map((s) => [s.id, s.name]));
     this.ids = options.signals.map((s) => s.id);
     const quals = options.when && options.when !== 'change' ? options.when.allOf : [];
-    const kind = options.when === 'change' ? 2 : quals.length ? 1 : 0;
+    const kind = options.when === 'change' ? Qualifier.OnChange : quals.length ? Qualifier.AllOf : Qualifier.Always;
     this.id = sim.openAgent(AgentKind.Stream, options.clock, (options.edge ?? 'rising') === 'rising', (enc: Encoder) => {
       enc.u8(kind).u32(quals.length);
       for (const q of quals) enc.u32(q.id);
@@ -155,8 +169,8 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
   data(d: Decoder, last: boolean): () => void {
     const n = d.u32();
     const nSig = d.u32();
-    const cycles = u64s(d.bytes(8 * n), n);
-    const times = u64s(d.bytes(8 * n), n);
+    const cycles = d.words(2 * n);
+    const times = d.words(2 * n);
     const columns: Column[] = [];
     for (let k = 0; k < nSig; k++) {
       const words = d.u32();
@@ -164,7 +178,7 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
     }
     return () => {
       if (n > 0) {
-        this.chunks.push({ cycles, times, columns });
+        this.chunks.push({ n, cycles, times, columns });
         this.buffered += n;
         this.received += n;
       }
@@ -190,24 +204,35 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
 
   /** The first `n` buffered records as one batch. */
   private take(n: number): StreamBatch {
-    const cycles = new Float64Array(n);
-    const times = new Float64Array(n);
-    const cols = this.ids.map((_, k) => ({ words: this.chunks[0]!.columns[k]!.words, data: new Uint32Array(n * this.chunks[0]!.columns[k]!.words) }));
-    let at = 0;
-    while (at < n) {
-      const c = this.chunks[0]!;
-      const m = Math.min(n - at, c.cycles.length);
-      cycles.set(c.cycles.subarray(0, m), at);
-      times.set(c.times.subarray(0, m), at);
-      cols.forEach((col, k) => col.data.set(c.columns[k]!.data.subarray(0, m * col.words), at * col.words));
-      if (m === c.cycles.length) {
-        this.chunks.shift();
-      } else {
-        c.cycles = c.cycles.subarray(m);
-        c.times = c.times.subarray(m);
-        c.columns = c.columns.map((col) => ({ words: col.words, data: col.data.subarray(m * col.words) }));
+    const first = this.chunks[0]!;
+    let cycles: Uint32Array;
+    let times: Uint32Array;
+    let cols: Column[];
+    if (first.n === n) {
+      // A batch that is one whole chunk: handed over as it is.
+      this.chunks.shift();
+      ({ cycles, times, columns: cols } = first);
+    } else {
+      cycles = new Uint32Array(2 * n);
+      times = new Uint32Array(2 * n);
+      cols = first.columns.map((c) => ({ words: c.words, data: new Uint32Array(n * c.words) }));
+      let at = 0;
+      while (at < n) {
+        const c = this.chunks[0]!;
+        const m = Math.min(n - at, c.n);
+        cycles.set(c.cycles.subarray(0, 2 * m), 2 * at);
+        times.set(c.times.subarray(0, 2 * m), 2 * at);
+        cols.forEach((col, k) => col.data.set(c.columns[k]!.data.subarray(0, m * col.words), at * col.words));
+        if (m === c.n) {
+          this.chunks.shift();
+        } else {
+          c.n -= m;
+          c.cycles = c.cycles.subarray(2 * m);
+          c.times = c.times.subarray(2 * m);
+          c.columns = c.columns.map((col) => ({ words: col.words, data: col.data.subarray(m * col.words) }));
+        }
+        at += m;
       }
-      at += m;
     }
     this.buffered -= n;
     this.sim.observe(cycles, times, ...cols.map((c) => c.data));

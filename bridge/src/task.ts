@@ -80,6 +80,26 @@ export function block(what: string, flow: Flow = currentFlow()): () => void {
   };
 }
 
+const withdrawals = new WeakMap<object, () => void>();
+
+/**
+ * @internal Records how to withdraw the simulator wait behind `p` when nobody awaits it any
+ * more (a loser of `First`): its hold on the flow ends, and what it would have taken is left.
+ */
+export function withdrawable<P extends object>(p: P, withdraw: () => void): P {
+  withdrawals.set(p, withdraw);
+  return p;
+}
+
+/** @internal Withdraws the wait behind `p`, if it is one (once; later calls do nothing). */
+export function withdraw(p: unknown): void {
+  if (typeof p !== 'object' || p === null) return;
+  const w = withdrawals.get(p);
+  if (!w) return;
+  withdrawals.delete(p);
+  w();
+}
+
 /** What a task needs from its simulator. */
 export interface TaskHost {
   /** Rejects the triggers `task` waits on with `err`. */
@@ -153,7 +173,7 @@ export class Task<T> implements PromiseLike<T> {
   ): Promise<A | B> {
     if (this.finished) return this.done.then(onFulfilled, onRejected);
     const release = block(`task '${this.name}'`);
-    return this.done.then(
+    return withdrawable(this.done.then(
       (v) => {
         release();
         return onFulfilled ? onFulfilled(v) : (v as unknown as A);
@@ -163,7 +183,7 @@ export class Task<T> implements PromiseLike<T> {
         if (onRejected) return onRejected(e);
         throw e;
       },
-    );
+    ), release);
   }
 }
 
@@ -197,10 +217,18 @@ export class SimEvent<T = undefined> {
   wait(): Promise<T | undefined> {
     if (this.isSet) return Promise.resolve(this.data);
     const release = block(`SimEvent '${this.name}'`);
-    return new Promise((resolve) => this.waiters.push((v) => {
+    let waiter: (v: T | undefined) => void = () => undefined;
+    const p = new Promise<T | undefined>((resolve) => {
+      waiter = (v) => {
+        release();
+        resolve(v);
+      };
+      this.waiters.push(waiter);
+    });
+    return withdrawable(p, () => {
+      this.waiters = this.waiters.filter((w) => w !== waiter);
       release();
-      resolve(v);
-    }));
+    });
   }
 }
 
@@ -222,10 +250,26 @@ export class Lock {
       return Promise.resolve();
     }
     const release = block(`Lock '${this.name}'`);
-    return new Promise((resolve) => this.queue.push(() => {
+    let grant: () => void = () => undefined;
+    let granted = false;
+    const p = new Promise<void>((resolve) => {
+      grant = () => {
+        granted = true;
+        release();
+        resolve();
+      };
+      this.queue.push(grant);
+    });
+    // A withdrawn acquire leaves the queue; one granted already (it lost a race it had won
+    // too) passes the lock on, so nobody holds it unknowingly.
+    return withdrawable(p, () => {
+      if (granted) {
+        this.release();
+        return;
+      }
+      this.queue = this.queue.filter((g) => g !== grant);
       release();
-      resolve();
-    }));
+    });
   }
 
   /** Hands the lock to the next waiter, if any. */

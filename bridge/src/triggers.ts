@@ -1,8 +1,8 @@
-import { SimTimeoutError, SignalAccessError } from './errors.js';
+import { SignalAccessError, SimTimeoutError, UsageError } from './errors.js';
 import type { SignalHandle } from './handle.js';
 import { EdgeKind, type Encoder, TrigKind } from './protocol.js';
 import { Simulator } from './simulator.js';
-import { Task } from './task.js';
+import { Task, withdraw, withdrawable } from './task.js';
 import type { TimeUnit } from './units.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
@@ -79,7 +79,7 @@ class TimerTrigger extends Trigger {
   constructor(sim: Simulator<unknown>, time: number | bigint, unit: TimeUnit, private readonly kind = TrigKind.Timer) {
     super(sim);
     this.steps = sim.steps(time, unit);
-    if (this.steps <= 0n) throw new SignalAccessError(`Timer(${time} ${unit}) must be at least one step`);
+    if (this.steps <= 0n) throw new UsageError(`Timer(${time} ${unit}) must be at least one step`);
   }
   encode(enc: Encoder): void {
     enc.u8(this.kind).u64(this.steps);
@@ -112,7 +112,7 @@ class CyclesTrigger extends Trigger {
     private readonly edge: EdgeKind,
   ) {
     super(Simulator.owning(signal));
-    if (!Number.isInteger(count) || count < 1) throw new SignalAccessError(`ClockCycles(${signal.name}, ${count}): the count must be a positive integer`);
+    if (!Number.isInteger(count) || count < 1) throw new UsageError(`ClockCycles(${signal.name}, ${count}): the count must be a positive integer`);
   }
   encode(enc: Encoder): void {
     enc.u8(TrigKind.Cycles).u32(this.signal.id).u8(this.edge).u64(this.count);
@@ -183,6 +183,30 @@ export function AgentDone(sim: Simulator<unknown>, agent: number, count: number,
   return new AgentTrigger(sim, agent, count, what);
 }
 
+/**
+ * @internal The promise of `body`, whose simulator waits go through `wait`, made withdrawable
+ * (see `First`): withdrawing cancels the trigger it waits on, and its promise then never settles,
+ * so nothing it would have taken (a frame, a character) is consumed.
+ */
+export function withdrawableBody<T>(sim: Simulator<unknown>, body: (wait: (t: Trigger) => Promise<void>) => Promise<T>): Promise<T> {
+  let current: number | undefined;
+  let withdrawn = false;
+  const wait = async (t: Trigger): Promise<void> => {
+    if (withdrawn) return new Promise<void>(() => undefined);
+    const { id, promise } = sim.arm(t);
+    current = id;
+    try {
+      await promise;
+    } finally {
+      current = undefined;
+    }
+  };
+  return withdrawable(body(wait), () => {
+    withdrawn = true;
+    if (current !== undefined) sim.cancelTrigger(current);
+  });
+}
+
 /** Options of {@link Until}. */
 export interface UntilOptions {
   /** Bits compared. @defaultValue all */
@@ -241,18 +265,25 @@ export interface FirstResult<T> {
  */
 export async function First<T extends readonly Awaitable[]>(...items: T): Promise<FirstResult<Awaited<T[number]>>> {
   const armed: { sim: Simulator<unknown>; id: number }[] = [];
+  const others: unknown[] = [];
   const racers = items.map((a, i) => {
     if (a instanceof Trigger) {
       const { id, promise } = a.sim.arm(a);
       armed.push({ sim: a.sim, id });
       return promise.then(() => ({ index: i, value: undefined as unknown }));
     }
-    return Promise.resolve(a).then((value) => ({ index: i, value: value as unknown }));
+    // A task's join, an event's or a lock's wait, a transactor's result: each holds the flow
+    // until it settles, so a loser's wait is withdrawn below, or the flow would count as
+    // waiting while it runs on (and time could run under running code).
+    const joined = a.then((value) => ({ index: i, value: value as unknown }));
+    others.push(a, joined);
+    return joined;
   });
   try {
     return (await Promise.race(racers)) as FirstResult<Awaited<T[number]>>;
   } finally {
     for (const { sim, id } of armed) sim.cancelTrigger(id);
+    for (const p of others) withdraw(p);
   }
 }
 

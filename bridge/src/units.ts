@@ -1,4 +1,4 @@
-import { BridgeError } from './errors.js';
+import { UsageError } from './errors.js';
 
 /** Time units of triggers and clocks; `step` is the simulator's precision. */
 export type TimeUnit = 'step' | 'fs' | 'ps' | 'ns' | 'us' | 'ms' | 's';
@@ -15,13 +15,13 @@ export function toSteps(value: number | bigint, unit: TimeUnit, precision: numbe
   if (typeof value === 'bigint') {
     if (shift >= 0) return value * 10n ** BigInt(shift);
     const div = 10n ** BigInt(-shift);
-    if (value % div !== 0n) throw new BridgeError(`${value} ${unit} is not a whole number of steps (10^${precision} s)`);
+    if (value % div !== 0n) throw new UsageError(`${value} ${unit} is not a whole number of steps (10^${precision} s)`);
     return value / div;
   }
   const steps = value * 10 ** shift;
   const rounded = Math.round(steps);
   if (Math.abs(steps - rounded) > 1e-9 * Math.max(1, Math.abs(steps))) {
-    throw new BridgeError(`${value} ${unit} is not a whole number of steps (10^${precision} s)`);
+    throw new UsageError(`${value} ${unit} is not a whole number of steps (10^${precision} s)`);
   }
   return BigInt(rounded);
 }

@@ -1,23 +1,20 @@
-// vitest globalSetup. Before a run: writes the generated register maps the testbenches import
-// (what `make types` writes first; cheap, and only what changed), so a bare `npx vitest run`
-// works on a fresh clone. After it: merges the coverage groups the test files saved
-// (<reports>/coverage/*.json) into coverage.json and a readable coverage.txt.
+// vitest globalSetup. Before a run: clears the reports of the last. After it: merges the
+// coverage groups the test files saved (<reports>/coverage/*.json) into coverage.json and a
+// readable coverage.txt, and renders RTL coverage when COVERAGE=1.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { coverageText, mergeCoverage, type CoverageData } from './coverage.js';
 import { reportsDir } from './paths.js';
-import { generateRegMaps } from './regmap/files.js';
 import { writePerTestCoverage } from './rtl-coverage.js';
 
 const dir = path.join(reportsDir(), 'coverage');
 
 const rtl = path.join(reportsDir(), 'rtl-coverage');
 
-export async function setup(): Promise<void> {
+export function setup(): void {
   rmSync(dir, { recursive: true, force: true });  // hits of this run only
   rmSync(rtl, { recursive: true, force: true });
-  await generateRegMaps();
 }
 
 /** COVERAGE=1: merges every run's .dat with verilator_coverage and renders it with genhtml. */

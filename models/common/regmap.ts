@@ -1,7 +1,8 @@
 /**
- * The register-map runtime shared by every block's generated `models/<block>/regs.ts`: the
- * description types and a transaction-level model of the APB register block the generator
- * writes (rtl/<block>/<block>_reg_top.sv), so both follow one description.
+ * The register-map runtime shared by every block's generated `models/<block>/<prefix>_pkg.ts`:
+ * the description types, the field positions the generated code exports ({@link Bits}), and a
+ * transaction-level model of the APB register block the generator writes
+ * (rtl/<block>/<prefix>_reg_top.sv), so both follow one description (tools/, DESIGN.md 6).
  */
 
 /**
@@ -18,6 +19,8 @@ export interface FieldDesc {
   /** @defaultValue 0 */
   readonly reset?: number;
   readonly doc?: string;
+  /** The description's enum whose codes the field carries (its width is the enum's). */
+  readonly enum?: string;
 }
 
 export interface RegisterDesc {
@@ -41,7 +44,34 @@ export interface RegisterMap {
   readonly registers: readonly RegisterDesc[];
 }
 
-const mask = (f: FieldDesc): number => (f.width === 32 ? 0xffffffff : ((1 << f.width) - 1) << f.lsb) >>> 0;
+const mask = (f: { lsb: number; width: number }): number => (f.width === 32 ? 0xffffffff : ((1 << f.width) - 1) << f.lsb) >>> 0;
+
+/**
+ * Where a field sits in its 32-bit register: the generated code exports one per field
+ * (`FLASH_STATUS.RX_LEVEL`), so drivers and tests name bits instead of typing positions.
+ */
+export interface Bits {
+  readonly lsb: number;
+  readonly width: number;
+  /** The field's bits in place. */
+  readonly mask: number;
+  /** The field's value in a register value. */
+  get(reg: number): number;
+  /** `value` in the field's place (bits beyond its width dropped). */
+  put(value: number): number;
+}
+
+/** The {@link Bits} of a field at [lsb + width - 1 : lsb]. */
+export function bits(lsb: number, width: number): Bits {
+  const m = mask({ lsb, width });
+  return {
+    lsb,
+    width,
+    mask: m,
+    get: (reg) => ((reg & m) >>> lsb) >>> 0,
+    put: (value) => ((value << lsb) & m) >>> 0,
+  };
+}
 
 /** The reset value of a register. */
 export function resetValue(r: RegisterDesc): number {

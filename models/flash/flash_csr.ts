@@ -1,13 +1,14 @@
 /**
  * The CSR face of rtl/flash/spi_flash_ctrl at transaction level: the generated register block
- * (models/flash/regs.ts) with the logic behind its strobes: TX and RX FIFOs of little-endian
+ * (models/flash/spi_flash_pkg.ts) with the logic behind its strobes: TX and RX FIFOs of little-endian
  * words, CMD running one {@link SpiFlashCtrl} operation with ADDR and LEN, STATUS flags raised
  * on completion, CRC holding the CRC-32 of the bytes read. Operations finish at once here, so
  * STATUS.BUSY is always 0.
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
-import { FlashErr, FlashOp, SpiFlashCtrl } from './spi_flash_ctrl.js';
-import { flashRegs } from './regs.js';
+import { fromWords, toWords } from '../common/words.js';
+import { SpiFlashCtrl } from './spi_flash_ctrl.js';
+import { FLASH_CMD, FLASH_CTRL, FlashErr, FlashOp, flashRegs } from './spi_flash_pkg.js';
 
 /** The CSR face and the engine behind it. */
 export class FlashCsrModel {
@@ -51,18 +52,18 @@ export class FlashCsrModel {
 
   private onWrite(reg: string, data: number): void {
     if (reg === 'CTRL') {
-      if (data & 0x100) this.tx.length = 0;
-      if (data & 0x200) this.rx.length = 0;
+      if (FLASH_CTRL.TX_CLR.get(data)) this.tx.length = 0;
+      if (FLASH_CTRL.RX_CLR.get(data)) this.rx.length = 0;
     } else if (reg === 'TXDATA') {
       if (this.tx.length < this.fifoWords) this.tx.push(data >>> 0);
       else this.regs.raise('STATUS', 'TX_OVERFLOW');
     } else if (reg === 'CMD') {
-      this.command(data & 0xf);
+      this.command(FLASH_CMD.OP.get(data));
     }
     this.refresh();
   }
 
-  private command(op: number): void {
+  private command(op: FlashOp): void {
     const addr = this.regs.field('ADDR', 'ADDR');
     const len = this.regs.field('LEN', 'LEN');
     let data: Uint8Array | undefined;
@@ -74,15 +75,10 @@ export class FlashCsrModel {
         this.regs.raise('STATUS', 'ERR_COMMAND');
         return;
       }
-      const w = this.tx.splice(0, words);
-      data = Uint8Array.from({ length: len }, (_, i) => (w[i >> 2]! >>> (8 * (i & 3))) & 0xff);
+      data = fromWords(this.tx.splice(0, words), len);
     }
     const r = this.ctrl.execute({ op, addr, len, ...(data ? { data } : {}) });
-    for (let i = 0; i < r.data.length; i += 4) {
-      let w = 0;
-      for (let k = 0; k < 4 && i + k < r.data.length; k++) w |= r.data[i + k]! << (8 * k);
-      this.rx.push(w >>> 0);
-    }
+    this.rx.push(...toWords(r.data));
     this.regs.setHw('CRC', 'VALUE', r.crc);
     this.regs.raise('STATUS', 'DONE');
     if (r.err === FlashErr.Protect) this.regs.raise('STATUS', 'ERR_PROTECT');

@@ -1,29 +1,15 @@
 /**
  * The management processor's flash driver: one operation through the controller's CSRs, over a
- * register-access port, so the same code runs against the RTL (an APB master) and against
- * {@link FlashCsrModel}.
+ * {@link RegPort}, so the same code runs against the RTL (an APB master) and against
+ * {@link FlashCsrModel} (through `modelPort`).
  */
-import type { RegAccess } from '../common/regmap.js';
-import { FlashErr, FlashOp, type FlashRequest } from './spi_flash_ctrl.js';
-import { FLASH_OFFSET } from './regs.js';
+import { readOp, writeOp, type RegPort } from '../common/reg_port.js';
+import { fromWords, toWords } from '../common/words.js';
+import type { FlashRequest } from './spi_flash_ctrl.js';
+import { FLASH_OFFSET as R, FLASH_STATUS as S, FlashErr, FlashOp } from './spi_flash_pkg.js';
 
-/** A register-access port: APB reads and writes of the block's window. */
-export interface RegPort {
-  write(offset: number, data: number): RegAccess | Promise<RegAccess>;
-  read(offset: number): RegAccess | Promise<RegAccess>;
-}
-
-/** STATUS bits. */
-export const STATUS = {
-  BUSY: 1 << 0,
-  DONE: 1 << 1,
-  ERR_PROTECT: 1 << 2,
-  ERR_TIMEOUT: 1 << 3,
-  ERR_COMMAND: 1 << 4,
-  TX_OVERFLOW: 1 << 5,
-} as const;
-
-const FLAGS = STATUS.DONE | STATUS.ERR_PROTECT | STATUS.ERR_TIMEOUT | STATUS.ERR_COMMAND | STATUS.TX_OVERFLOW;
+/** The STATUS flags an operation ends with (w1c): DONE and the errors. */
+const FLAGS = S.DONE.mask | S.ERR_PROTECT.mask | S.ERR_TIMEOUT.mask | S.ERR_COMMAND.mask | S.TX_OVERFLOW.mask;
 
 /** What a CSR operation gives back. */
 export interface CsrResult {
@@ -33,6 +19,8 @@ export interface CsrResult {
   readonly crc: number;
   /** STATUS flags seen at the end (DONE and ERR_*), before the driver cleared them. */
   readonly flags: number;
+  /** When the driver's last access (clearing the flags) completed, in the port's time base. */
+  readonly time: bigint;
 }
 
 /** Bytes an operation returns through the RX FIFO. */
@@ -51,42 +39,35 @@ export function readBytes(req: FlashRequest): number {
 }
 
 /**
- * Runs one operation: ADDR, LEN, the program data, CMD, then `wait()` and STATUS until DONE (or
- * ERR_COMMAND alone: the command was refused), draining the RX FIFO as it fills (so reads may be
- * longer than the FIFO), then CRC; clears the flags it saw. A program longer than the TX FIFO
- * (256 bytes) overflows it and is refused with {@link FlashErr.Command}: split it by pages.
+ * Runs one operation: ADDR, LEN, the program data and CMD in one batch, then `wait()` and
+ * STATUS until DONE (or ERR_COMMAND alone: the command was refused), draining the RX FIFO as it
+ * fills (so reads may be longer than the FIFO), then CRC; clears the flags it saw. A program
+ * longer than the TX FIFO (256 bytes) overflows it and is refused with {@link FlashErr.Command}:
+ * split it by pages.
  */
 export async function csrOperation(port: RegPort, req: FlashRequest, wait: () => Promise<void>): Promise<CsrResult> {
-  await port.write(FLASH_OFFSET.ADDR, req.addr);
-  await port.write(FLASH_OFFSET.LEN, req.len);
-  if (req.op === FlashOp.Program && req.data) {
-    for (let i = 0; i < req.data.length; i += 4) {
-      const d = req.data;
-      await port.write(FLASH_OFFSET.TXDATA, (d[i]! | ((d[i + 1] ?? 0) << 8) | ((d[i + 2] ?? 0) << 16) | ((d[i + 3] ?? 0) << 24)) >>> 0);
-    }
-  }
-  await port.write(FLASH_OFFSET.CMD, req.op);
+  const program = req.op === FlashOp.Program && req.data ? req.data : new Uint8Array(0);
+  const tx = toWords(program).map((w) => writeOp(R.TXDATA, w));
+  await port.batch([writeOp(R.ADDR, req.addr), writeOp(R.LEN, req.len), ...tx, writeOp(R.CMD, req.op)]);
   const words: number[] = [];
   let status = 0;
   const drain = async (): Promise<number> => {
-    status = (await port.read(FLASH_OFFSET.STATUS)).data;
-    const n = (status >>> 16) & 0x7f;
-    const reads: (RegAccess | Promise<RegAccess>)[] = [];
-    for (let i = 0; i < n; i++) reads.push(port.read(FLASH_OFFSET.RXDATA));
-    for (const r of await Promise.all(reads)) words.push(r.data);
+    status = (await port.read(R.STATUS)).data;
+    const n = S.RX_LEVEL.get(status);
+    for (const r of await port.batch(Array.from({ length: n }, () => readOp(R.RXDATA)))) words.push(r.data);
     return n;
   };
   do {
     await wait();
     await drain();
-  } while (!(status & (STATUS.DONE | STATUS.ERR_COMMAND)));
+  } while (!(status & (S.DONE.mask | S.ERR_COMMAND.mask)));
   while ((await drain()) > 0);  // words pushed between the STATUS read and DONE
-  const crc = (await port.read(FLASH_OFFSET.CRC)).data;
+  const crc = (await port.read(R.CRC)).data;
   const flags = status & FLAGS;
-  await port.write(FLASH_OFFSET.STATUS, flags);
-  const err = flags & STATUS.ERR_PROTECT ? FlashErr.Protect : flags & STATUS.ERR_TIMEOUT ? FlashErr.Timeout
-    : flags & STATUS.ERR_COMMAND ? FlashErr.Command : FlashErr.None;
+  const { time } = await port.write(R.STATUS, flags);
+  const err = flags & S.ERR_PROTECT.mask ? FlashErr.Protect : flags & S.ERR_TIMEOUT.mask ? FlashErr.Timeout
+    : flags & S.ERR_COMMAND.mask ? FlashErr.Command : FlashErr.None;
   const n = err === FlashErr.None ? readBytes(req) : 0;
-  const data = Uint8Array.from({ length: n }, (_, i) => (words[i >> 2]! >>> (8 * (i & 3))) & 0xff);
-  return { err, data, crc, flags };
+  const data = fromWords(words, n);
+  return { err, data, crc, flags, time };
 }

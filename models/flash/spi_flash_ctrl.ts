@@ -5,52 +5,19 @@
  * depends on time) so a bus checker can compare them with what the RTL put on the wire.
  */
 import { crc32 } from '../common/crc.js';
-import { PAGE_BYTES, SpiNor, SpiNorCmd } from './spi_nor.js';
-
-/** Operation codes of CMD.OP and of a stream request (the RTL engine's `op_e`). */
-export enum FlashOp {
-  Read = 1,
-  FastRead = 2,
-  Program = 3,
-  SectorErase = 4,
-  BlockErase = 5,
-  ChipErase = 6,
-  ReadStatus = 7,
-  ReadId = 8,
-  WriteEnable = 9,
-  WriteDisable = 10,
-  Crc = 11,
-}
-
-/** Result codes (the engine's `err_e`; STATUS.ERR_* bits on the CSR face). */
-export enum FlashErr {
-  None = 0,
-  /** A write touched the write-protect window (or would wrap past 16 MiB): refused. */
-  Protect = 1,
-  /** WIP did not clear within TIMEOUT cycles. */
-  Timeout = 2,
-  /** Unknown op code. */
-  Command = 3,
-}
+import { BLOCK_BYTES, FlashErr, FlashOp, PAGE_BYTES, SECTOR_BYTES, SpiNorCmd } from './spi_flash_pkg.js';
+import { SpiNor } from './spi_nor.js';
 
 /** One operation. */
 export interface FlashRequest {
-  readonly op: number;
+  /** The op code (a test may send one that is not a {@link FlashOp} value: `13 as FlashOp`). */
+  readonly op: FlashOp;
   /** 24-bit flash address. */
   readonly addr: number;
   /** Bytes to read, program or CRC (24 bits); ignored by the other ops. */
   readonly len: number;
   /** Program data: `len` bytes. */
   readonly data?: Uint8Array;
-}
-
-/**
- * The stream face's request beat (`s_axis_req_tdata`, 56 bits, little-endian bytes): op [3:0],
- * address [31:8], length [55:32].
- */
-export function requestBeat(req: Pick<FlashRequest, 'op' | 'addr' | 'len'>): Uint8Array {
-  const { op, addr, len } = req;
-  return Uint8Array.of(op, addr & 0xff, (addr >>> 8) & 0xff, (addr >>> 16) & 0xff, len & 0xff, (len >>> 8) & 0xff, (len >>> 16) & 0xff);
 }
 
 /** What an operation returns at its face. */
@@ -84,20 +51,20 @@ export interface FlashConfig {
   timesOut: (opcode: SpiNorCmd) => boolean;
 }
 
-const WRITES: ReadonlySet<number> = new Set([FlashOp.Program, FlashOp.SectorErase, FlashOp.BlockErase, FlashOp.ChipErase]);
+const WRITES: ReadonlySet<FlashOp> = new Set([FlashOp.Program, FlashOp.SectorErase, FlashOp.BlockErase, FlashOp.ChipErase]);
 
 /** True for ops that change the array (auto WREN, WIP poll, write protection). */
-export function isWriteOp(op: number): boolean {
+export function isWriteOp(op: FlashOp): boolean {
   return WRITES.has(op);
 }
 
 /** The bytes a write touches: [lo, hi] (hi may pass 16 MiB for a program that would wrap). */
-export function writeSpan(op: number, addr: number, len: number, sizeBytes = 1 << 24): [number, number] {
+export function writeSpan(op: FlashOp, addr: number, len: number, sizeBytes = 1 << 24): [number, number] {
   switch (op) {
     case FlashOp.SectorErase:
-      return [addr & ~0xfff, (addr & ~0xfff) + 0xfff];
+      return [addr & ~(SECTOR_BYTES - 1), (addr & ~(SECTOR_BYTES - 1)) + SECTOR_BYTES - 1];
     case FlashOp.BlockErase:
-      return [addr & ~0xffff, (addr & ~0xffff) + 0xffff];
+      return [addr & ~(BLOCK_BYTES - 1), (addr & ~(BLOCK_BYTES - 1)) + BLOCK_BYTES - 1];
     case FlashOp.ChipErase:
       return [0, sizeBytes - 1];
     default:
@@ -111,12 +78,12 @@ export function writeSpan(op: number, addr: number, len: number, sizeBytes = 1 <
  * low memory, past the window).
  * @defaultValue sizeBytes 16 MiB
  */
-export function protectHit(op: number, addr: number, len: number, cfg: Pick<FlashConfig, 'wpBase' | 'wpLimit'>, sizeBytes = 1 << 24): boolean {
+export function protectHit(op: FlashOp, addr: number, len: number, cfg: Pick<FlashConfig, 'wpBase' | 'wpLimit'>, sizeBytes = 1 << 24): boolean {
   const [lo, hi] = writeSpan(op, addr, len, sizeBytes);
   return hi >= sizeBytes || (cfg.wpBase <= cfg.wpLimit && lo <= cfg.wpLimit && hi >= cfg.wpBase);
 }
 
-const OPCODE: Record<number, SpiNorCmd> = {
+const OPCODE: Partial<Record<FlashOp, SpiNorCmd>> = {
   [FlashOp.Read]: SpiNorCmd.Read,
   [FlashOp.Crc]: SpiNorCmd.Read,
   [FlashOp.FastRead]: SpiNorCmd.FastRead,
@@ -199,7 +166,7 @@ export class SpiFlashCtrl {
         // Split on page boundaries: no PP crosses a 256-byte page.
         for (let at = 0; at < data.length;) {
           const a = (req.addr + at) & 0xffffff;
-          const n = Math.min(PAGE_BYTES - (a & 0xff), data.length - at);
+          const n = Math.min(PAGE_BYTES - (a & (PAGE_BYTES - 1)), data.length - at);
           this.send([SpiNorCmd.Wren], 1);
           this.send([opcode, ...addr3(a), ...data.subarray(at, at + n)], 4);
           at += n;

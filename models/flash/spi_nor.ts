@@ -3,31 +3,14 @@
  * bits and rules (program clears bits only, erase sets FFh, a PP wraps inside its page, WEL
  * gates writes, CS# off a byte boundary drops a write, only RDSR while busy), without time: a
  * program or erase stays pending until {@link SpiNor.complete} (the caller knows when WIP
- * cleared, e.g. from the RDSR bytes it saw).
+ * cleared, e.g. from the RDSR bytes it saw). Opcodes, the status register and the page, sector
+ * and block sizes come from the flash description (spi_flash_pkg.ts).
  */
+import { BLOCK_BYTES, PAGE_BYTES, SECTOR_BYTES, SpiNorCmd, SpiNorStatus } from './spi_flash_pkg.js';
 
-/** JEDEC opcodes (the RTL model's `cmd_e`). */
-export enum SpiNorCmd {
-  Pp = 0x02,
-  Read = 0x03,
-  Wrdi = 0x04,
-  Rdsr = 0x05,
-  Wren = 0x06,
-  FastRead = 0x0b,
-  Se = 0x20,
-  Rdid = 0x9f,
-  Ce = 0xc7,
-  Be = 0xd8,
-}
-
-/** Status register bits. */
-export const STATUS_WIP = 0x01;
-export const STATUS_WEL = 0x02;
-
-/** Bytes per page, sector (SE) and block (BE). */
-export const PAGE_BYTES = 256;
-export const SECTOR_BYTES = 4096;
-export const BLOCK_BYTES = 65536;
+/** Status register bits, from the description's {@link SpiNorStatus}. */
+export const STATUS_WIP = SpiNorStatus.word({ wip: 1, wel: 0 });
+export const STATUS_WEL = SpiNorStatus.word({ wip: 0, wel: 1 });
 
 /** Options of {@link SpiNor}, the RTL model's parameters. */
 export interface SpiNorOptions {
@@ -163,13 +146,13 @@ export class SpiNor {
         if (this.n === 1) this.welQ = false;
         break;
       case SpiNorCmd.Pp:
-        if (this.welQ && this.n >= 5) start('program', a & ~0xff, PAGE_BYTES);
+        if (this.welQ && this.n >= 5) start('program', a & ~(PAGE_BYTES - 1), PAGE_BYTES);
         break;
       case SpiNorCmd.Se:
-        if (this.welQ && this.n === 4) start('erase', a & ~0xfff, SECTOR_BYTES);
+        if (this.welQ && this.n === 4) start('erase', a & ~(SECTOR_BYTES - 1), SECTOR_BYTES);
         break;
       case SpiNorCmd.Be:
-        if (this.welQ && this.n === 4) start('erase', a & ~0xffff, BLOCK_BYTES);
+        if (this.welQ && this.n === 4) start('erase', a & ~(BLOCK_BYTES - 1), BLOCK_BYTES);
         break;
       case SpiNorCmd.Ce:
         if (this.welQ && this.n === 1) start('erase', 0, this.sizeBytes);

@@ -2,15 +2,10 @@
  * The management line at character level: the UART's bit timing, parity and character format,
  * the wired-AND arbitration of characters that start together, and a decoder that turns the
  * line's edges back into characters and timing violations (the protocol checker's engine).
- * Names follow rtl/uart/ (LCR.PARITY encodings, DIV.DIVISOR, 16 ticks per bit).
+ * Names follow rtl/uart/ (LCR.PARITY's Parity codes, DIV.DIVISOR, TICKS_PER_BIT ticks per bit,
+ * all from uart_desc.json).
  */
-
-/** LCR.PARITY, with the RTL's encodings (3 also means none). */
-export enum Parity {
-  None = 0,
-  Even = 1,
-  Odd = 2,
-}
+import { Parity, TICKS_PER_BIT } from './uart_pkg.js';
 
 /** What DIV and LCR program. */
 export interface LineSettings {
@@ -20,9 +15,6 @@ export interface LineSettings {
   /** LCR.STOP2: two stop bits. */
   readonly stop2: boolean;
 }
-
-/** Ticks of the oversampling clock per bit. */
-export const TICKS_PER_BIT = 16;
 
 /** Clock cycles per bit. */
 export function bitCycles(s: LineSettings): number {

@@ -6,8 +6,8 @@
  * the RX idle timeout running out.
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
-import { Parity, parityBit, type LineSettings } from './line.js';
-import { uartRegs } from './regs.js';
+import { parityBit, type LineSettings } from './line.js';
+import { Parity, UART_TXDATA, uartRegs } from './uart_pkg.js';
 
 /** A character as the receiver decided it. */
 export interface RxChar {
@@ -35,7 +35,7 @@ export class UartModel {
   constructor(readonly depth = 16) {
     this.regs = new RegBlockModel(uartRegs, {
       onWrite: (reg, data) => {
-        if (reg === 'TXDATA' && this.txFifo.length < depth) this.txFifo.push(data & 0xff);
+        if (reg === 'TXDATA' && this.txFifo.length < depth) this.txFifo.push(UART_TXDATA.DATA.get(data));
       },
       onRead: (reg) => {
         if (reg === 'RXDATA') this.rxFifo.shift();
@@ -67,7 +67,7 @@ export class UartModel {
   /** The line settings DIV and LCR program. */
   settings(): LineSettings {
     const p = this.regs.field('LCR', 'PARITY');
-    return { divisor: this.regs.field('DIV', 'DIVISOR'), parity: p === 3 ? Parity.None : (p as Parity), stop2: this.regs.field('LCR', 'STOP2') === 1 };
+    return { divisor: this.regs.field('DIV', 'DIVISOR'), parity: p in Parity ? (p as Parity) : Parity.None, stop2: this.regs.field('LCR', 'STOP2') === 1 };
   }
 
   /** The TX engine takes the next character; undefined when the FIFO is empty. */

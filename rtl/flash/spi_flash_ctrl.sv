@@ -1,18 +1,20 @@
 // SPI NOR flash controller (DESIGN.md section 3, flash): one command engine with two faces.
-// - CSR face (the management processor): the APB register block flash_reg_top (map in
+// - CSR face (the management processor): the APB register block spi_flash_reg_top (map in
 //   rtl/flash/README.md), a TX FIFO of words to program and an RX FIFO of words read; a CMD
 //   write starts an operation with ADDR and LEN; STATUS reports done and errors.
 // - Stream face (firmware DMA, image checker), four AXI-Stream ports: requests on s_axis_req
-//   (one 56-bit beat: op [3:0], address [31:8], length [55:32]; the CSR op codes), program
-//   bytes on s_axis, bytes read on m_axis (tlast on the last), and one response beat per
-//   request on m_axis_rsp (error [1:0], CRC-32 of the bytes read [39:8]).
+//   (one flash_req_t beat of spi_flash_pkg, the CSR op codes), program bytes on s_axis, bytes
+//   read on m_axis (tlast on the last), and one flash_rsp_t beat per request on m_axis_rsp
+//   (the result and the CRC-32 of the bytes read).
 // Requests of the two faces are served whole; a pending CSR command goes first, and a stream
 // request is taken only once the previous response has been, which leaves the CSR face a cycle
 // after every stream operation: neither face waits for more than one operation of the other.
 // Clock/reset: clk_i, asynchronous active-low rst_ni. SPI mode 0 on spi_*.
 `default_nettype none
 
-module spi_flash_ctrl #(
+module spi_flash_ctrl
+  import spi_flash_pkg::*;
+#(
   parameter int unsigned FifoWords = 64,       // depth of the TX and RX FIFOs in 32-bit words (2..64, a power of two)
   parameter int unsigned FlashBytes = 1 << 24  // size of the part (a power of two, 4 KiB..16 MiB): writes beyond it are refused
 ) (
@@ -29,10 +31,10 @@ module spi_flash_ctrl #(
   output      logic        irq_o,
   input  wire logic        s_axis_req_tvalid_i,
   output      logic        s_axis_req_tready_o,
-  input  wire logic [55:0] s_axis_req_tdata_i,
+  input  wire logic [FlashReqWidth-1:0] s_axis_req_tdata_i,
   output      logic        m_axis_rsp_tvalid_o,
   input  wire logic        m_axis_rsp_tready_i,
-  output      logic [39:0] m_axis_rsp_tdata_o,
+  output      logic [FlashRspWidth-1:0] m_axis_rsp_tdata_o,
   input  wire logic        s_axis_tvalid_i,
   output      logic        s_axis_tready_o,
   input  wire logic [7:0]  s_axis_tdata_i,
@@ -51,9 +53,6 @@ module spi_flash_ctrl #(
     $error("%m: FifoWords must be a power of two in 2..64 (STATUS levels are 7 bits), got %0d", FifoWords);
   end
 
-  localparam logic [1:0] ErrProtect = 2'd1, ErrTimeout = 2'd2, ErrCommand = 2'd3;
-  localparam logic [3:0] OpProgram = 4'd3;
-
   // Register block.
   logic [7:0]  ctrl_div;
   logic        ctrl_tx_clr, ctrl_rx_clr, ctrl_we;
@@ -67,24 +66,22 @@ module spi_flash_ctrl #(
 
   // The CSR face's command, latched at the CMD write until the engine takes it.
   logic        csr_pend_q, csr_pend_d;
-  logic [3:0]  csr_op_q, csr_op_d;
+  flash_op_e   csr_op_q, csr_op_d;
   logic [23:0] csr_addr_q, csr_addr_d, csr_len_q, csr_len_d;
   logic        csr_run_q, csr_run_d;  // the engine runs a CSR command
   logic        stream_q, stream_d;    // the engine's operation came from the stream face
   logic        csr_busy, csr_done, pick_stream, req_valid, cmd_short;
   logic        rsp_valid_q, rsp_valid_d;
-  logic [39:0] rsp_data_q, rsp_data_d;
-  logic [3:0]  req_op;
-  logic [23:0] req_addr, req_len;
-  logic [3:0]  unused_req;
+  flash_rsp_t  rsp_data_q, rsp_data_d;
+  flash_req_t  req;
 
   // Engine.
   logic        cmd_valid, cmd_ready;
-  logic [3:0]  cmd_op_sel;
+  flash_op_e   cmd_op_sel;
   logic [23:0] cmd_addr_sel, cmd_len_sel;
   logic        wr_valid, wr_ready, wr_last, rd_valid, rd_ready, rd_last, done;
   logic [7:0]  wr_data, rd_data;
-  logic [1:0]  err;
+  flash_err_e  err;
   logic [31:0] crc;
 
   // FIFOs and the byte/word conversions of the CSR face.
@@ -96,7 +93,7 @@ module spi_flash_ctrl #(
   logic [23:0]           rx_acc_q, rx_acc_d;
   logic                  csr_wr_take, csr_rd_take, rx_word_done;
 
-  flash_reg_top u_regs (
+  spi_flash_reg_top u_regs (
     .clk_i                   (clk_i),
     .rst_ni                  (rst_ni),
     .apb_psel_i              (apb_psel_i),
@@ -118,11 +115,11 @@ module spi_flash_ctrl #(
     .status_busy_i           (csr_busy),
     .status_done_set_i       (csr_done),
     .status_done_o           (status_done),
-    .status_err_protect_set_i(csr_done && err == ErrProtect),
+    .status_err_protect_set_i(csr_done && err == FlashErrProtect),
     .status_err_protect_o    (status_err_protect),
-    .status_err_timeout_set_i(csr_done && err == ErrTimeout),
+    .status_err_timeout_set_i(csr_done && err == FlashErrTimeout),
     .status_err_timeout_o    (status_err_timeout),
-    .status_err_command_set_i((csr_done && err == ErrCommand) || (cmd_we && (csr_busy || cmd_short))),
+    .status_err_command_set_i((csr_done && err == FlashErrCommand) || (cmd_we && (csr_busy || cmd_short))),
     .status_err_command_o    (status_err_command),
     .status_tx_overflow_set_i(txdata_we && !txf_wready),
     .status_tx_overflow_o    (status_tx_overflow),
@@ -140,22 +137,22 @@ module spi_flash_ctrl #(
 
   // The error flags are read by software only; DONE is the interrupt.
   logic unused_status;
-  assign unused_status = ^{status_err_protect, status_err_timeout, status_err_command, status_tx_overflow, unused_req};
+  assign unused_status = ^{status_err_protect, status_err_timeout, status_err_command, status_tx_overflow, req.reserved_7_4};
   assign irq_o = status_done;
 
   // A CSR PROGRAM needs all its bytes in the TX FIFO when CMD is written: with fewer it would
   // wait for data nobody sends, so it is refused like a CMD while busy.
-  assign cmd_short = cmd_op == OpProgram && len_len > 24'({txf_level, 2'b00});
+  assign cmd_short = flash_op_e'(cmd_op) == FlashOpProgram && len_len > 24'({txf_level, 2'b00});
 
   // Arbitration: a whole operation at a time, the CSR face first (see the header).
   assign csr_busy    = csr_pend_q || csr_run_q;
-  assign {req_len, req_addr, unused_req, req_op} = s_axis_req_tdata_i;
+  assign req         = flash_req_t'(s_axis_req_tdata_i);
   assign req_valid   = s_axis_req_tvalid_i && !rsp_valid_q;
   assign pick_stream = req_valid && !csr_pend_q;
   assign cmd_valid   = csr_pend_q || req_valid;
-  assign cmd_op_sel  = pick_stream ? req_op : csr_op_q;
-  assign cmd_addr_sel = pick_stream ? req_addr : csr_addr_q;
-  assign cmd_len_sel = pick_stream ? req_len : csr_len_q;
+  assign cmd_op_sel  = pick_stream ? req.op : csr_op_q;
+  assign cmd_addr_sel = pick_stream ? req.addr : csr_addr_q;
+  assign cmd_len_sel = pick_stream ? req.len : csr_len_q;
   assign s_axis_req_tready_o = cmd_ready && pick_stream;
   assign csr_done    = done && !stream_q;
 
@@ -170,12 +167,14 @@ module spi_flash_ctrl #(
     rsp_valid_d   = rsp_valid_q && !m_axis_rsp_tready_i;
     rsp_data_d    = rsp_data_q;
     if (done && stream_q) begin
-      rsp_valid_d = 1'b1;
-      rsp_data_d  = {crc, 6'd0, err};
+      rsp_valid_d    = 1'b1;
+      rsp_data_d     = '0;
+      rsp_data_d.err = err;
+      rsp_data_d.crc = crc;
     end
     if (cmd_we && !csr_busy && !cmd_short) begin
       csr_pend_d = 1'b1;
-      csr_op_d   = cmd_op;
+      csr_op_d   = flash_op_e'(cmd_op);
       csr_addr_d = addr_addr;
       csr_len_d  = len_len;
     end
@@ -308,14 +307,14 @@ module spi_flash_ctrl #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       csr_pend_q    <= 1'b0;
-      csr_op_q      <= 4'd0;
+      csr_op_q      <= flash_op_e'(4'd0);
       csr_addr_q    <= 24'd0;
       csr_len_q     <= 24'd0;
       csr_run_q     <= 1'b0;
       stream_q      <= 1'b0;
       crc_q         <= 32'd0;
       rsp_valid_q   <= 1'b0;
-      rsp_data_q    <= 40'd0;
+      rsp_data_q    <= '0;
       tx_idx_q      <= 2'd0;
       rx_idx_q      <= 2'd0;
       rx_acc_q      <= 24'd0;

@@ -7,17 +7,20 @@
 // Interfaces: cmd_* (one operation at a time, valid/ready), wr_* (program bytes, valid/ready;
 // wr_last_o marks the operation's last byte as it is taken), rd_* (bytes read, valid/ready,
 // rd_last_o on the last), done_o (one cycle, with err_o and crc_o: the CRC-32 of the bytes
-// read), spi_* to the part through spi_flash_phy. Op codes and errors: rtl/flash/README.md.
+// read), spi_* to the part through spi_flash_phy. Op codes, results and JEDEC opcodes:
+// spi_flash_pkg (spi_flash_desc.json).
 `default_nettype none
 
-module spi_flash_engine #(
+module spi_flash_engine
+  import spi_flash_pkg::*;
+#(
   parameter int unsigned FlashBytes = 1 << 24  // size of the part: writes beyond it are refused
 ) (
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
   input  wire logic        cmd_valid_i,
   output      logic        cmd_ready_o,
-  input  wire logic [3:0]  cmd_op_i,
+  input  wire flash_op_e   cmd_op_i,
   input  wire logic [23:0] cmd_addr_i,
   input  wire logic [23:0] cmd_len_i,
   input  wire logic [7:0]  div_i,
@@ -33,21 +36,13 @@ module spi_flash_engine #(
   output      logic [7:0]  rd_data_o,
   output      logic        rd_last_o,
   output      logic        done_o,
-  output      logic [1:0]  err_o,
+  output      flash_err_e  err_o,
   output      logic [31:0] crc_o,
   output      logic        spi_cs_no,
   output      logic        spi_sclk_o,
   output      logic        spi_mosi_o,
   input  wire logic        spi_miso_i
 );
-  typedef enum logic [3:0] {
-    OpRead = 4'd1, OpFastRead = 4'd2, OpProgram = 4'd3, OpSectorErase = 4'd4, OpBlockErase = 4'd5,
-    OpChipErase = 4'd6, OpReadStatus = 4'd7, OpReadId = 4'd8, OpWriteEnable = 4'd9,
-    OpWriteDisable = 4'd10, OpCrc = 4'd11
-  } op_e;
-
-  typedef enum logic [1:0] { ErrNone = 2'd0, ErrProtect = 2'd1, ErrTimeout = 2'd2, ErrCommand = 2'd3 } err_e;
-
   typedef enum logic [2:0] { StIdle, StCsLow, StCsHigh, StDrain, StDone } state_e;
 
   // The transaction under CS# low: a WIP poll, the WREN before a write, or the operation itself.
@@ -57,13 +52,13 @@ module spi_flash_engine #(
   typedef enum logic [1:0] { NextTxn, NextDrain, NextDone } next_e;
 
   localparam int unsigned OutDepth = 4;
-  localparam logic [7:0] CmdRdsr = 8'h05, CmdWren = 8'h06;
+  localparam int unsigned PageBits = $clog2(PageBytes);
 
   state_e      state_q, state_d;
   txn_e        txn_q, txn_d;
   next_e       next_q, next_d;
-  op_e         op_q, op_d;
-  err_e        err_q, err_d;
+  flash_op_e   op_q, op_d;
+  flash_err_e  err_q, err_d;
   logic [23:0] addr_q, addr_d;       // next byte to program
   logic [23:0] len_q, len_d;         // program bytes not yet taken
   logic [2:0]  hdr_q, hdr_d;         // header bytes sent
@@ -86,41 +81,43 @@ module spi_flash_engine #(
   logic        out_push, out_ready;
   logic [2:0]  out_level;
   logic        crc_init, crc_valid;
+  logic [23:0] page_left;            // bytes from addr_q to the end of its page
+  spi_nor_status_t rx_status;        // a received byte read as the part's status
   // Never full when a byte arrives: a read byte starts only with room for it (tx_valid).
   logic        unused_out_ready;
   assign unused_out_ready = out_ready;
 
   // The header of a transaction: opcode, address, and the dummy byte of FAST_READ.
-  function automatic logic [7:0] op_opcode(op_e op);
+  function automatic spi_nor_cmd_e op_opcode(flash_op_e op);
     unique case (op)
-      OpRead, OpCrc:  return 8'h03;
-      OpFastRead:     return 8'h0b;
-      OpProgram:      return 8'h02;
-      OpSectorErase:  return 8'h20;
-      OpBlockErase:   return 8'hd8;
-      OpChipErase:    return 8'hc7;
-      OpReadStatus:   return CmdRdsr;
-      OpReadId:       return 8'h9f;
-      OpWriteEnable:  return CmdWren;
-      default:        return 8'h04;
+      FlashOpRead, FlashOpCrc: return SpiNorCmdRead;
+      FlashOpFastRead:         return SpiNorCmdFastRead;
+      FlashOpProgram:          return SpiNorCmdPp;
+      FlashOpSectorErase:      return SpiNorCmdSe;
+      FlashOpBlockErase:       return SpiNorCmdBe;
+      FlashOpChipErase:        return SpiNorCmdCe;
+      FlashOpReadStatus:       return SpiNorCmdRdsr;
+      FlashOpReadId:           return SpiNorCmdRdid;
+      FlashOpWriteEnable:      return SpiNorCmdWren;
+      default:                 return SpiNorCmdWrdi;
     endcase
   endfunction
 
-  function automatic logic [2:0] op_header(op_e op);
+  function automatic logic [2:0] op_header(flash_op_e op);
     unique case (op)
-      OpRead, OpCrc, OpProgram, OpSectorErase, OpBlockErase: return 3'd4;
-      OpFastRead:                                             return 3'd5;
-      default:                                                return 3'd1;
+      FlashOpRead, FlashOpCrc, FlashOpProgram, FlashOpSectorErase, FlashOpBlockErase: return 3'd4;
+      FlashOpFastRead:                                                                return 3'd5;
+      default:                                                                        return 3'd1;
     endcase
   endfunction
 
-  assign is_write = op_q inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase};
-  assign is_read  = op_q inside {OpRead, OpFastRead, OpCrc, OpReadStatus, OpReadId};
+  assign is_write = op_q inside {FlashOpProgram, FlashOpSectorErase, FlashOpBlockErase, FlashOpChipErase};
+  assign is_read  = op_q inside {FlashOpRead, FlashOpFastRead, FlashOpCrc, FlashOpReadStatus, FlashOpReadId};
 
   always_comb begin
     unique case (txn_q)
-      TxPoll:  opcode = CmdRdsr;
-      TxWren:  opcode = CmdWren;
+      TxPoll:  opcode = SpiNorCmdRdsr;
+      TxWren:  opcode = SpiNorCmdWren;
       default: opcode = op_opcode(op_q);
     endcase
     hdr_len = txn_q == TxMain ? op_header(op_q) : 3'd1;
@@ -137,9 +134,9 @@ module spi_flash_engine #(
   spi_flash_protect #(.FlashBytes(FlashBytes)) u_protect (
     .addr_i    (cmd_addr_i),
     .len_i     (cmd_len_i),
-    .sector_i  (op_e'(cmd_op_i) == OpSectorErase),
-    .block_i   (op_e'(cmd_op_i) == OpBlockErase),
-    .chip_i    (op_e'(cmd_op_i) == OpChipErase),
+    .sector_i  (cmd_op_i == FlashOpSectorErase),
+    .block_i   (cmd_op_i == FlashOpBlockErase),
+    .chip_i    (cmd_op_i == FlashOpChipErase),
     .wp_base_i (wp_base_i),
     .wp_limit_i(wp_limit_i),
     .hit_o     (protect_hit)
@@ -160,7 +157,7 @@ module spi_flash_engine #(
         tx_data  = hdr_byte;
       end else if (txn_q == TxPoll) begin
         tx_valid = !wait_q && !stop_q && skip_q == 3'd0 && !phy_active;
-      end else if (tx_left_q != 24'd0 && op_q == OpProgram) begin
+      end else if (tx_left_q != 24'd0 && op_q == FlashOpProgram) begin
         tx_valid   = wr_valid_i;
         tx_data    = wr_data_i;
         wr_ready_o = tx_ready;
@@ -171,6 +168,12 @@ module spi_flash_engine #(
       end
     end
   end
+
+  assign page_left = 24'(PageBytes) - 24'(addr_q[PageBits-1:0]);
+  assign rx_status = spi_nor_status_t'(rx_data);
+  // Only WIP decides a poll (WEL is the part's business).
+  logic unused_rx_status;
+  assign unused_rx_status = ^{rx_status.reserved_7_2, rx_status.wel};
 
   assign end_txn = hdr_q == hdr_len && tx_left_q == 24'd0 && !phy_active && !rx_valid &&
                    (txn_q != TxPoll || stop_q);
@@ -212,24 +215,24 @@ module spi_flash_engine #(
     unique case (state_q)
       StIdle: begin
         if (cmd_valid_i) begin
-          op_d     = op_e'(cmd_op_i);
+          op_d     = cmd_op_i;
           addr_d   = cmd_addr_i;
           len_d    = cmd_len_i;
-          err_d    = ErrNone;
+          err_d    = FlashErrNone;
           pre_d    = unsure_q;
           crc_init = 1'b1;
           state_d  = StDone;
-          if (!(cmd_op_i inside {[OpRead : OpCrc]})) begin
-            err_d = ErrCommand;
-          end else if (op_e'(cmd_op_i) inside {OpRead, OpFastRead, OpCrc, OpProgram} && cmd_len_i == 24'd0) begin
+          if (!(cmd_op_i inside {[FlashOpRead : FlashOpCrc]})) begin
+            err_d = FlashErrCommand;
+          end else if (cmd_op_i inside {FlashOpRead, FlashOpFastRead, FlashOpCrc, FlashOpProgram} && cmd_len_i == 24'd0) begin
             // Nothing to read or write: done at once, whatever the address.
-          end else if (op_e'(cmd_op_i) inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase} && protect_hit) begin
-            err_d = ErrProtect;
-            if (op_e'(cmd_op_i) == OpProgram) state_d = StDrain;
+          end else if (cmd_op_i inside {FlashOpProgram, FlashOpSectorErase, FlashOpBlockErase, FlashOpChipErase} && protect_hit) begin
+            err_d = FlashErrProtect;
+            if (cmd_op_i == FlashOpProgram) state_d = StDrain;
           end else begin
             state_d = StCsLow;
             cs_d    = 1'b0;
-            txn_d   = unsure_q ? TxPoll : op_e'(cmd_op_i) inside {OpProgram, OpSectorErase, OpBlockErase, OpChipErase} ? TxWren : TxMain;
+            txn_d   = unsure_q ? TxPoll : cmd_op_i inside {FlashOpProgram, FlashOpSectorErase, FlashOpBlockErase, FlashOpChipErase} ? TxWren : TxMain;
           end
         end
       end
@@ -243,11 +246,11 @@ module spi_flash_engine #(
             // The last header byte: the data phase of the main transaction begins.
             if (hdr_q + 3'd1 == hdr_len && txn_q == TxMain) begin
               unique case (op_q)
-                OpProgram:    tx_left_d = 24'd256 - {16'd0, addr_q[7:0]} < len_q ? 24'd256 - {16'd0, addr_q[7:0]} : len_q;
-                OpReadStatus: tx_left_d = 24'd1;
-                OpReadId:     tx_left_d = 24'd3;
-                OpRead, OpFastRead, OpCrc: tx_left_d = len_q;
-                default:      tx_left_d = 24'd0;
+                FlashOpProgram:    tx_left_d = page_left < len_q ? page_left : len_q;
+                FlashOpReadStatus: tx_left_d = 24'd1;
+                FlashOpReadId:     tx_left_d = 24'd3;
+                FlashOpRead, FlashOpFastRead, FlashOpCrc: tx_left_d = len_q;
+                default:           tx_left_d = 24'd0;
               endcase
               rx_left_d = is_read ? tx_left_d : 24'd0;
             end
@@ -255,7 +258,7 @@ module spi_flash_engine #(
             wait_d = 1'b1;
           end else begin
             tx_left_d = tx_left_q - 24'd1;
-            if (op_q == OpProgram) begin
+            if (op_q == FlashOpProgram) begin
               len_d  = len_q - 24'd1;
               addr_d = addr_q + 24'd1;
             end
@@ -266,16 +269,16 @@ module spi_flash_engine #(
             skip_d = skip_d - 3'd1;
           end else if (txn_q == TxPoll) begin
             wait_d = 1'b0;
-            if (!rx_data[0]) begin
+            if (!rx_status.wip) begin
               stop_d = 1'b1;
             end else if (poll_q >= timeout_i) begin
               stop_d = 1'b1;
-              err_d  = ErrTimeout;
+              err_d  = FlashErrTimeout;
             end
           end else if (rx_left_q != 24'd0) begin
             rx_left_d = rx_left_q - 24'd1;
             crc_valid = 1'b1;
-            out_push  = op_q != OpCrc;
+            out_push  = op_q != FlashOpCrc;
           end
         end
         if (end_txn) begin
@@ -285,10 +288,10 @@ module spi_flash_engine #(
           next_d  = NextTxn;
           unique case (txn_q)
             TxPoll: begin
-              unsure_d = err_q == ErrTimeout;
-              if (err_q == ErrTimeout) next_d = op_q == OpProgram && len_q != 24'd0 ? NextDrain : NextDone;
+              unsure_d = err_q == FlashErrTimeout;
+              if (err_q == FlashErrTimeout) next_d = op_q == FlashOpProgram && len_q != 24'd0 ? NextDrain : NextDone;
               else if (pre_q) txn_d = is_write ? TxWren : TxMain;
-              else if (op_q == OpProgram && len_q != 24'd0) txn_d = TxWren;
+              else if (op_q == FlashOpProgram && len_q != 24'd0) txn_d = TxWren;
               else next_d = NextDone;
               pre_d = 1'b0;
             end
@@ -381,8 +384,8 @@ module spi_flash_engine #(
       state_q   <= StIdle;
       txn_q     <= TxMain;
       next_q    <= NextDone;
-      op_q      <= OpRead;
-      err_q     <= ErrNone;
+      op_q      <= FlashOpRead;
+      err_q     <= FlashErrNone;
       addr_q    <= 24'd0;
       len_q     <= 24'd0;
       hdr_q     <= 3'd0;

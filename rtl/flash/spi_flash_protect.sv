@@ -5,7 +5,9 @@
 // into low memory and slip past the window. Combinational.
 `default_nettype none
 
-module spi_flash_protect #(
+module spi_flash_protect
+  import spi_flash_pkg::*;
+#(
   parameter int unsigned FlashBytes = 1 << 24  // size of the part: a power of two, at most 16 MiB
 ) (
   input  wire logic [23:0] addr_i,
@@ -18,18 +20,20 @@ module spi_flash_protect #(
   input  wire logic [23:0] wp_limit_i,
   output      logic        hit_o
 );
+  localparam int unsigned SectorBits = $clog2(SectorBytes), BlockBits = $clog2(BlockBytes);
+
   logic [24:0] lo, hi;  // first and last byte touched (hi may pass 16 MiB)
 
   always_comb begin
     lo = {1'b0, addr_i};
     hi = {1'b0, addr_i} + {1'b0, len_i} - 25'd1;
     if (sector_i) begin
-      lo = {1'b0, addr_i[23:12], 12'h000};
-      hi = {1'b0, addr_i[23:12], 12'hfff};
+      lo = {1'b0, addr_i[23:SectorBits], SectorBits'(0)};
+      hi = {1'b0, addr_i[23:SectorBits], {SectorBits{1'b1}}};
     end
     if (block_i) begin
-      lo = {1'b0, addr_i[23:16], 16'h0000};
-      hi = {1'b0, addr_i[23:16], 16'hffff};
+      lo = {1'b0, addr_i[23:BlockBits], BlockBits'(0)};
+      hi = {1'b0, addr_i[23:BlockBits], {BlockBits{1'b1}}};
     end
     if (chip_i) begin
       lo = 25'h0;

@@ -1,6 +1,7 @@
 // Management UART for a shared wired-AND line (open drain, idle high): TX and RX FIFOs, a
 // programmable 16x-oversampling divisor, parity and stop bits, sticky error flags and
-// interrupts, all behind the generated APB register block (uart_regs.json).
+// interrupts, all behind the generated APB register block (uart_desc.json: the register map and
+// the Parity codes of uart_pkg).
 // Bus discipline: carrier sense lets a burst start only after the line has been idle for one
 // character time since the last character on it (its own queued characters still go back to
 // back, unless another sender started in the last stop bit); two UARTs that start together
@@ -14,7 +15,9 @@
 // (the line), uart_tx_o (0 pulls the line low), irq_o.
 `default_nettype none
 
-module uart #(
+module uart
+  import uart_pkg::*;
+#(
   parameter int unsigned FifoDepth = 16  // entries in each of the TX and RX FIFOs
 ) (
   input  wire logic        clk_i,
@@ -40,7 +43,9 @@ module uart #(
   logic [7:0]  txdata_data, rxdata_data, rx_thr, tx_thr, timeout_chars;
   logic        txdata_we, rxdata_re;
   logic [15:0] divisor;
-  logic [1:0]  parity;
+  logic [1:0]  lcr_parity;
+  parity_e     parity;
+  logic        has_parity;
   logic        stop2, loopback, p2p;
   logic        ev_overrun, ev_framing, ev_parity, ev_break, ev_collision, ev_rx_timeout;
   logic        ie_tx_empty, ie_rx_avail, ie_overrun, ie_framing, ie_parity, ie_break, ie_collision;
@@ -85,7 +90,7 @@ module uart #(
     .rxdata_valid_i         (rxf_valid),
     .rxdata_re_o            (rxdata_re),
     .div_divisor_o          (divisor),
-    .lcr_parity_o           (parity),
+    .lcr_parity_o           (lcr_parity),
     .lcr_stop2_o            (stop2),
     .lcr_loopback_o         (loopback),
     .lcr_p2p_o              (p2p),
@@ -125,6 +130,9 @@ module uart #(
     .fifoctl_txthr_o        (tx_thr),
     .timeout_chars_o        (timeout_chars)
   );
+
+  assign parity     = parity_e'(lcr_parity);
+  assign has_parity = parity inside {ParityEven, ParityOdd};
 
   // A divisor of 0 acts as 1, so a reset-time write of 0 cannot stop the tick.
   assign tick      = div_cnt_q + 16'd1 >= divisor;
@@ -205,12 +213,12 @@ module uart #(
   assign foreign_end  = (rx_valid || rx_break) && !own_char_q;
 
   always_comb begin
-    char_bits = 4'd10 + 4'(parity == 2'd1 || parity == 2'd2) + 4'(stop2);
+    char_bits = 4'd10 + 4'(has_parity) + 4'(stop2);
     // Carrier sense: one character (start, 8 data, parity, stop bits) of idle line after the
     // end of the last one; the receiver stops being busy in the middle of the first stop bit,
-    // so the count also covers the stop bits (16 ticks each) to start no earlier than that end.
-    cs_ticks      = IdleW'(16 * (32'(char_bits) + 1 + 32'(stop2)));
-    timeout_ticks = IdleW'(16 * 32'(char_bits) * 32'(timeout_chars));
+    // so the count also covers the stop bits (a bit of ticks each) to start no earlier than that end.
+    cs_ticks      = IdleW'(TicksPerBit * (32'(char_bits) + 1 + 32'(stop2)));
+    timeout_ticks = IdleW'(TicksPerBit * 32'(char_bits) * 32'(timeout_chars));
     idle_cnt_d = idle_cnt_q;
     if (rx_busy || !line) idle_cnt_d = '0;
     else if (tick && idle_cnt_q != '1) idle_cnt_d = idle_cnt_q + 1'b1;

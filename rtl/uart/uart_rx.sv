@@ -10,11 +10,13 @@
 // Clock/reset: clk_i, asynchronous active-low rst_ni.
 `default_nettype none
 
-module uart_rx (
+module uart_rx
+  import uart_pkg::*;
+(
   input  wire logic       clk_i,
   input  wire logic       rst_ni,
   input  wire logic       tick_i,        // 16x oversampling tick
-  input  wire logic [1:0] parity_i,      // 0 none, 1 even, 2 odd, 3 none
+  input  wire parity_e    parity_i,      // LCR.PARITY (3 is none too)
   input  wire logic       rx_i,          // the line (synchronized)
   input  wire logic       own_i,         // the character being received is this UART's own
   output      logic       start_o,       // a start bit was seen
@@ -38,7 +40,7 @@ module uart_rx (
   logic [1:0]  votes_q, votes_d;         // samples at ticks 6 and 7
   logic        vote, decide, bit_end, has_parity, next_start;
 
-  assign has_parity = parity_i == 2'd1 || parity_i == 2'd2;
+  assign has_parity = parity_i inside {ParityEven, ParityOdd};
   assign decide     = tick_i && tick_cnt_q == Decide;
   assign bit_end    = tick_i && tick_cnt_q == 4'd15;
   // Majority of the three middle samples.
@@ -104,7 +106,7 @@ module uart_rx (
             framing_o = 1'b1;
             state_d   = StWaitIdle;
           end
-          parity_err_o = valid_o && has_parity && (^shift_q ^ par_bit_q ^ (parity_i == 2'd2));
+          parity_err_o = valid_o && has_parity && (^shift_q ^ par_bit_q ^ (parity_i == ParityOdd));
         end
       end
       StWaitIdle: begin

@@ -10,11 +10,13 @@
 // Clock/reset: clk_i, asynchronous active-low rst_ni.
 `default_nettype none
 
-module uart_tx (
+module uart_tx
+  import uart_pkg::*;
+(
   input  wire logic       clk_i,
   input  wire logic       rst_ni,
   input  wire logic       tick_i,       // 16x oversampling tick
-  input  wire logic [1:0] parity_i,     // 0 none, 1 even, 2 odd, 3 none
+  input  wire parity_e    parity_i,     // LCR.PARITY (3 is none too)
   input  wire logic       stop2_i,      // two stop bits
   input  wire logic       valid_i,      // a character is queued
   output      logic       ready_o,      // takes data_i (a FIFO pop)
@@ -75,7 +77,7 @@ module uart_tx (
           // bit_cnt wraps from 7 to 0, ready to count stop bits.
           shift_d = shift_q >> 1;
           if (bit_cnt_q == 3'd7) begin
-            if (parity_i == 2'd1 || parity_i == 2'd2) begin
+            if (parity_i inside {ParityEven, ParityOdd}) begin
               state_d = StParity;
             end else begin
               state_d   = StStop;
@@ -105,7 +107,7 @@ module uart_tx (
         state_d    = StStart;
         tick_cnt_d = '0;
         shift_d    = data_i;
-        par_d      = ^data_i ^ (parity_i == 2'd2);
+        par_d      = ^data_i ^ (parity_i == ParityOdd);
       end
     end
   end

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { ApbMaster } from '../../bridge/src/bus/apb.js';
 import { AxisMonitor, AxisSink, AxisSource } from '../../bridge/src/bus/axis.js';
-import { Clock, ClockCycles, CoverGroup, SampledStream } from '../../bridge/src/index.js';
+import { Clock, ClockCycles, CoverGroup, First, SampledStream } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { apbRegfile, axisSlice, counter } from './tops.js';
 import { clockAndReset } from '../common/reset.js';
@@ -122,11 +122,20 @@ describe('AXI-Stream transactors', () => {
     expect(sink.pending, 'a frame arrived, not yet taken').toBe(1);
     expect((await sink.recv()).data).toEqual(Uint8Array.of(0x77));
     expect(sink.pending).toBe(0);
+    // A recv that loses a First is withdrawn: time holds while the body runs, and the frame that
+    // comes later is left for the next recv (nothing consumed by the loser).
+    const lost = await First(sink.recv(), ClockCycles(dut.clk_i, 3));
+    expect(lost.index).toBe(1);
+    const at = sim.now;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(sim.now).toBe(at);
+    await src.send(Uint8Array.of(0x55));
+    expect((await sink.recv()).data).toEqual(Uint8Array.of(0x55));
     mon.close();
     await ClockCycles(dut.clk_i, 1);
     const beats: number[] = [];
     for await (const b of mon.beats()) beats.push(...b.column(mon.pins.data as never));
-    expect(beats).toEqual([...data, 0x77]);
+    expect(beats).toEqual([...data, 0x77, 0x55]);
   });
 });
 

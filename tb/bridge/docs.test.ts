@@ -1,7 +1,7 @@
 // Documentation that runs: every TypeScript block of the READMEs that is a test is a region of
 // a real test file (compiled by `make typecheck`, run by `make test`), marked in the README by
 // `<!-- example: <file>#<region> -->` on the line before it, and the two must read the same.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ROOT } from '../../bridge/src/paths.js';
@@ -53,5 +53,40 @@ describe.each(READMES)('%s', (readme) => {
   test('every TypeScript block that is a test is such an example', () => {
     const unmarked = all.filter((b) => b.lang === 'ts' && !b.example && looksLikeTest(b.code)).map((b) => `${readme}:${b.line}`);
     expect(unmarked).toEqual([]);
+  });
+});
+
+describe('bridge/README.md file table', () => {
+  /** The paths a table cell names: `src/sim/waits.ts`, `harness/link.{h,cpp}`, `src/bus/`, `axis.cpp` after a path. */
+  function named(text: string): Set<string> {
+    const out = new Set<string>();
+    for (const row of text.split('\n').filter((l) => l.startsWith('| `'))) {
+      const cell = row.split('|')[1]!;
+      let dir = '';
+      for (const m of cell.matchAll(/`([^`]+)`/g)) {
+        const p = m[1]!;
+        const full = p.includes('/') ? p : dir + p;
+        dir = full.slice(0, full.lastIndexOf('/') + 1);
+        const braces = /^(.*)\{(.*)\}$/.exec(full);
+        if (braces) for (const ext of braces[2]!.split(',')) out.add(`${braces[1]}${ext}`);
+        else out.add(full);
+      }
+    }
+    return out;
+  }
+
+  test('names every source file of the bridge (a folder row covers its files)', () => {
+    const readme = readFileSync(path.join(ROOT, 'bridge', 'README.md'), 'utf8');
+    const at = readme.indexOf('## Files');
+    const table = named(readme.slice(at, readme.indexOf("\n## ", at + 1)));
+    const files = ['src', 'harness'].flatMap((d) =>
+      (readdirSync(path.join(ROOT, 'bridge', d), { recursive: true }) as string[])
+        .filter((f) => /\.(ts|h|cpp)$/.test(f))
+        .map((f) => `${d}/${f}`),
+    );
+    const missing = files.filter((f) => f !== 'src/index.ts' && !table.has(f) && !table.has(f.slice(0, f.lastIndexOf('/') + 1)));
+    expect(missing, 'add each to the Files table of bridge/README.md').toEqual([]);
+    const stale = [...table].filter((f) => !existsSync(path.join(ROOT, 'bridge', f)));
+    expect(stale, 'rows of the Files table naming what is gone').toEqual([]);
   });
 });

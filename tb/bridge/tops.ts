@@ -2,7 +2,6 @@ import { defineTop } from '../../bridge/src/index.js';
 import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import type { AxisSliceDut } from './gen/axis_slice.js';
 import type { CounterDut } from './gen/counter.js';
-import type { DemoRegTopDut } from './gen/demo_reg_top.js';
 import type { LineLoopDut } from './gen/line_loop.js';
 import type { MixedDut } from './gen/mixed.js';
 import type { TickerDut } from './gen/ticker.js';
@@ -53,11 +52,6 @@ export const apbRegfileBroken = defineTop<ApbRegfileDut>({
   parameters: { Broken: "1'b1" },  // sized: the parameter is a bit
 });
 
-/** The register block generated from tb/bridge/hdl/demo_regs.json (make types writes gen/). */
-export const demoRegs = defineTop<DemoRegTopDut>({
-  name: 'demo_reg_top',
-  sources: ['tb/bridge/gen/demo_reg_top.sv'],
-});
 
 /** A serial line through one flop, for the serial source and sink. */
 export const lineLoop = defineTop<LineLoopDut>({ name: 'line_loop', sources: ['tb/bridge/hdl/line_loop.sv'] });

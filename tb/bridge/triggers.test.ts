@@ -2,7 +2,7 @@
 import { describe, expect } from 'vitest';
 import {
   CancelledError, Clock, ClockCycles, Combine, Edge, FallingEdge, First, Lock, NextTimeStep, ReadOnly, ReadWrite,
-  RisingEdge, SignalAccessError, SimEvent, SimTimeoutError, TaskFailedError, Timer, Until, withTimeout,
+  RisingEdge, SignalAccessError, SimEvent, SimTimeoutError, TaskFailedError, Timer, Until, UsageError, withTimeout,
 } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import type { CounterDut } from './gen/counter.js';
@@ -73,6 +73,9 @@ describe('edges and phases', () => {
     expect(sim.time('ps')).toBe(2_001_501);
     expect(() => Timer(0.5, 'ps')).toThrow(/whole number of steps/);
     expect(() => Timer(0)).toThrow(/at least one step/);
+    // A bad argument is a usage error, not a signal access.
+    expect(() => Timer(0)).toThrow(UsageError);
+    expect(() => Timer(0)).not.toThrow(SignalAccessError);
   });
 
   test('Edge fires on any change of a vector; RisingEdge refuses one', async ({ sim, dut }) => {
@@ -149,6 +152,33 @@ describe('First, Combine, withTimeout', () => {
     const r2 = await First(Timer(3, 'ns'), RisingEdge(dut.clk_i));
     expect(r2.index).toBe(0);
     expect(sim.time('ns')).toBe(48);
+  });
+
+  test("a loser that is not a trigger (a task's join, an event, a lock) stops holding the flow", async ({ sim, dut }) => {
+    await start(dut);
+    const slow = sim.startSoon(async () => {
+      await ClockCycles(dut.clk_i, 1000);
+      return 'slow';
+    }, 'slow');
+    const ev = new SimEvent('never');
+    const lock = new Lock('bus');
+    await lock.acquire();
+    // Made one at a time: a wait created and not yet awaited holds its flow already.
+    const losers = [() => slow, () => ev.wait(), () => lock.acquire()];
+    for (const loser of losers) {
+      const r = await First(loser(), ClockCycles(dut.clk_i, 5));
+      expect(r.index).toBe(1);
+      const at = sim.now;
+      // Not a simulator wait: the test body runs (awaits a wall-clock timer), so time holds. A
+      // loser still counted as a wait of the body would let the task's 1000 cycles run here.
+      await new Promise((r) => setTimeout(r, 30));
+      expect(sim.now).toBe(at);
+      expect(sim.describeWaits()).not.toContain('the test body waits');
+    }
+    // The withdrawn acquire left the queue: releasing gives the lock to nobody else.
+    lock.release();
+    expect(lock.locked).toBe(false);
+    expect(await slow).toBe('slow');
   });
 
   test('Combine waits for all', async ({ sim, dut }) => {

@@ -5,8 +5,7 @@
 import { expect } from 'vitest';
 import { ClockCycles, Clock, SampledStream, Until } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
-import { FLASH_OFFSET } from '../../models/flash/regs.js';
-import { FlashOp } from '../../models/flash/spi_flash_ctrl.js';
+import { FLASH_OFFSET, FlashOp, FlashReq, SpiNorCmd } from '../../models/flash/spi_flash_pkg.js';
 import { flashTb } from './tops.js';
 
 const test = simTest(flashTb, { simTimeout: [1, 'ms'] });
@@ -34,7 +33,7 @@ test('a CSR command and a stream request pending in the same idle cycle: the CSR
   dut.apb_psel_i.value = 0;
   dut.apb_penable_i.value = 0;
   dut.s_axis_req_tvalid_i.value = 1;
-  dut.s_axis_req_tdata_i.value = BigInt(FlashOp.ReadStatus);
+  dut.s_axis_req_tdata_i.value = FlashReq.encode({ op: FlashOp.ReadStatus, addr: 0, len: 0 });
   await Until(dut.clk_i, dut.s_axis_req_tready_o, 1);
   await ClockCycles(dut.clk_i, 1);
   dut.s_axis_req_tvalid_i.value = 0;
@@ -56,5 +55,5 @@ test('a CSR command and a stream request pending in the same idle cycle: the CSR
       prev = now;
     }
   }
-  expect(opcodes.map((o) => o.toString(16)), 'opcodes on the bus, in order').toEqual(['9f', '5']);
+  expect(opcodes.map((o) => SpiNorCmd[o]), 'opcodes on the bus, in order').toEqual([SpiNorCmd[SpiNorCmd.Rdid], SpiNorCmd[SpiNorCmd.Rdsr]]);
 });

@@ -7,13 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { ClockCycles, Until } from '../../bridge/src/index.js';
-import { simTest } from '../../bridge/src/vitest.js';
-import { SpiNorCmd, STATUS_WEL, STATUS_WIP } from '../../models/flash/spi_nor.js';
-import { FlashEnv } from './env.js';
+import { SpiNorCmd } from '../../models/flash/spi_flash_pkg.js';
+import { STATUS_WEL, STATUS_WIP } from '../../models/flash/spi_nor.js';
+import { hex } from '../common/hex.js';
+import { flashTest, type FlashEnv, type FlashFixture } from './env.js';
 import type { FlashTbDut } from './gen/flash_tb.js';
-import { flashTb } from './tops.js';
 
-const test = simTest(flashTb, { simTimeout: [10, 'ms'] });
+const test = flashTest({ simTimeout: [10, 'ms'] });
 
 /** One command on the bypass pins: CS# low, `mosi` MSB first, `extraBits` more, CS# high. Returns MISO bytes. */
 async function bang(dut: FlashTbDut, mosi: readonly number[], extraBits = 0): Promise<number[]> {
@@ -38,9 +38,9 @@ async function bang(dut: FlashTbDut, mosi: readonly number[], extraBits = 0): Pr
   return miso;
 }
 
-async function bypass(sim: Parameters<typeof FlashEnv.start>[0]): Promise<FlashEnv> {
-  const env = await FlashEnv.start(sim);
-  const dut = sim.dut;
+async function bypass(flash: FlashFixture): Promise<FlashEnv> {
+  const env = await flash();
+  const dut = env.dut;
   dut.bb_sclk_i.value = 0;
   dut.bb_mosi_i.value = 0;
   dut.bb_en_i.value = 1;
@@ -57,8 +57,8 @@ const waitReady = async (dut: FlashTbDut): Promise<void> => {
 };
 
 describe('SPI NOR part', () => {
-  test('RDID, RDSR, WREN/WRDI; program clears bits only; FAST_READ; a PP wraps inside its page', async ({ sim, dut }) => {
-    const env = await bypass(sim);
+  test('RDID, RDSR, WREN/WRDI; program clears bits only; FAST_READ; a PP wraps inside its page', async ({ flash, dut }) => {
+    const env = await bypass(flash);
     expect((await bang(dut, [SpiNorCmd.Rdid, 0, 0, 0])).slice(1)).toEqual([0xef, 0x40, 18]);
     await bang(dut, [SpiNorCmd.Wren]);
     expect(await rdsr(dut)).toBe(STATUS_WEL);
@@ -78,8 +78,8 @@ describe('SPI NOR part', () => {
     await env.finish({ reference: false, violations: ['PP at 0x0001fc of 6 bytes crosses a page'] });
   });
 
-  test('without WREN a PP is ignored; while WIP only RDSR answers; CS# off a byte boundary drops a write', async ({ sim, dut }) => {
-    const env = await bypass(sim);
+  test('without WREN a PP is ignored; while WIP only RDSR answers; CS# off a byte boundary drops a write', async ({ flash, dut }) => {
+    const env = await bypass(flash);
     await bang(dut, [SpiNorCmd.Pp, 0, 0, 0x10, 0x00]);
     expect(await read(dut, 0x10, 1)).toEqual([0xff]);
     await bang(dut, [SpiNorCmd.Wren]);
@@ -98,10 +98,10 @@ describe('SPI NOR part', () => {
     await env.finish({
       reference: false,
       violations: [
-        'opcode 0x02 without a WREN before it (WEL clear)',
+        `opcode ${hex(SpiNorCmd.Pp)} without a WREN before it (WEL clear)`,
         'CS# rose 3 bit(s) into a byte',
-        'opcode 0x04 sent while WIP (only RDSR is allowed)',
-        'opcode 0x03 sent while WIP (only RDSR is allowed)',
+        `opcode ${hex(SpiNorCmd.Wrdi)} sent while WIP (only RDSR is allowed)`,
+        `opcode ${hex(SpiNorCmd.Read)} sent while WIP (only RDSR is allowed)`,
         'CS# rose 5 bit(s) into a byte',
       ],
     });
@@ -113,11 +113,11 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'cellbench-flash-'));
 const load = path.join(dir, 'load.hex');
 const dump = path.join(dir, 'dump.hex');
 writeFileSync(load, '@0\n12 34 56\n@100\nab\n');
-const withFiles = simTest(flashTb, { simTimeout: [10, 'ms'], plusargs: [`+spi_nor_load=${load}`, `+spi_nor_dump=${dump}`] });
+const withFiles = flashTest({ simTimeout: [10, 'ms'], plusargs: [`+spi_nor_load=${load}`, `+spi_nor_dump=${dump}`] });
 
 describe('backdoor', () => {
-  withFiles('+spi_nor_load plants an image, +spi_nor_dump writes the array at the end', async ({ sim, dut }) => {
-    const env = await FlashEnv.start(sim);
+  withFiles('+spi_nor_load plants an image, +spi_nor_dump writes the array at the end', async ({ sim, dut, flash }) => {
+    const env = await flash();
     const mem = await dut.u_nor.mem_q.read(0, 0x101);
     expect([mem[0], mem[1], mem[2], mem[3], mem[0x100]]).toEqual([0x12, 0x34, 0x56, 0xff, 0xab]);
     await env.load(0x300, Uint8Array.of(0x77));

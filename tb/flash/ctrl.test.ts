@@ -4,16 +4,12 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { ClockCycles, CoverGroup, Until } from '../../bridge/src/index.js';
-import { simTest } from '../../bridge/src/vitest.js';
 import { crc32 } from '../../models/common/crc.js';
-import { STATUS } from '../../models/flash/flash_driver.js';
-import { FLASH_OFFSET as R } from '../../models/flash/regs.js';
-import { FlashErr, FlashOp, type FlashRequest } from '../../models/flash/spi_flash_ctrl.js';
-import { SpiNorCmd } from '../../models/flash/spi_nor.js';
-import { FlashEnv, type Face } from './env.js';
-import { flashTb } from './tops.js';
+import { FLASH_CTRL as CTRL, FLASH_OFFSET as R, FLASH_STATUS as STATUS, FlashErr, FlashOp, SpiNorCmd } from '../../models/flash/spi_flash_pkg.js';
+import type { FlashRequest } from '../../models/flash/spi_flash_ctrl.js';
+import { flashTest, type Face } from './env.js';
 
-const test = simTest(flashTb, { simTimeout: [100, 'ms'] });
+const test = flashTest({ simTimeout: [100, 'ms'] });
 const FACES: readonly Face[] = ['stream', 'csr'];
 const bytes = (n: number, k = 0): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 29 + k) & 0xff);
 
@@ -24,8 +20,8 @@ const flags = cov.point<string>('csr_flag', { cmd_while_busy: (f) => f === 'cmd_
 const concurrent = cov.point<boolean>('faces_concurrent', { yes: (b) => b });
 
 describe('write protection', () => {
-  test('writes touching [WP_BASE, WP_LIMIT] are refused at its exact edges and never reach the part', async ({ sim }) => {
-    const env = await FlashEnv.start(sim);
+  test('writes touching [WP_BASE, WP_LIMIT] are refused at its exact edges and never reach the part', async ({ flash }) => {
+    const env = await flash();
     await env.writeReg(R.WP_BASE, 0x10000);
     await env.writeReg(R.WP_LIMIT, 0x1ffff);
     const cases: [FlashRequest, FlashErr][] = [
@@ -72,8 +68,8 @@ describe('write protection', () => {
 });
 
 describe('WIP timeout', () => {
-  test('a poll past TIMEOUT reports the error, drops the rest of a program, and the next operation polls first', async ({ sim }) => {
-    const env = await FlashEnv.start(sim);
+  test('a poll past TIMEOUT reports the error, drops the rest of a program, and the next operation polls first', async ({ flash }) => {
+    const env = await flash();
     for (const f of FACES) {
       const base = f === 'stream' ? 0x1000 : 0x3000;
       await env.writeReg(R.TIMEOUT, 100);  // the part's tPP is 600 cycles, tSE 2000
@@ -97,51 +93,51 @@ describe('WIP timeout', () => {
 });
 
 describe('CSR face', () => {
-  test('CMD while busy is ignored with ERR_COMMAND; TX overflow; FIFO clears', async ({ sim, dut }) => {
-    const env = await FlashEnv.start(sim);
+  test('CMD while busy is ignored with ERR_COMMAND; TX overflow; FIFO clears', async ({ flash, dut }) => {
+    const env = await flash();
     await env.writeReg(R.WP_BASE, 1);
     await env.writeReg(R.WP_LIMIT, 0);
     // A chip erase keeps the engine busy; a second CMD meanwhile must not run.
     await env.writeReg(R.CMD, FlashOp.ChipErase);
     await ClockCycles(dut.clk_i, 50);
-    expect((await env.apb.read(R.STATUS)).data & STATUS.BUSY).toBe(STATUS.BUSY);
+    expect((await env.apb.read(R.STATUS)).data & STATUS.BUSY.mask).toBe(STATUS.BUSY.mask);
     await env.apb.write(R.CMD, FlashOp.SectorErase);
-    expect((await env.apb.read(R.STATUS)).data & (STATUS.ERR_COMMAND | STATUS.DONE)).toBe(STATUS.ERR_COMMAND);
+    expect((await env.apb.read(R.STATUS)).data & (STATUS.ERR_COMMAND.mask | STATUS.DONE.mask)).toBe(STATUS.ERR_COMMAND.mask);
     flags.sample('cmd_busy');
     await Until(dut.clk_i, dut.irq_o, 1);
     const st = (await env.apb.read(R.STATUS)).data;
-    expect(st & (STATUS.DONE | STATUS.BUSY | STATUS.ERR_PROTECT | STATUS.ERR_TIMEOUT)).toBe(STATUS.DONE);
-    await env.apb.write(R.STATUS, STATUS.ERR_COMMAND);
-    expect((await env.apb.read(R.STATUS)).data & (STATUS.ERR_COMMAND | STATUS.DONE)).toBe(STATUS.DONE);
-    await env.writeReg(R.STATUS, STATUS.DONE);  // the model's DONE (raised by its CE) goes too
+    expect(st & (STATUS.DONE.mask | STATUS.BUSY.mask | STATUS.ERR_PROTECT.mask | STATUS.ERR_TIMEOUT.mask)).toBe(STATUS.DONE.mask);
+    await env.apb.write(R.STATUS, STATUS.ERR_COMMAND.mask);
+    expect((await env.apb.read(R.STATUS)).data & (STATUS.ERR_COMMAND.mask | STATUS.DONE.mask)).toBe(STATUS.DONE.mask);
+    await env.writeReg(R.STATUS, STATUS.DONE.mask);  // the model's DONE (raised by its CE) goes too
     expect(await env.readReg(R.STATUS)).toBe(0);
     // 65 words into a 64-word FIFO.
     for (let i = 0; i < 65; i++) await env.writeReg(R.TXDATA, i);
-    expect(await env.readReg(R.STATUS)).toBe(STATUS.TX_OVERFLOW | (64 << 8));
+    expect(await env.readReg(R.STATUS)).toBe(STATUS.TX_OVERFLOW.mask | STATUS.TX_LEVEL.put(64));
     flags.sample('tx_overflow');
     // A PROGRAM needing more bytes than the FIFO holds would wait forever: refused, data kept.
     await env.writeReg(R.ADDR, 0x2000);
     await env.writeReg(R.LEN, 257);
     await env.writeReg(R.CMD, FlashOp.Program);
     await ClockCycles(dut.clk_i, 20);
-    expect(await env.readReg(R.STATUS), 'a PROGRAM of 257 bytes with 256 in the FIFO').toBe(STATUS.TX_OVERFLOW | STATUS.ERR_COMMAND | (64 << 8));
-    await env.writeReg(R.STATUS, STATUS.ERR_COMMAND);
-    await env.writeReg(R.CTRL, 0x100);  // TX_CLR (DIV back to 0)
-    await env.writeReg(R.STATUS, STATUS.TX_OVERFLOW);
+    expect(await env.readReg(R.STATUS), 'a PROGRAM of 257 bytes with 256 in the FIFO').toBe(STATUS.TX_OVERFLOW.mask | STATUS.ERR_COMMAND.mask | STATUS.TX_LEVEL.put(64));
+    await env.writeReg(R.STATUS, STATUS.ERR_COMMAND.mask);
+    await env.writeReg(R.CTRL, CTRL.TX_CLR.mask);  // DIV back to 0
+    await env.writeReg(R.STATUS, STATUS.TX_OVERFLOW.mask);
     expect(await env.readReg(R.STATUS)).toBe(0);
     // The driver's way: a program too long for the FIFO comes back as a command error, no hang.
     const long = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
     expect((await env.check('csr', { op: FlashOp.Program, addr: 0x3000, len: 300, data: long })).err).toBe(FlashErr.Command);
     expect((await env.check('csr', { op: FlashOp.Read, addr: 0x3000, len: 4 })).err, 'the part was not touched').toBe(FlashErr.None);
-    await env.writeReg(R.CTRL, 0x100);
+    await env.writeReg(R.CTRL, CTRL.TX_CLR.mask);
     // RX: a read left in the FIFO, then cleared; reading an empty FIFO gives 0.
     await env.writeReg(R.ADDR, 0);
     await env.writeReg(R.LEN, 10);
     await env.writeReg(R.CMD, FlashOp.Read);
     await Until(dut.clk_i, dut.irq_o, 1);
-    expect(await env.readReg(R.STATUS)).toBe(STATUS.DONE | (3 << 16));
-    await env.writeReg(R.CTRL, 0x200);
-    await env.writeReg(R.STATUS, STATUS.DONE);
+    expect(await env.readReg(R.STATUS)).toBe(STATUS.DONE.mask | STATUS.RX_LEVEL.put(3));
+    await env.writeReg(R.CTRL, CTRL.RX_CLR.mask);
+    await env.writeReg(R.STATUS, STATUS.DONE.mask);
     expect(await env.readReg(R.RXDATA)).toBe(0);
     expect(await env.readReg(R.STATUS)).toBe(0);
     await env.finish();
@@ -149,8 +145,8 @@ describe('CSR face', () => {
 });
 
 describe('both faces', () => {
-  test('a stream read and CSR programs at once: each face gets its own data', async ({ sim }) => {
-    const env = await FlashEnv.start(sim);
+  test('a stream read and CSR programs at once: each face gets its own data', async ({ flash }) => {
+    const env = await flash();
     await env.load(0x8000, bytes(4096, 5));
     const pending = [
       env.check('stream', { op: FlashOp.Read, addr: 0x8000, len: 4096 }),
@@ -163,19 +159,19 @@ describe('both faces', () => {
     await env.finish({ transactions: false });
   });
 
-  test('a CSR command waits for at most one operation of a busy stream face (alternation)', async ({ sim }) => {
-    const env = await FlashEnv.start(sim);
+  test('a CSR command waits for at most one operation of a busy stream face (alternation)', async ({ flash }) => {
+    const env = await flash();
     const reads = [0, 1, 2, 3].map((k) => ({ op: FlashOp.Read, addr: k * 0x400, len: 0x400 }));
     await Promise.all([env.streamQueue(reads), env.check('csr', { op: FlashOp.ReadId, addr: 0, len: 0 })]);
     await env.finish({ transactions: false });
-    expect(env.checker.transactions.map((t) => t.opcode)).toEqual([0x03, 0x9f, 0x03, 0x03, 0x03]);
+    expect(env.checker.transactions.map((t) => t.opcode)).toEqual([SpiNorCmd.Read, SpiNorCmd.Rdid, SpiNorCmd.Read, SpiNorCmd.Read, SpiNorCmd.Read]);
     concurrent.sample(true);
   });
 
-  test('back-pressure on program data, read data and responses; SCLK stops only while low', async ({ sim, seed }) => {
-    const env = await FlashEnv.start(sim, { throttle: { wr: { probability: 0.3, seed }, rd: { probability: 0.2, seed: seed ^ 0x55 }, rsp: { probability: 0.05, seed: seed ^ 0xaa } } });
+  test('back-pressure on program data, read data and responses; SCLK stops only while low', async ({ flash, seed }) => {
+    const env = await flash({ throttle: { wr: { probability: 0.3, seed }, rd: { probability: 0.2, seed: seed ^ 0x55 }, rsp: { probability: 0.05, seed: seed ^ 0xaa } } });
     // Operations quicker than a held response: none may be lost or overtaken.
-    await env.streamQueue([13, FlashOp.WriteEnable, 0, FlashOp.ReadStatus, FlashOp.WriteDisable, 14, FlashOp.ReadStatus].map((op) => ({ op, addr: 0, len: 0 })));
+    await env.streamQueue([13, FlashOp.WriteEnable, 0, FlashOp.ReadStatus, FlashOp.WriteDisable, 14, FlashOp.ReadStatus].map((op) => ({ op: op as FlashOp, addr: 0, len: 0 })));
     await env.check('stream', { op: FlashOp.Program, addr: 0x2f0, len: 600, data: bytes(600, 7) });
     await env.check('stream', { op: FlashOp.Read, addr: 0x2e0, len: 700 });
     await env.check('stream', { op: FlashOp.FastRead, addr: 0x2e1, len: 33 });
@@ -184,8 +180,8 @@ describe('both faces', () => {
   });
 
   for (const div of [0, 1, 3]) {
-    test(`SCLK = clk / ${2 * (div + 1)} with DIV = ${div}`, async ({ sim }) => {
-      const env = await FlashEnv.start(sim, { div });
+    test(`SCLK = clk / ${2 * (div + 1)} with DIV = ${div}`, async ({ flash }) => {
+      const env = await flash({ div });
       await env.check('csr', { op: FlashOp.Program, addr: 0x100, len: 9, data: bytes(9) });
       await env.check('stream', { op: FlashOp.Read, addr: 0x100, len: 16 });
       for (const len of [5, 6, 7]) await env.check('csr', { op: FlashOp.Read, addr: 0xfe + len, len });  // partial last words
@@ -199,8 +195,8 @@ describe('both faces', () => {
 });
 
 describe('CRC unit', () => {
-  test('check value: CRC-32 of "123456789" is CBF43926h on both faces', async ({ sim }) => {
-    const env = await FlashEnv.start(sim);
+  test('check value: CRC-32 of "123456789" is CBF43926h on both faces', async ({ flash }) => {
+    const env = await flash();
     const msg = new TextEncoder().encode('123456789');
     await env.check('stream', { op: FlashOp.Program, addr: 0x4ffc, len: 9, data: msg });
     for (const f of FACES) expect((await env.check(f, { op: FlashOp.Crc, addr: 0x4ffc, len: 9 })).crc).toBe(0xcbf43926);
@@ -210,8 +206,8 @@ describe('CRC unit', () => {
 });
 
 describe('CRC unit vs models/common/crc.ts', () => {
-  test('random regions of random content, both faces (fast-check)', async ({ sim, seed }) => {
-    const env = await FlashEnv.start(sim);
+  test('random regions of random content, both faces (fast-check)', async ({ sim, flash, seed }) => {
+    const env = await flash();
     const content = fc.sample(fc.uint8Array({ minLength: 0x6000, maxLength: 0x6000 }), { seed, numRuns: 1 })[0]!;
     await env.load(0x1000, content);
     const regions = fc.sample(fc.tuple(fc.constantFrom<Face>('stream', 'csr'), fc.integer({ min: 0x800, max: 0x7000 }), fc.integer({ min: 1, max: 1500 })), { seed, numRuns: 16 });

@@ -6,17 +6,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe } from 'vitest';
 import { CoverGroup, simProperty, type Simulator } from '../../bridge/src/index.js';
-import { simTest, wavePath } from '../../bridge/src/vitest.js';
-import { FLASH_OFFSET } from '../../models/flash/regs.js';
-import { FlashErr, FlashOp, type FlashRequest } from '../../models/flash/spi_flash_ctrl.js';
-import { SpiNorCmd } from '../../models/flash/spi_nor.js';
+import { wavePath } from '../../bridge/src/vitest.js';
+import type { FlashRequest } from '../../models/flash/spi_flash_ctrl.js';
+import { FLASH_OFFSET, FlashErr, FlashOp, SpiNorCmd } from '../../models/flash/spi_flash_pkg.js';
 import { faceOp, protectWindow, type FaceOp } from './arbitraries.js';
-import { FlashEnv, type Face } from './env.js';
-import type { FlashTbDut } from './gen/flash_tb.js';
-import { flashTb } from './tops.js';
+import { flashTest, type Face, type FlashEnv, type FlashFixture } from './env.js';
 
 const SIZE = 1 << 18;
-const test = simTest(flashTb, { simTimeout: [200, 'ms'] });
+const test = flashTest({ simTimeout: [200, 'ms'] });
 
 // Functional coverage of this file: every bin is hit by the directed sequence, whatever the seed.
 const cov = new CoverGroup('flash_ops');
@@ -52,7 +49,8 @@ class OpCmd implements fc.AsyncCommand<object, Ctx> {
   async run(_m: object, ctx: Ctx): Promise<void> {
     const { face: fc_, req } = this.f;
     if (process.env.FLASH_TRACE) console.log(`#${ctx.count} ${this.toString()} at ${ctx.env.sim.describeTime()}`);
-    const r = await ctx.env.check(fc_, req, `#${ctx.count++} `);
+    ctx.count++;
+    const r = await ctx.env.check(fc_, req);
     opFace.sample(req.op, fc_);
     result.sample(r.err);
     if (req.op === FlashOp.Program && r.err === FlashErr.None) program.sample(req);
@@ -62,12 +60,12 @@ class OpCmd implements fc.AsyncCommand<object, Ctx> {
   }
   toString(): string {
     const { face: f, req } = this.f;
-    return `${f}(op ${req.op}, 0x${req.addr.toString(16)}, ${req.len})`;
+    return `${f}(${FlashOp[req.op] ?? `op ${req.op}`}, 0x${req.addr.toString(16)}, ${req.len})`;
   }
 }
 
-async function runCase(sim: Simulator<FlashTbDut>, window: { base: number; limit: number }, cmds: Iterable<fc.AsyncCommand<object, Ctx>>, div = 0): Promise<void> {
-  const env = await FlashEnv.start(sim, { div, sizeBytes: SIZE });
+async function runCase(flash: FlashFixture, window: { base: number; limit: number }, cmds: Iterable<fc.AsyncCommand<object, Ctx>>, div = 0): Promise<void> {
+  const env = await flash({ div, sizeBytes: SIZE });
   await env.writeReg(FLASH_OFFSET.WP_BASE, window.base);
   await env.writeReg(FLASH_OFFSET.WP_LIMIT, window.limit);
   const ctx = new Ctx(env);
@@ -78,7 +76,7 @@ async function runCase(sim: Simulator<FlashTbDut>, window: { base: number; limit
 }
 
 describe('model-based', () => {
-  test('a directed sequence: every op on both faces, page-crossing programs, every erase', async ({ sim }) => {
+  test('a directed sequence: every op on both faces, page-crossing programs, every erase', async ({ sim, flash }) => {
     const data = (n: number, k: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 13 + k) & 0xff);
     const ops: FaceOp[] = [];
     for (const f of ['stream', 'csr'] as const) {
@@ -94,7 +92,7 @@ describe('model-based', () => {
         { face: f, req: { op: FlashOp.Crc, addr: 0x0, len: 0x2c0 } },
         { face: f, req: { op: FlashOp.SectorErase, addr: 0x123, len: 0 } },
         { face: f, req: { op: FlashOp.Program, addr: 0x30000, len: 8, data: data(8, 3) } },  // protected
-        { face: f, req: { op: 13, addr: 0, len: 0 } },
+        { face: f, req: { op: 13 as FlashOp, addr: 0, len: 0 } },
       );
     }
     ops.push(
@@ -102,10 +100,10 @@ describe('model-based', () => {
       { face: 'csr', req: { op: FlashOp.BlockErase, addr: 0x10000, len: 0 } },
       { face: 'stream', req: { op: FlashOp.Read, addr: 0x10070, len: 0x40 } },
     );
-    await runCase(sim, { base: 0x30000, limit: 0x3ffff }, ops.map((o) => new OpCmd(o)));
+    await runCase(flash, { base: 0x30000, limit: 0x3ffff }, ops.map((o) => new OpCmd(o)));
     // The chip erase needs an empty protection window.
     await sim.restart();
-    await runCase(sim, { base: 1, limit: 0 }, [
+    await runCase(flash, { base: 1, limit: 0 }, [
       { face: 'csr', req: { op: FlashOp.Program, addr: 0x2000, len: 4, data: data(4, 5) } },
       { face: 'stream', req: { op: FlashOp.ChipErase, addr: 0, len: 0 } },
       { face: 'csr', req: { op: FlashOp.Read, addr: 0x2000, len: 4 } },
@@ -115,10 +113,10 @@ describe('model-based', () => {
     ].map((o) => new OpCmd(o as FaceOp)), 2);
   });
 
-  test('random operation sequences on both faces follow the reference (fc.commands)', async ({ sim, seed, task }) => {
+  test('random operation sequences on both faces follow the reference (fc.commands)', async ({ sim, flash, seed, task }) => {
     const commands = fc.commands([faceOp(SIZE).map((o) => new OpCmd(o))], { maxCommands: 16, size: '+1' });
     await simProperty(sim as Simulator<unknown>, fc.tuple(protectWindow(SIZE), fc.integer({ min: 0, max: 2 }), commands), async ([window, div, ops]) => {
-      await runCase(sim, window, ops, div);
+      await runCase(flash, window, ops, div);
     }, { seed, numRuns: Number(process.env.FLASH_RUNS ?? 40), wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 

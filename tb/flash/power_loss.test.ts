@@ -6,20 +6,20 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { ClockCycles, CoverGroup, Until, simProperty, type Simulator } from '../../bridge/src/index.js';
-import { simTest, wavePath } from '../../bridge/src/vitest.js';
+import { wavePath } from '../../bridge/src/vitest.js';
 import { crc32 } from '../../models/common/crc.js';
+import { toWords } from '../../models/common/words.js';
 import { csrOperation } from '../../models/flash/flash_driver.js';
-import { FlashOp } from '../../models/flash/spi_flash_ctrl.js';
-import { BLOCK_BYTES, PAGE_BYTES, SECTOR_BYTES } from '../../models/flash/spi_nor.js';
-import { FlashEnv } from './env.js';
-import type { FlashTbDut } from './gen/flash_tb.js';
-import { flashTb } from './tops.js';
+import { BLOCK_BYTES, FLASH_OFFSET as R, FlashOp, PAGE_BYTES, SECTOR_BYTES } from '../../models/flash/spi_flash_pkg.js';
+import type { Bench } from '../common/bench.js';
 import { hex } from '../common/hex.js';
+import { flashTest, type FlashFixture } from './env.js';
+import type { FlashTbDut } from './gen/flash_tb.js';
 
 const SIZE = 1 << 18;
 // flash_tb's busy times: a power loss inside them interrupts the operation.
 const BUSY = { [FlashOp.Program]: 600, [FlashOp.SectorErase]: 2000, [FlashOp.BlockErase]: 5000 } as const;
-const test = simTest(flashTb, { simTimeout: [100, 'ms'] });
+const test = flashTest({ simTimeout: [100, 'ms'] });
 
 const cov = new CoverGroup('flash_power_loss');
 const kind = cov.point<number>('interrupted', { program: (o) => o === FlashOp.Program, sector_erase: (o) => o === FlashOp.SectorErase, block_erase: (o) => o === FlashOp.BlockErase });
@@ -46,24 +46,25 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
 }).map((c) => ({ ...c, len: Math.min(c.len, PAGE_BYTES - (c.addr & 0xff)) }));
 
-async function powerLossCase(sim: Simulator<FlashTbDut>, c: Case): Promise<{ differs: boolean }> {
-  const env = await FlashEnv.start(sim, { sizeBytes: SIZE });
-  const dut = sim.dut;
-  await env.writeReg(0x1c, 0xffffff);  // WP_BASE above WP_LIMIT: no protection
-  await env.writeReg(0x20, 0);
+async function powerLossCase(flash: FlashFixture, bench: () => Bench<FlashTbDut>, c: Case): Promise<{ differs: boolean }> {
+  const env = await flash({ sizeBytes: SIZE });
+  const dut = env.dut;
+  await env.writeReg(R.WP_BASE, 0xffffff);  // WP_BASE above WP_LIMIT: no protection
+  await env.writeReg(R.WP_LIMIT, 0);
   // Plant an old content over the region: the pattern repeated, so bits both set and clear.
   const bytes = c.op === FlashOp.Program ? PAGE_BYTES : c.op === FlashOp.SectorErase ? SECTOR_BYTES : BLOCK_BYTES;
   const base = c.addr & ~(bytes - 1);
   await env.load(base, Uint8Array.from({ length: bytes }, (_, i) => c.old[i % c.old.length]!));
   // Start the operation through the CSRs (APB only: nothing waits on it once power goes).
-  await env.apb.write(0x04, c.addr);
-  await env.apb.write(0x08, c.len);
-  for (let i = 0; i < c.len; i += 4) await env.apb.write(0x18, c.data[i]! | (c.data[i + 1]! << 8) | (c.data[i + 2]! << 16) | (c.data[i + 3]! << 24));
-  await env.apb.write(0x0c, c.op);
+  await env.apb.write(R.ADDR, c.addr);
+  await env.apb.write(R.LEN, c.len);
+  // Whole words of the case's data (the controller drops what the last one holds beyond LEN).
+  for (const w of toWords(c.data.subarray(0, 4 * Math.ceil(c.len / 4)))) await env.apb.write(R.TXDATA, w);
+  await env.apb.write(R.CMD, c.op);
   await Until(dut.clk_i, dut.wip_o, 1);
   const wait = Math.floor(c.at * BUSY[c.op]) - 2;
   if (wait > 0) await ClockCycles(dut.clk_i, wait);
-  const { busy, before, after } = await env.powerLoss(c.seed);
+  const { busy, before, after } = await env.powerLoss(c.seed, (cycles) => bench().reset(cycles));
   expect(busy, 'the part was busy when power went').toBeDefined();
   const region = busy!;
   expect(region.base).toBe(base);
@@ -100,22 +101,22 @@ async function powerLossCase(sim: Simulator<FlashTbDut>, c: Case): Promise<{ dif
 }
 
 describe('power loss', () => {
-  test('a power loss mid-page-program leaves the page between old and new; mid-erase between old and FFh', async ({ sim }) => {
+  test('a power loss mid-page-program leaves the page between old and new; mid-erase between old and FFh', async ({ sim, flash, bench }) => {
     // Directed: early in each kind, so the region surely differs from what was meant.
     for (const op of [FlashOp.Program, FlashOp.SectorErase, FlashOp.BlockErase] as const) {
       await sim.restart();
-      const r = await powerLossCase(sim, { op, addr: 0x1234, len: 200, old: Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff), data: Uint8Array.from({ length: 256 }, (_, i) => ~i & 0xff), at: 0.3, seed: 12345 });
+      const r = await powerLossCase(flash, bench, { op, addr: 0x1234, len: 200, old: Uint8Array.from({ length: 64 }, (_, i) => (i * 37) & 0xff), data: Uint8Array.from({ length: 256 }, (_, i) => ~i & 0xff), at: 0.3, seed: 12345 });
       expect(r.differs).toBe(true);
     }
     // A program of all-ones changes nothing: cut or not, the page is as meant and the CRC passes.
     await sim.restart();
-    const same = await powerLossCase(sim, { op: FlashOp.Program, addr: 0x300, len: 256, old: Uint8Array.from({ length: 64 }, (_, i) => i), data: new Uint8Array(256).fill(0xff), at: 0.5, seed: 7 });
+    const same = await powerLossCase(flash, bench, { op: FlashOp.Program, addr: 0x300, len: 256, old: Uint8Array.from({ length: 64 }, (_, i) => i), data: new Uint8Array(256).fill(0xff), at: 0.5, seed: 7 });
     expect(same.differs).toBe(false);
   });
 
-  test('at a random cycle of a random program or erase (fast-check)', async ({ sim, seed, task }) => {
+  test('at a random cycle of a random program or erase (fast-check)', async ({ sim, flash, bench, seed, task }) => {
     await simProperty(sim as Simulator<unknown>, caseArb, async (c) => {
-      await powerLossCase(sim, c);
+      await powerLossCase(flash, bench, c);
     }, { seed, numRuns: 15, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 

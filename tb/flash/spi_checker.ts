@@ -3,7 +3,8 @@
 // TypeScript part (models/flash/spi_nor.ts) with every transaction, so its array follows the
 // RTL part's and its MISO is compared byte by byte with the wire.
 import { ClockCycles, SampledStream, type Simulator, type SignalHandle } from '../../bridge/src/index.js';
-import { MISO_UNDEFINED, PAGE_BYTES, SpiNor, SpiNorCmd, STATUS_WEL, STATUS_WIP } from '../../models/flash/spi_nor.js';
+import { PAGE_BYTES, SpiNorCmd } from '../../models/flash/spi_flash_pkg.js';
+import { MISO_UNDEFINED, SpiNor, STATUS_WEL, STATUS_WIP } from '../../models/flash/spi_nor.js';
 import type { SpiTransaction } from '../../models/flash/spi_flash_ctrl.js';
 import { hex } from '../common/hex.js';
 
@@ -161,7 +162,7 @@ export class SpiChecker {
     const header = HEADER[op] ?? 1;
     const addr = header > 1 ? ((rest[0] ?? 0) << 16) | ((rest[1] ?? 0) << 8) | (rest[2] ?? 0) : undefined;
     const bytes = Math.max(0, this.mosiBytes.length - header);
-    if (op === SpiNorCmd.Pp && addr !== undefined && (addr & 0xff) + bytes > PAGE_BYTES) {
+    if (op === SpiNorCmd.Pp && addr !== undefined && (addr & (PAGE_BYTES - 1)) + bytes > PAGE_BYTES) {
       this.fail(`PP at ${hex(addr, 6)} of ${bytes} bytes crosses a page`);
     }
     this.transactions.push({ opcode: op, ...(addr !== undefined ? { addr } : {}), bytes });

@@ -2,8 +2,9 @@ import { defineTop } from '../../bridge/src/index.js';
 import type { FlashTbDut } from './gen/flash_tb.js';
 
 const sources = [
+  'rtl/flash/spi_flash_pkg.sv',
   'rtl/common/sync_fifo.sv',
-  'rtl/flash/flash_reg_top.sv',
+  'rtl/flash/spi_flash_reg_top.sv',
   'rtl/flash/spi_flash_phy.sv',
   'rtl/flash/spi_flash_crc32.sv',
   'rtl/flash/spi_flash_protect.sv',

@@ -1,5 +1,5 @@
-// Behavioural JEDEC SPI NOR flash (simulation only): mode 0, 3-byte addresses, READ 03h,
-// FAST_READ 0Bh, PP 02h, SE 20h, BE D8h, CE C7h, WREN 06h, WRDI 04h, RDSR 05h, RDID 9Fh.
+// Behavioural JEDEC SPI NOR flash (simulation only): mode 0, 3-byte addresses, READ, FAST_READ,
+// PP, SE, BE, CE, WREN, WRDI, RDSR, RDID (opcodes and the status register: spi_flash_pkg).
 // Program clears bits only (old AND new), erase sets FFh, a PP wraps inside its 256-byte page,
 // PP/SE/BE/CE need WEL and are dropped when CS# rises off a byte boundary, and while WIP only
 // RDSR is answered. Busy times are clock cycles (parameters). models/flash/spi_nor.ts is the
@@ -15,7 +15,9 @@
 // The storage and page buffer are updated in place (blocking) by loops: a behavioural model.
 /* verilator lint_off BLKSEQ */
 
-module spi_nor_model #(
+module spi_nor_model
+  import spi_flash_pkg::*;
+#(
   parameter int unsigned SizeBytes      = 1 << 20,   // capacity: a power of two, 64 KiB..16 MiB
   parameter logic [7:0]  ManufacturerId = 8'hef,     // first RDID byte
   parameter logic [7:0]  MemoryType     = 8'h40,     // second RDID byte (the third is log2 size)
@@ -40,15 +42,10 @@ module spi_nor_model #(
     $error("%m: SizeBytes must be a power of two from 64 KiB to 16 MiB, got %0d", SizeBytes);
   end
 
-  typedef enum logic [7:0] {
-    CmdPp = 8'h02, CmdRead = 8'h03, CmdWrdi = 8'h04, CmdRdsr = 8'h05, CmdWren = 8'h06,
-    CmdFastRead = 8'h0b, CmdSe = 8'h20, CmdRdid = 8'h9f, CmdCe = 8'hc7, CmdBe = 8'hd8
-  } cmd_e;
-
   typedef enum logic [1:0] { BusyPp, BusyErase } busy_e;
 
   logic [7:0]          mem_q [SizeBytes];
-  logic [7:0]          page_q [256];           // PP data, FFh where nothing was sent
+  logic [7:0]          page_q [PageBytes];     // PP data, FFh where nothing was sent
   logic                sclk_q, cs_nq;          // previous samples: edges
   logic [2:0]          bit_q;                  // rising edges of the current byte
   logic [6:0]          shift_q;
@@ -67,8 +64,11 @@ module spi_nor_model #(
 
   assign wip_o = wip_q;
 
-  function automatic logic [7:0] status();
-    return {6'b0, wel_q, wip_q};
+  function automatic spi_nor_status_t status();
+    spi_nor_status_t s = '0;
+    s.wel = wel_q;
+    s.wip = wip_q;
+    return s;
   endfunction
 
   function automatic logic [7:0] rdid(int unsigned n);
@@ -111,25 +111,25 @@ module spi_nor_model #(
     if (n == 0) begin
       opcode_q <= b;
       // Busy: only RDSR is answered.
-      ignore_q <= wip_q && b != CmdRdsr;
-      if (b == CmdRdsr) out_q <= status();
-      if (b == CmdRdid) out_q <= rdid(0);
+      ignore_q <= wip_q && b != SpiNorCmdRdsr;
+      if (b == SpiNorCmdRdsr) out_q <= status();
+      if (b == SpiNorCmdRdid) out_q <= rdid(0);
       // A new PP starts from an empty buffer (one in progress keeps its own: PP is ignored then).
-      if (b == CmdPp && !wip_q) for (int unsigned i = 0; i < 256; i++) page_q[i] = 8'hff;
+      if (b == SpiNorCmdPp && !wip_q) for (int unsigned i = 0; i < PageBytes; i++) page_q[i] = 8'hff;
     end else if (!ignore_q) begin
       unique case (opcode_q)
-        CmdRdsr: out_q <= status();
-        CmdRdid: out_q <= rdid(n);
-        CmdRead, CmdFastRead, CmdPp, CmdSe, CmdBe: begin
+        SpiNorCmdRdsr: out_q <= status();
+        SpiNorCmdRdid: out_q <= rdid(n);
+        SpiNorCmdRead, SpiNorCmdFastRead, SpiNorCmdPp, SpiNorCmdSe, SpiNorCmdBe: begin
           logic [23:0] a = addr_q;
           if (n <= 3) a = {a[15:0], b};
           addr_q <= a;
           // Read data: from the byte after the address (READ) or the dummy byte (FAST_READ).
-          if ((opcode_q == CmdRead && n >= 3) || (opcode_q == CmdFastRead && n >= 4)) begin
+          if ((opcode_q == SpiNorCmdRead && n >= 3) || (opcode_q == SpiNorCmdFastRead && n >= 4)) begin
             out_q <= mem_q[AddrBits'(a)];
             addr_q <= a + 1'b1;
           end
-          if (opcode_q == CmdPp && n >= 4) begin
+          if (opcode_q == SpiNorCmdPp && n >= 4) begin
             page_q[a[7:0]] = b;
             addr_q <= {a[23:8], a[7:0] + 8'd1};  // wraps inside the page
           end
@@ -153,12 +153,12 @@ module spi_nor_model #(
   task automatic end_command();
     if (ignore_q || bit_q != 0) return;
     unique case (opcode_q)
-      CmdWren: if (nbytes_q == 1) wel_q <= 1'b1;
-      CmdWrdi: if (nbytes_q == 1) wel_q <= 1'b0;
-      CmdPp:   if (wel_q && nbytes_q >= 5) start_busy(BusyPp, AddrBits'(addr_q & 24'hffff00), 256, TppCycles);
-      CmdSe:   if (wel_q && nbytes_q == 4) start_busy(BusyErase, AddrBits'(addr_q & 24'hfff000), 4096, TseCycles);
-      CmdBe:   if (wel_q && nbytes_q == 4) start_busy(BusyErase, AddrBits'(addr_q & 24'hff0000), 65536, TbeCycles);
-      CmdCe:   if (wel_q && nbytes_q == 1) start_busy(BusyErase, '0, SizeBytes, TceCycles);
+      SpiNorCmdWren: if (nbytes_q == 1) wel_q <= 1'b1;
+      SpiNorCmdWrdi: if (nbytes_q == 1) wel_q <= 1'b0;
+      SpiNorCmdPp:   if (wel_q && nbytes_q >= 5) start_busy(BusyPp, AddrBits'(addr_q & ~24'(PageBytes - 1)), PageBytes, TppCycles);
+      SpiNorCmdSe:   if (wel_q && nbytes_q == 4) start_busy(BusyErase, AddrBits'(addr_q & ~24'(SectorBytes - 1)), SectorBytes, TseCycles);
+      SpiNorCmdBe:   if (wel_q && nbytes_q == 4) start_busy(BusyErase, AddrBits'(addr_q & ~24'(BlockBytes - 1)), BlockBytes, TbeCycles);
+      SpiNorCmdCe:   if (wel_q && nbytes_q == 1) start_busy(BusyErase, '0, SizeBytes, TceCycles);
       default: ;
     endcase
   endtask

@@ -10,14 +10,16 @@
 // after rx_valid_o (a device answering a request), ahead of the tx_* port; but not its own echo
 // (a character that began while it was sending and reads as what it sent).
 // Clock/reset: clk_i, asynchronous active-low rst_ni. rx_i is the line as read, tx_o drives it
-// (0 pulls it low).
+// (0 pulls it low). It shares the management UART's contract only: the parity codes of uart_pkg.
 `default_nettype none
 
-module uart_peer (
+module uart_peer
+  import uart_pkg::*;
+(
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
   input  wire logic [31:0] bit_time_i,     // cycles per bit, 16.16 fixed point (at least 2.0)
-  input  wire logic [1:0]  parity_i,       // 0 none, 1 even, 2 odd
+  input  wire parity_e     parity_i,       // as LCR.PARITY
   input  wire logic        stop2_i,        // two stop bits
   input  wire logic        reply_i,        // answer each character received
   input  wire logic [15:0] reply_delay_i,  // cycles from rx_valid_o to the answer's start
@@ -33,11 +35,13 @@ module uart_peer (
 );
   localparam logic [31:0] Cycle = 32'h1_0000;
 
+  logic        has_parity;
   logic [3:0]  nbits;  // start, data, parity, stop bits
-  assign nbits = 4'd10 + 4'(parity_i != 2'd0) + 4'(stop2_i);
+  assign has_parity = parity_i inside {ParityEven, ParityOdd};
+  assign nbits      = 4'd10 + 4'(has_parity) + 4'(stop2_i);
 
-  function automatic logic parity_of(logic [7:0] d, logic [1:0] p);
-    return ^d ^ (p == 2'd2);
+  function automatic logic parity_of(logic [7:0] d, parity_e p);
+    return ^d ^ (p == ParityOdd);
   endfunction
 
   // ---- transmitter ----
@@ -83,7 +87,7 @@ module uart_peer (
     if (load) begin
       // Start bit, data, then the parity bit (if any) and the stop bits (ones).
       frame_d = {3'b111, load_data, 1'b0};
-      if (parity_i != 2'd0) frame_d[9] = parity_of(load_data, parity_i);
+      if (has_parity) frame_d[9] = parity_of(load_data, parity_i);
       left_d  = nbits;
       if (left_q == 4'd0) tx_pos_d = 32'd0;
     end
@@ -111,7 +115,7 @@ module uart_peer (
     rx_valid_o      = 1'b0;
     rx_data_o       = rx_data_q;
     rx_framing_o    = !line;
-    rx_parity_err_o = parity_i != 2'd0 && rx_par_q != parity_of(rx_data_q, parity_i);
+    rx_parity_err_o = has_parity && rx_par_q != parity_of(rx_data_q, parity_i);
     sample          = rx_pos_q + Cycle >= rx_next_q;
     unique case (rx_state_q)
       RxHunt: if (!line) begin
@@ -126,8 +130,8 @@ module uart_peer (
         rx_cnt_d  = rx_cnt_q + 4'd1;
         if (rx_cnt_q == 4'd0 && line) rx_state_d = RxHunt;  // a glitch, not a start bit
         if (rx_cnt_q >= 4'd1 && rx_cnt_q <= 4'd8) rx_data_d = {line, rx_data_q[7:1]};
-        if (rx_cnt_q == 4'd9 && parity_i != 2'd0) rx_par_d = line;
-        if (rx_cnt_q == 4'd9 + 4'(parity_i != 2'd0)) begin  // the first stop bit
+        if (rx_cnt_q == 4'd9 && has_parity) rx_par_d = line;
+        if (rx_cnt_q == 4'd9 + 4'(has_parity)) begin  // the first stop bit
           rx_valid_o = 1'b1;
           rx_state_d = line ? RxHunt : RxWaitHigh;
         end

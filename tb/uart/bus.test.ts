@@ -7,16 +7,15 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { ApbMaster, ClockCycles, CoverGroup, simProperty, type Simulator } from '../../bridge/src/index.js';
-import { simTest, wavePath } from '../../bridge/src/vitest.js';
-import { Parity, arbitrate, charCycles, earliestOtherStart, type LineChar, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
-import { LineChecker, configure, drainRx, resetIdle } from './env.js';
+import { ClockCycles, CoverGroup, simProperty, type Simulator } from '../../bridge/src/index.js';
+import { wavePath } from '../../bridge/src/vitest.js';
+import { arbitrate, charCycles, earliestOtherStart, type LineChar, type LineSettings } from '../../models/uart/line.js';
+import { Parity, UART_EVENTS as EVENTS, UART_LEVEL as LEVEL, UART_OFFSET as R } from '../../models/uart/uart_pkg.js';
+import { busUartTest, type UartEnv, type UartsFixture } from './env.js';
 import type { UartBusDut } from './gen/uart_bus.js';
-import { uartBus } from './tops.js';
 import { hexBytes as hex } from '../common/hex.js';
 
-const test = simTest(uartBus, { simTimeout: [50, 'ms'] });
+const test = busUartTest({ simTimeout: [50, 'ms'] });
 
 const cov = new CoverGroup('uart_bus');
 const starts = cov.point<number>('start', { simultaneous: (d) => d === 0, staggered: (d) => d > 0 });
@@ -25,34 +24,30 @@ const handover = cov.point<number>('sender_changes', { none: (n) => n === 0, som
 const backToBack = cov.point<number>('back_to_back_pairs', { some: (n) => n > 0 });
 
 interface Run {
-  readonly apbs: ApbMaster[];
+  readonly envs: UartEnv[];
   readonly chars: LineChar[];
 }
 
 /** Resets, programs all three UARTs, then queues each one's bytes after its delay (cycles). */
-async function runBus(sim: Simulator<UartBusDut>, s: LineSettings, plan: { bytes: number[]; delay: number }[]): Promise<Run> {
+async function runBus(sim: Simulator<UartBusDut>, uarts: UartsFixture, s: LineSettings, plan: { bytes: number[]; delay: number }[]): Promise<Run> {
   const dut = sim.dut;
-  await resetIdle(dut, [dut.inject_i]);
-  const apbs = [0, 1, 2].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i));
-  await Promise.all(apbs.map((a) => configure(a, s)));
-  const checker = new LineChecker(sim as Simulator<unknown>, dut.clk_i, dut.line_o, s);
+  const envs = await uarts([0, 1, 2].map((i) => ({ prefix: `apb${i}`, settings: s, ...(i === 0 ? { check: dut.line_o } : {}) })));
   let now = 0;
   for (const i of [0, 1, 2].sort((a, b) => plan[a]!.delay - plan[b]!.delay)) {
     if (plan[i]!.delay > now) await ClockCycles(dut.clk_i, plan[i]!.delay - now);
     now = Math.max(now, plan[i]!.delay);
-    void Promise.all(plan[i]!.bytes.map((b) => apbs[i]!.write(R.TXDATA, b)));
+    void envs[i]!.uart.send(plan[i]!.bytes);
   }
   const total = plan.reduce((n, p) => n + p.bytes.length, 0);
   await ClockCycles(dut.clk_i, (total + 8) * 2 * charCycles(s));
-  const { chars, violations } = await checker.finish();
-  if (violations.length) throw new Error(`line protocol: ${violations.map((v) => `cycle ${v.cycle}: ${v.reason}`).join('; ')}`);
+  const chars = await envs[0]!.finish();
   const bad = chars.filter((c) => c.framingError || c.parityError || c.break);
   if (bad.length) throw new Error(`a damaged character on the line at cycle ${bad[0]!.start}: no winner's frame may be corrupted`);
-  return { apbs, chars };
+  return { envs, chars };
 }
 
 describe('shared wired-AND line', () => {
-  test('random senders, simultaneous and staggered: exact scoreboard, collisions flagged by the losers, carrier sense kept', async ({ sim, seed, task }) => {
+  test('random senders, simultaneous and staggered: exact scoreboard, collisions flagged by the losers, carrier sense kept', async ({ sim, uarts, seed, task }) => {
     const settings = fc.record({ divisor: fc.integer({ min: 1, max: 3 }), parity: fc.constantFrom(Parity.None, Parity.Even, Parity.Odd), stop2: fc.boolean() });
     const planArb = (s: LineSettings) => fc.tuple(...[0, 1, 2].map((i) => fc.record({
       bytes: fc.array(fc.nat(84).map((k) => k * 3 + i), { minLength: 0, maxLength: 6 }),
@@ -60,18 +55,19 @@ describe('shared wired-AND line', () => {
     })));
     const arb = settings.chain((s) => fc.tuple(fc.constant(s), planArb(s)));
     await simProperty(sim as Simulator<unknown>, arb, async ([s, plan]) => {
-      const { apbs, chars } = await runBus(sim, s, plan);
+      const { envs, chars } = await runBus(sim, uarts, s, plan);
+      const apbs = envs.map((e) => e.apb);
       const line = chars.map((c) => c.value);
       let lost = 0;
       for (const i of [0, 1, 2]) {
         const mine = line.filter((v) => v % 3 === i);
         const given = plan[i]!.bytes;
         expect(hex(mine), `UART${i}'s characters on the line are a prefix of what it was given (${hex(given)})`).toBe(hex(given.slice(0, mine.length)));
-        const collision = ((await apbs[i]!.read(R.EVENTS)).data >> 4) & 1;
+        const collision = EVENTS.COLLISION.get((await apbs[i]!.read(R.EVENTS)).data);
         expect(collision, `UART${i} COLLISION (sent ${mine.length} of ${given.length})`).toBe(mine.length < given.length ? 1 : 0);
         lost += collision;
-        expect(hex(await drainRx(apbs[i]!)), `UART${i} received every other sender's character, in order`).toBe(hex(line.filter((v) => v % 3 !== i)));
-        expect((await apbs[i]!.read(R.LEVEL)).data & 0xff, `UART${i} TX FIFO empty at the end`).toBe(0);
+        expect(hex(await envs[i]!.uart.drain()), `UART${i} received every other sender's character, in order`).toBe(hex(line.filter((v) => v % 3 !== i)));
+        expect(LEVEL.TX.get((await apbs[i]!.read(R.LEVEL)).data), `UART${i} TX FIFO empty at the end`).toBe(0);
       }
       // Carrier sense: a different sender starts only after a character of idle line.
       let changes = 0;
@@ -94,18 +90,18 @@ describe('shared wired-AND line', () => {
     }, { seed, numRuns: 40, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 
-  test('three simultaneous starts: the model\'s arbitration names the winner, the losers flag it', async ({ sim }) => {
+  test('three simultaneous starts: the model\'s arbitration names the winner, the losers flag it', async ({ sim, uarts }) => {
     const s: LineSettings = { divisor: 1, parity: Parity.Even, stop2: false };
     for (const bytes of [[0x12, 0x10, 0x11], [0xf0, 0xf0, 0x0f], [0x80, 0x00, 0x40]]) {
       await sim.restart();
       const plan = bytes.map((b) => ({ bytes: [b], delay: 0 }));
-      const { apbs, chars } = await runBus(sim, s, plan);
+      const { envs, chars } = await runBus(sim, uarts, s, plan);
       const a = arbitrate(bytes, s);
       expect(hex(chars.map((c) => c.value)), `line for ${hex(bytes)}`).toBe(hex([bytes[a.winners[0]!]!]));
       for (const i of [0, 1, 2]) {
-        expect(((await apbs[i]!.read(R.EVENTS)).data >> 4) & 1, `UART${i} COLLISION for ${hex(bytes)}`).toBe(a.lostAt.has(i) ? 1 : 0);
+        expect(EVENTS.COLLISION.get(await envs[i]!.uart.events()), `UART${i} COLLISION for ${hex(bytes)}`).toBe(a.lostAt.has(i) ? 1 : 0);
         const others = a.winners.includes(i) ? [] : [bytes[a.winners[0]!]!];
-        expect(hex(await drainRx(apbs[i]!)), `UART${i} RX for ${hex(bytes)}`).toBe(hex(others));
+        expect(hex(await envs[i]!.uart.drain()), `UART${i} RX for ${hex(bytes)}`).toBe(hex(others));
       }
     }
   });

@@ -4,16 +4,17 @@
 // they exist for: one wake per threshold or frame end, the FIFO drained in one burst of reads.
 import { describe, expect } from 'vitest';
 import { ApbMaster, ClockCycles, CoverGroup, First, ReadOnly, SampledStream, SerialSource, Until, type Simulator } from '../../bridge/src/index.js';
-import { simTest } from '../../bridge/src/vitest.js';
-import { Parity, bitCycles, charBits, charCycles, rxDecideCycles, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
-import { UartModel } from '../../models/uart/uart.js';
+import { bitCycles, charBits, charCycles, rxDecideCycles, type LineSettings } from '../../models/uart/line.js';
+import {
+  Parity, UART_EVENTS, UART_FIFOCTL as FIFOCTL, UART_IE, UART_LEVEL as LEVEL, UART_OFFSET as R, UART_RXDATA, UART_STATUS as STATUS,
+} from '../../models/uart/uart_pkg.js';
+import type { UartModel } from '../../models/uart/uart.js';
 import { hexBytes as hex } from '../common/hex.js';
-import { FAST, RX_VALID, configure, drainRx, lcrValue, mask, resetIdle, serialFormat } from './env.js';
+import { loneUartTest, type UartEnv, type UartFixture } from './env.js';
+import { FAST, serialFormat } from './serial.js';
 import type { UartDut } from './gen/uart.js';
-import { uart } from './tops.js';
 
-const test = simTest(uart, { simTimeout: [20, 'ms'] });
+const test = loneUartTest({ simTimeout: [20, 'ms'] });
 
 const cov = new CoverGroup('uart_irq');
 const rxThresholds = cov.point<number>('rx_threshold', { zero_acts_as_one: (t) => t === 0, one: (t) => t === 1, between: (t) => t > 1 && t < 16, full: (t) => t === 16 });
@@ -22,29 +23,27 @@ const timeouts = cov.point<number>('rx_timeout_chars', { one: (c) => c === 1, se
 const wakes = cov.point<string>('firmware_wake', { rx_thresh: (w) => w === 'RX_THRESH', rx_timeout: (w) => w === 'RX_TIMEOUT' });
 const bursts = cov.point<number>('drain_burst', { partial: (n) => n > 0 && n < 16, whole_fifo: (n) => n >= 8 });
 
-const IE = (f: string): number => mask('IE', f);
-const RX_TIMEOUT = mask('EVENTS', 'RX_TIMEOUT');
+const IE = (f: keyof typeof UART_IE): number => UART_IE[f].mask;
+const RX_TIMEOUT = UART_EVENTS.RX_TIMEOUT.mask;
+/** What RXDATA reads with `b` at the head of the RX FIFO. */
+const popped = (b: number): number => UART_RXDATA.VALID.mask | UART_RXDATA.DATA.put(b);
 
 interface Bench {
+  readonly env: UartEnv;
   readonly apb: ApbMaster;
   readonly model: UartModel;
   readonly src: SerialSource;
 }
 
-/** Resets, programs the line, one interrupt enable and the given registers, in the RTL and the model. */
-async function setup(sim: Simulator<UartDut>, s: LineSettings, writes: readonly (readonly [number, number])[]): Promise<Bench> {
-  const dut = sim.dut;
-  await resetIdle(dut, [dut.uart_rx_i]);
-  const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
-  const model = new UartModel();
-  await configure(apb, s);
-  model.write(R.DIV, s.divisor);
-  model.write(R.LCR, lcrValue(s));
+/** The UART (its line programmed in the RTL and the model), then the given registers in both. */
+async function setup(uart: UartFixture, s: LineSettings, writes: readonly (readonly [number, number])[]): Promise<Bench> {
+  const env = await uart({ settings: s });
+  const { apb, model } = env;
   for (const [off, v] of writes) {
     await apb.write(off, v);
     model.write(off, v);
   }
-  return { apb, model, src: SerialSource.fromPrefix(dut, 'uart_rx', dut.clk_i, serialFormat(s)) };
+  return { env, apb, model, src: SerialSource.fromPrefix(env.dut, 'uart_rx', env.dut.clk_i, serialFormat(s)) };
 }
 
 /** irq_o, STATUS and EVENTS equal the model's. */
@@ -56,10 +55,10 @@ async function expectIrq(sim: Simulator<UartDut>, b: Bench, what: string): Promi
 }
 
 describe('each interrupt alone, and cleared', () => {
-  test('RX_THRESH: irq_o rises with the RXTHR-th character and falls as the FIFO drains below it (0 acts as 1)', async ({ sim }) => {
+  test('RX_THRESH: irq_o rises with the RXTHR-th character and falls as the FIFO drains below it (0 acts as 1)', async ({ sim, uart }) => {
     for (const thr of [0, 1, 4, 16]) {
       await sim.restart();
-      const b = await setup(sim, FAST, [[R.FIFOCTL, thr], [R.IE, IE('RX_THRESH')]]);
+      const b = await setup(uart, FAST, [[R.FIFOCTL, FIFOCTL.RXTHR.put(thr)], [R.IE, IE('RX_THRESH')]]);
       await expectIrq(sim, b, `RXTHR ${thr}, empty`);
       const n = Math.max(1, thr);
       for (let k = 0; k < n; k++) {
@@ -76,11 +75,11 @@ describe('each interrupt alone, and cleared', () => {
     }
   });
 
-  test('TX_THRESH: irq_o while the TX FIFO holds at most TXTHR characters; filling it clears it, draining sets it again', async ({ sim }) => {
+  test('TX_THRESH: irq_o while the TX FIFO holds at most TXTHR characters; filling it clears it, draining sets it again', async ({ sim, uart }) => {
     const dut = sim.dut;
     for (const thr of [0, 3]) {
       await sim.restart();
-      const b = await setup(sim, FAST, [[R.FIFOCTL, thr << 8], [R.IE, IE('TX_THRESH')]]);
+      const b = await setup(uart, FAST, [[R.FIFOCTL, FIFOCTL.TXTHR.put(thr)], [R.IE, IE('TX_THRESH')]]);
       await expectIrq(sim, b, `TXTHR ${thr}, empty`);
       // Written within the idle character carrier sense waits after reset: nothing has gone yet.
       await Promise.all(Array.from({ length: 8 }, (_, i) => b.apb.write(R.TXDATA, i)));
@@ -89,8 +88,8 @@ describe('each interrupt alone, and cleared', () => {
       expect(dut.irq_o.value, `TXTHR ${thr}: irq_o with 8 queued`).toBe(0);
       await Until(dut.clk_i, dut.irq_o, 1);
       const [level, status] = await Promise.all([b.apb.read(R.LEVEL), b.apb.read(R.STATUS)]);
-      expect(level.data & 0xff, `TXTHR ${thr}: TX level when irq_o rose`).toBe(thr);
-      expect(status.data & mask('STATUS', 'TX_BUSY'), 'a character is still going out (so this is not TX_EMPTY)').not.toBe(0);
+      expect(LEVEL.TX.get(level.data), `TXTHR ${thr}: TX level when irq_o rose`).toBe(thr);
+      expect(status.data & STATUS.TX_BUSY.mask, 'a character is still going out (so this is not TX_EMPTY)').not.toBe(0);
       await b.apb.write(R.TXDATA, 0x55);
       await ReadOnly();
       expect(dut.irq_o.value, `TXTHR ${thr}: irq_o after one more write`).toBe(0);
@@ -99,11 +98,11 @@ describe('each interrupt alone, and cleared', () => {
   });
 
   for (const s of [FAST, { divisor: 2, parity: Parity.Even, stop2: true }] as LineSettings[]) {
-    test(`RX_TIMEOUT: set once, TIMEOUT.CHARS character times after the last character's end; w1c clears it; the next character restarts the count (${charBits(s)}-bit characters)`, async ({ sim }) => {
+    test(`RX_TIMEOUT: set once, TIMEOUT.CHARS character times after the last character's end; w1c clears it; the next character restarts the count (${charBits(s)}-bit characters)`, async ({ sim, uart }) => {
       const dut = sim.dut;
       for (const chars of [1, 3]) {
         await sim.restart();
-        const b = await setup(sim, s, [[R.TIMEOUT, chars], [R.IE, IE('RX_TIMEOUT')]]);
+        const b = await setup(uart, s, [[R.TIMEOUT, chars], [R.IE, IE('RX_TIMEOUT')]]);
         const edges = SampledStream.open(sim as Simulator<unknown>, { clock: dut.clk_i, signals: [dut.uart_rx_i, dut.irq_o], when: 'change' });
         const frame = [0x7e, 0x01, 0x05, 0x7e];
         void b.src.send(...frame);
@@ -146,11 +145,11 @@ describe('each interrupt alone, and cleared', () => {
     });
   }
 
-  test('RX_TIMEOUT: not with the FIFO drained before it, not with CHARS = 0, not while characters keep coming', async ({ sim }) => {
+  test('RX_TIMEOUT: not with the FIFO drained before it, not with CHARS = 0, not while characters keep coming', async ({ sim, uart }) => {
     const dut = sim.dut;
-    const b = await setup(sim, FAST, [[R.TIMEOUT, 2], [R.IE, IE('RX_TIMEOUT')]]);
+    const b = await setup(uart, FAST, [[R.TIMEOUT, 2], [R.IE, IE('RX_TIMEOUT')]]);
     await b.src.send(0x01, 0x02);
-    expect(await drainRx(b.apb)).toEqual([0x01, 0x02]);
+    expect(await b.env.uart.drain()).toEqual([0x01, 0x02]);
     await ClockCycles(dut.clk_i, 4 * charCycles(FAST));
     expect((await b.apb.read(R.EVENTS)).data, 'drained in time').toBe(0);
     for (let k = 0; k < 4; k++) {
@@ -166,8 +165,8 @@ describe('each interrupt alone, and cleared', () => {
     expect(dut.irq_o.value).toBe(0);
   });
 
-  test('RX_TIMEOUT: once per idle stretch, however long (past the 16-bit idle count)', async ({ sim }) => {
-    const b = await setup(sim, FAST, [[R.TIMEOUT, 1], [R.IE, IE('RX_TIMEOUT')]]);
+  test('RX_TIMEOUT: once per idle stretch, however long (past the 16-bit idle count)', async ({ sim, uart }) => {
+    const b = await setup(uart, FAST, [[R.TIMEOUT, 1], [R.IE, IE('RX_TIMEOUT')]]);
     await b.src.send(0x5a);
     await ClockCycles(sim.dut.clk_i, 2 * charCycles(FAST));
     expect((await b.apb.read(R.EVENTS)).data, 'after one idle character').toBe(RX_TIMEOUT);
@@ -176,20 +175,20 @@ describe('each interrupt alone, and cleared', () => {
     expect((await b.apb.read(R.EVENTS)).data, 'the data still waiting, the line still idle').toBe(0);
   });
 
-  test('RXDATA.VALID: a burst of reads gives VALID with each character, then VALID 0 and DATA 0', async ({ sim }) => {
-    const b = await setup(sim, FAST, []);
+  test('RXDATA.VALID: a burst of reads gives VALID with each character, then VALID 0 and DATA 0', async ({ sim, uart }) => {
+    const b = await setup(uart, FAST, []);
     const bytes = [0x00, 0xff, 0x7e, 0x7d, 0x42];
     await b.src.send(...bytes);
     const got = await Promise.all(Array.from({ length: 8 }, () => b.apb.read(R.RXDATA)));
-    expect(got.map((r) => r.data)).toEqual([...bytes.map((v) => RX_VALID | v), 0, 0, 0]);
+    expect(got.map((r) => r.data)).toEqual([...bytes.map((v) => popped(v)), 0, 0, 0]);
   });
 });
 
 describe('the firmware loop the interrupts are for', () => {
-  test('sleeping on irq_o: one wake per RX threshold and per frame end, each drained in one burst of reads', async ({ sim }) => {
+  test('sleeping on irq_o: one wake per RX threshold and per frame end, each drained in one burst of reads', async ({ sim, uart }) => {
     const dut = sim.dut;
     const s: LineSettings = { divisor: 2, parity: Parity.None, stop2: false };
-    const b = await setup(sim, s, [[R.FIFOCTL, 8], [R.TIMEOUT, 2], [R.IE, IE('RX_THRESH') | IE('RX_TIMEOUT')]]);
+    const b = await setup(uart, s, [[R.FIFOCTL, FIFOCTL.RXTHR.put(8)], [R.TIMEOUT, 2], [R.IE, IE('RX_THRESH') | IE('RX_TIMEOUT')]]);
     const frameA = Array.from({ length: 20 }, (_, i) => (i * 29 + 7) & 0xff);
     const frameB = [0x7e, 0x11, 0x22, 0x7e, 0x33];
     void b.src.send(...frameA).then(async () => {
@@ -204,7 +203,7 @@ describe('the firmware loop the interrupts are for', () => {
       expect(woke.index, `woken (after ${got.length} of ${total} characters)`).toBe(0);
       const events = (await b.apb.read(R.EVENTS)).data;
       const cause = events & RX_TIMEOUT ? 'RX_TIMEOUT' : 'RX_THRESH';
-      const burst = await drainRx(b.apb);
+      const burst = await b.env.uart.drain();
       if (events & RX_TIMEOUT) await b.apb.write(R.EVENTS, RX_TIMEOUT);
       causes.push(`${cause}:${burst.length}`);
       wakes.sample(cause);

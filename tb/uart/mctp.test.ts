@@ -5,20 +5,18 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { ApbMaster, ClockCycles, simProperty, type Simulator } from '../../bridge/src/index.js';
-import { simTest, wavePath } from '../../bridge/src/vitest.js';
+import { ClockCycles, simProperty, type Simulator } from '../../bridge/src/index.js';
+import { wavePath } from '../../bridge/src/vitest.js';
 import { frame, Unframer } from '../../models/mgmt/framing.js';
 import { BROADCAST_EID, cellEid, decodePacket, encodePacket, MessageType, Reassembler, splitMessage, type MctpPacket } from '../../models/mgmt/mctp.js';
-import { Parity, charCycles, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
-import { configure, resetIdle } from './env.js';
-import { uartBus } from './tops.js';
+import { charCycles, type LineSettings } from '../../models/uart/line.js';
+import { Parity } from '../../models/uart/uart_pkg.js';
+import { busUartTest } from './env.js';
 
-const test = simTest(uartBus, { simTimeout: [100, 'ms'] });
-const DEPTH = 16;
+const test = busUartTest({ simTimeout: [100, 'ms'] });
 
 describe('MCTP over the management UARTs', () => {
-  test('random messages from cell 0 arrive, unframed and reassembled, at cells 1 and 2', async ({ sim, seed, task }) => {
+  test('random messages from cell 0 arrive, unframed and reassembled, at cells 1 and 2', async ({ sim, uarts, seed, task }) => {
     const dut = sim.dut;
     const s: LineSettings = { divisor: 2, parity: Parity.None, stop2: false };
     const messages = fc.array(
@@ -26,9 +24,7 @@ describe('MCTP over the management UARTs', () => {
       { minLength: 1, maxLength: 3 },
     );
     await simProperty(sim as Simulator<unknown>, messages, async (msgs) => {
-      await resetIdle(dut, [dut.inject_i]);
-      const apbs = [0, 1, 2].map((i) => ApbMaster.fromPrefix(dut, `apb${i}`, dut.clk_i));
-      await Promise.all(apbs.map((a) => configure(a, s)));
+      const [tx, ...rxs] = (await uarts([0, 1, 2].map((i) => ({ prefix: `apb${i}`, settings: s })))).map((e) => e.uart);
       const sent = msgs.map(([body, broadcast, tag]) => ({
         message: Uint8Array.of(MessageType.VendorDefinedIana, ...body),
         dst: broadcast ? BROADCAST_EID : cellEid(1),
@@ -40,15 +36,15 @@ describe('MCTP over the management UARTs', () => {
       let next = 0;
       for (let idle = 0; idle < 3;) {
         // The firmware's loop: top up the TX FIFO, drain both RX FIFOs, let the line run.
-        const [txLevel, ...rxLevels] = await Promise.all([apbs[0]!.read(R.LEVEL), apbs[1]!.read(R.LEVEL), apbs[2]!.read(R.LEVEL)]);
-        const room = Math.min(DEPTH - (txLevel!.data & 0xff), wire.length - next);
-        const writes = wire.slice(next, next + room).map((b) => apbs[0]!.write(R.TXDATA, b));
+        const [txLevel, ...rxLevels] = await Promise.all([tx!.levels(), ...rxs.map((u) => u.levels())]);
+        const room = Math.min(tx!.fifoDepth - txLevel!.tx, wire.length - next);
+        const writes = tx!.send(wire.slice(next, next + room));
         next += room;
-        const reads = rxLevels.map((l, k) => Promise.all(Array.from({ length: l.data >> 8 }, () => apbs[k + 1]!.read(R.RXDATA))));
-        const [, ...drained] = await Promise.all([Promise.all(writes), ...reads]);
-        drained.forEach((rs, k) => {
+        // Exactly as many reads as each RX FIFO holds: one round trip for all three UARTs.
+        const [, ...drained] = await Promise.all([writes, ...rxs.map((u, k) => u.drain(rxLevels[k]!.rx))]);
+        drained.forEach((bytes, k) => {
           const r = rx[k]!;
-          for (const ev of r.unframer.push(rs.map((x) => x.data & 0xff))) {
+          for (const ev of r.unframer.push(bytes)) {
             if (ev.kind === 'error') r.errors.push(`${ev.reason} at ${ev.offset}: ${ev.detail}`);
             else for (const m of r.reassembler.push(decodeOrThrow(ev.packet))) {
               if (m.kind === 'message') r.got.push({ dst: m.dst, message: m.message });
@@ -63,7 +59,7 @@ describe('MCTP over the management UARTs', () => {
         expect(r.errors, `cell ${k + 1}: framing or reassembly errors`).toEqual([]);
         expect(r.got.map((m) => [m.dst, [...m.message]]), `cell ${k + 1}: messages`).toEqual(sent.map((m) => [m.dst, [...m.message]]));
       }
-      expect((await apbs[0]!.read(R.EVENTS)).data, 'sender EVENTS').toBe(0);
+      expect(await tx!.events(), 'sender EVENTS').toBe(0);
     }, { seed, numRuns: 6, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 });

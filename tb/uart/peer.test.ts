@@ -8,15 +8,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { CoverGroup, simProperty, type Simulator } from '../../bridge/src/index.js';
-import { simTest, wavePath } from '../../bridge/src/vitest.js';
-import { Parity, bitCycles, charBits, charCycles, rxSkewWindow, type LineSettings } from '../../models/uart/line.js';
+import { wavePath } from '../../bridge/src/vitest.js';
+import { bitCycles, charBits, charCycles, rxSkewWindow, type LineSettings } from '../../models/uart/line.js';
+import { Parity, UART_EVENTS } from '../../models/uart/uart_pkg.js';
 import { hexBytes as hex } from '../common/hex.js';
-import { mask } from './env.js';
 import type { UartPairDut } from './gen/uart_pair.js';
-import { Pair, SWEEP_SETTINGS, testBytes, type PairOptions } from './peer.js';
-import { uartPair } from './tops.js';
+import { SWEEP_SETTINGS, pairTest, testBytes, type PairFixture, type PairOptions } from './peer.js';
 
-const test = simTest(uartPair, { simTimeout: [200, 'ms'] });
+const test = pairTest({ simTimeout: [200, 'ms'] });
 
 const cov = new CoverGroup('uart_peer');
 const wiring = cov.point<boolean>('wiring', { shared_line: (t) => !t, two_wires: (t) => t });
@@ -28,7 +27,7 @@ const overlapped = cov.point<number>('random_answers', { all_received: (e) => e 
 const edges = cov.point<number>('skew_window_edge', { fast: (s) => s < 0, slow: (s) => s > 0 });
 const duplex = cov.point<number>('p2p_overlap_chars', { both_ways_at_once: (n) => n > 0 });
 
-const COLLISION = mask('EVENTS', 'COLLISION');
+const COLLISION = UART_EVENTS.COLLISION.mask;
 const complement = (b: number): number => ~b & 0xff;
 
 /** Whether `part` appears in `whole` in order, other characters between. */
@@ -46,10 +45,10 @@ describe('a foreign UART answering each character', () => {
 
   for (const twoWire of [false, true]) {
     for (const skew of [-0.04, 0, 0.04]) {
-      test(`request and answer, one character at a time, answers ${delays.join('/')} cycles late, peer ${(skew * 100).toFixed(0)} %, ${twoWire ? 'two wires' : 'shared line'}: every answer received, no event`, async ({ sim }) => {
+      test(`request and answer, one character at a time, answers ${delays.join('/')} cycles late, peer ${(skew * 100).toFixed(0)} %, ${twoWire ? 'two wires' : 'shared line'}: every answer received, no event`, async ({ sim, pairUp }) => {
         for (const replyDelay of delays) {
           await sim.restart();
-          const pair = await Pair.start(sim, { settings: s, skew, twoWire, replyDelay });
+          const pair = await pairUp({ settings: s, skew, twoWire, replyDelay });
           const requests = [0x3c, 0x00, 0xff, 0x81];
           const got: number[] = [];
           for (const b of requests) {
@@ -70,10 +69,10 @@ describe('a foreign UART answering each character', () => {
       });
     }
 
-    test(`a burst: each answer starts inside this UART's stop bit and defers its next character (carrier sense), ${twoWire ? 'two wires' : 'shared line'}`, async ({ sim }) => {
+    test(`a burst: each answer starts inside this UART's stop bit and defers its next character (carrier sense), ${twoWire ? 'two wires' : 'shared line'}`, async ({ sim, pairUp }) => {
       for (const replyDelay of [0, 40, 100, 300]) {
         await sim.restart();
-        const pair = await Pair.start(sim, { settings: s, twoWire, replyDelay });
+        const pair = await pairUp({ settings: s, twoWire, replyDelay });
         const requests = [0x12, 0x34, 0x56, 0x78];
         await pair.send(requests);
         const got = await pair.run(3 * requests.length + 2, 4);
@@ -94,17 +93,17 @@ describe('a foreign UART answering each character', () => {
     });
   }
 
-  test('an answer starting a tick before this UART\'s back-to-back next character defers it, though that character\'s zeros would hide the answer on the wired AND', async ({ sim }) => {
+  test('an answer starting a tick before this UART\'s back-to-back next character defers it, though that character\'s zeros would hide the answer on the wired AND', async ({ sim, pairUp }) => {
     // The peer decides the first 0x00 in the middle of its stop bit and answers 344 cycles
     // later: its start edge shows through the synchronizer just before the stop bit ends.
-    const pair = await Pair.start(sim, { settings: s, replyDelay: 344 });
+    const pair = await pairUp({ settings: s, replyDelay: 344 });
     await pair.send([0x00, 0x00]);
     const got = await pair.run(12, 4);
     expect(hex(got), 'RX FIFO').toBe('ff ff');
     expect(await pair.errors(), 'EVENTS').toBe(0);
   });
 
-  test('random answer delays, skews and bursts, on either wiring: an answer the line carried never goes missing without an event', async ({ sim, seed, task }) => {
+  test('random answer delays, skews and bursts, on either wiring: an answer the line carried never goes missing without an event', async ({ sim, pairUp, seed, task }) => {
     // Requests below 0x80, so answers (their complements) are told apart by bit 7. A peer
     // without collision detection may start its answer with or after this UART's next
     // character; on the wired AND the line then carries the AND of both, and an answer the
@@ -117,7 +116,7 @@ describe('a foreign UART answering each character', () => {
       requests: fc.array(fc.nat(0x7f), { minLength: 1, maxLength: 4 }),
     });
     await simProperty(sim as Simulator<unknown>, arb, async ({ replyDelay, skew, twoWire, requests }) => {
-      const pair = await Pair.start(sim, { settings: s, skew, twoWire, replyDelay });
+      const pair = await pairUp({ settings: s, skew, twoWire, replyDelay });
       await pair.send(requests);
       const got = await pair.run(4 * requests.length + 4, 4);
       const errors = await pair.errors();
@@ -135,9 +134,9 @@ describe('a foreign UART answering each character', () => {
 });
 
 /** The peer sends `bytes` back to back at `skew`; true when the UART received them intact, with no event. */
-async function receivesBackToBack(sim: Simulator<UartPairDut>, s: LineSettings, skew: number, bytes: number[]): Promise<boolean> {
+async function receivesBackToBack(sim: Simulator<UartPairDut>, pairUp: PairFixture, s: LineSettings, skew: number, bytes: number[]): Promise<boolean> {
   await sim.restart();
-  const pair = await Pair.start(sim, { settings: s, skew });
+  const pair = await pairUp({ settings: s, skew });
   void pair.peerTx.send(Uint8Array.from(bytes));
   const got = await pair.run(Math.ceil(bytes.length * (1 + Math.abs(skew))) + 4);
   return hex(got) === hex(bytes) && (await pair.errors()) === 0;
@@ -146,11 +145,11 @@ async function receivesBackToBack(sim: Simulator<UartPairDut>, s: LineSettings, 
 describe('baud skew window, back to back', () => {
   for (const s of SWEEP_SETTINGS) {
     const claim = s.parity === Parity.None ? 0.0425 : 0.04;
-    test(`${charBits(s)}-bit characters (${Parity[s.parity]} parity): received from ${-claim * 100} % to +${claim * 100} %, and the window's edges where the model puts them`, async ({ sim }) => {
+    test(`${charBits(s)}-bit characters (${Parity[s.parity]} parity): received from ${-claim * 100} % to +${claim * 100} %, and the window's edges where the model puts them`, async ({ sim, pairUp }) => {
       const bytes = testBytes(48);
       const step = 0.0025;
       const ok = new Map<number, boolean>();
-      for (let k = -24; k <= 24; k++) ok.set(k, await receivesBackToBack(sim, s, k * step, bytes));
+      for (let k = -24; k <= 24; k++) ok.set(k, await receivesBackToBack(sim, pairUp, s, k * step, bytes));
       const pass = [...ok].filter(([, v]) => v).map(([k]) => k);
       const lo = Math.min(...pass) * step;
       const hi = Math.max(...pass) * step;
@@ -166,11 +165,11 @@ describe('baud skew window, back to back', () => {
     });
   }
 
-  test('this UART\'s back-to-back stream reaches a peer at the claimed edges (the other direction)', async ({ sim }) => {
+  test('this UART\'s back-to-back stream reaches a peer at the claimed edges (the other direction)', async ({ sim, pairUp }) => {
     for (const s of SWEEP_SETTINGS) {
       for (const skew of s.parity === Parity.None ? [-0.0425, 0.0425] : [-0.04, 0.04]) {
         await sim.restart();
-        const pair = await Pair.start(sim, { settings: s, skew, twoWire: true });
+        const pair = await pairUp({ settings: s, skew, twoWire: true });
         const bytes = testBytes(48);
         await pair.sendStream(bytes);
         await pair.run(16);
@@ -184,8 +183,8 @@ describe('baud skew window, back to back', () => {
 
 describe('point to point (LCR.P2P), two wires', () => {
   /** Both send at once; each gets the other's bytes, nothing collides, nobody waits. */
-  async function duplexRun(sim: Simulator<UartPairDut>, o: PairOptions, mine: number[], theirs: number[]): Promise<void> {
-    const pair = await Pair.start(sim, { ...o, twoWire: true, p2p: true });
+  async function duplexRun(pairUp: PairFixture, o: PairOptions, mine: number[], theirs: number[]): Promise<void> {
+    const pair = await pairUp({ ...o, twoWire: true, p2p: true });
     void pair.peerTx.send(Uint8Array.from(theirs));
     const got = await pair.sendStream(mine);
     got.push(...await pair.run(Math.max(mine.length, theirs.length) + 4));
@@ -204,11 +203,11 @@ describe('point to point (LCR.P2P), two wires', () => {
     duplex.sample(overlap);
   }
 
-  test('both directions at once, back to back: each side gets the other\'s stream whole', async ({ sim }) => {
-    await duplexRun(sim, { settings: { divisor: 4, parity: Parity.None, stop2: false }, skew: 0.02 }, testBytes(24), testBytes(24).map(complement));
+  test('both directions at once, back to back: each side gets the other\'s stream whole', async ({ sim, pairUp }) => {
+    await duplexRun(pairUp, { settings: { divisor: 4, parity: Parity.None, stop2: false }, skew: 0.02 }, testBytes(24), testBytes(24).map(complement));
   });
 
-  test('random settings, skews within ±3 %, both directions at once', async ({ sim, seed, task }) => {
+  test('random settings, skews within ±3 %, both directions at once', async ({ sim, pairUp, seed, task }) => {
     const arb = fc.record({
       settings: fc.record({ divisor: fc.integer({ min: 2, max: 6 }), parity: fc.constantFrom(Parity.None, Parity.Even, Parity.Odd), stop2: fc.boolean() }),
       skew: fc.double({ min: -0.03, max: 0.03, noNaN: true }),
@@ -216,15 +215,15 @@ describe('point to point (LCR.P2P), two wires', () => {
       theirs: fc.array(fc.nat(255), { minLength: 2, maxLength: 24 }),
     });
     await simProperty(sim as Simulator<unknown>, arb, async ({ settings, skew, mine, theirs }) => {
-      await duplexRun(sim, { settings, skew }, mine, theirs);
+      await duplexRun(pairUp, { settings, skew }, mine, theirs);
     }, { seed, numRuns: 20, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 
-  test('two wires without P2P, the peer starting just after this UART: its character is received, not taken for this UART\'s own (it reads back as another character)', async ({ sim }) => {
+  test('two wires without P2P, the peer starting just after this UART: its character is received, not taken for this UART\'s own (it reads back as another character)', async ({ sim, pairUp }) => {
     const s: LineSettings = { divisor: 4, parity: Parity.None, stop2: false };
     for (const [mine, theirs] of [[0x00, 0x55], [0x00, 0xfe], [0xa5, 0xa5]]) {
       await sim.restart();
-      const pair = await Pair.start(sim, { settings: s, twoWire: true });
+      const pair = await pairUp({ settings: s, twoWire: true });
       await pair.run(2);  // past the idle character after reset
       await pair.send([mine!]);
       void pair.peerTx.send(Uint8Array.of(theirs!));
@@ -234,9 +233,9 @@ describe('point to point (LCR.P2P), two wires', () => {
     }
   });
 
-  test('without P2P the same two wires make this UART wait until the peer falls silent (carrier sense on RX): why the mode exists', async ({ sim }) => {
+  test('without P2P the same two wires make this UART wait until the peer falls silent (carrier sense on RX): why the mode exists', async ({ sim, pairUp }) => {
     const s: LineSettings = { divisor: 4, parity: Parity.None, stop2: false };
-    const pair = await Pair.start(sim, { settings: s, twoWire: true });
+    const pair = await pairUp({ settings: s, twoWire: true });
     const theirs = testBytes(24);
     void pair.peerTx.send(Uint8Array.from(theirs));
     const got = await pair.run(2);

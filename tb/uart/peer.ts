@@ -1,12 +1,16 @@
-// The management UART facing a foreign UART (tb/hdl/uart_pair.sv): reset, both sides programmed
-// (the peer at a baud skew, on a shared line or two wires, optionally answering each character),
-// the peer's byte source, a log of every character the peer's receiver decided, and the
-// firmware-style drain of the UART's RX FIFO while the line runs.
-import { ApbMaster, AxisSource, ClockCycles, SampledStream, type Simulator, type Task } from '../../bridge/src/index.js';
-import { Parity, bitCycles, charCycles, type LineSettings } from '../../models/uart/line.js';
-import { UART_OFFSET as R } from '../../models/uart/regs.js';
-import { configure, drainRx, mask, resetIdle } from './env.js';
+// The management UART facing a foreign UART (tb/uart/hdl/uart_pair.sv): the peer's environment
+// (its settings at a baud skew, on a shared line or two wires, optionally answering each
+// character; its byte source; a log of every character its receiver decided) composed with the
+// UART's on one bench, and the firmware's drain of the UART's RX FIFO while the line runs.
+import { AxisSource, ClockCycles, SampledStream, type Simulator, type Task } from '../../bridge/src/index.js';
+import type { SimTestOptions } from '../../bridge/src/vitest.js';
+import { bitCycles, charCycles, type LineSettings } from '../../models/uart/line.js';
+import { Parity, UART_EVENTS } from '../../models/uart/uart_pkg.js';
+import type { UartDriver } from '../../models/uart/uart_driver.js';
+import { benchTest, type BlockEnv } from '../common/bench.js';
+import { UartEnv } from './env.js';
 import type { UartPairDut } from './gen/uart_pair.js';
+import { uartPair } from './tops.js';
 
 /** How the pair is wired and how the peer behaves. */
 export interface PairOptions {
@@ -21,8 +25,6 @@ export interface PairOptions {
   readonly replyDelay?: number;
 }
 
-const FIFO_DEPTH = 16;
-
 /** A character the peer's receiver decided, with the edge it decided it on (from `start`). */
 export interface PeerChar {
   readonly value: number;
@@ -36,48 +38,69 @@ export function peerBitTime(s: LineSettings, skew: number): number {
   return Math.round(bitCycles(s) * (1 + skew) * 65536);
 }
 
-export class Pair {
-  /** The UART's register port. */
-  readonly apb: ApbMaster;
+/** The peer's side of the pair: its settings, its byte source and its receiver's log. */
+export class PeerEnv implements BlockEnv {
   /** Bytes for the peer to send, back to back (one AXI-Stream beat each). */
-  readonly peerTx: AxisSource;
+  readonly tx: AxisSource;
   private readonly log: PeerChar[] = [];
-  private readonly stream: SampledStream;
-  private readonly reader: Task<void>;
+  private stream?: SampledStream;
+  private reader?: Task<void>;
 
-  private constructor(readonly sim: Simulator<UartPairDut>, readonly options: PairOptions) {
-    const dut = sim.dut;
-    this.apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
-    this.peerTx = AxisSource.fromPrefix(dut, 'peer_tx', dut.clk_i);
+  constructor(readonly sim: Simulator<UartPairDut>, readonly options: PairOptions) {
+    this.tx = AxisSource.fromPrefix(sim.dut, 'peer_tx', sim.dut.clk_i);
+  }
+
+  /** The wiring and the peer's settings (configuration inputs, held through every reset). */
+  idle(): void {
+    const dut = this.sim.dut;
+    const s = this.options.settings;
+    dut.two_wire_i.value = this.options.twoWire ? 1 : 0;
+    dut.peer_bit_time_i.value = peerBitTime(s, this.options.skew ?? 0);
+    dut.peer_parity_i.value = s.parity;
+    dut.peer_stop2_i.value = s.stop2 ? 1 : 0;
+    dut.peer_reply_i.value = this.options.replyDelay === undefined ? 0 : 1;
+    dut.peer_reply_delay_i.value = this.options.replyDelay ?? 0;
+  }
+
+  /** Starts the log of the peer's receiver. */
+  async start(): Promise<void> {
+    const dut = this.sim.dut;
     const sigs = [dut.peer_rx_data_o, dut.peer_rx_framing_o, dut.peer_rx_parity_err_o];
-    this.stream = SampledStream.open(sim as Simulator<unknown>, { clock: dut.clk_i, signals: sigs, when: { allOf: [dut.peer_rx_valid_o] } });
-    this.reader = sim.startSoon(async () => {
-      for await (const b of this.stream) {
+    const stream = SampledStream.open(this.sim as Simulator<unknown>, { clock: dut.clk_i, signals: sigs, when: { allOf: [dut.peer_rx_valid_o] } });
+    this.stream = stream;
+    this.reader = this.sim.startSoon(async () => {
+      for await (const b of stream) {
         const [v, f, p] = sigs.map((x) => b.column(x));
         b.cycles.forEach((cycle, i) => this.log.push({ value: v![i]!, framingError: f![i] === 1, parityError: p![i] === 1, cycle }));
       }
     }, 'peer receiver log');
   }
 
-  /** Resets with both lines idle, programs the UART and the peer, and starts the peer's log. */
-  static async start(sim: Simulator<UartPairDut>, options: PairOptions): Promise<Pair> {
-    const dut = sim.dut;
-    const s = options.settings;
-    dut.two_wire_i.value = options.twoWire ? 1 : 0;
-    dut.peer_bit_time_i.value = peerBitTime(s, options.skew ?? 0);
-    dut.peer_parity_i.value = s.parity;
-    dut.peer_stop2_i.value = s.stop2 ? 1 : 0;
-    dut.peer_reply_i.value = options.replyDelay === undefined ? 0 : 1;
-    dut.peer_reply_delay_i.value = options.replyDelay ?? 0;
-    await resetIdle(dut, []);
-    const pair = new Pair(sim, options);
-    await configure(pair.apb, s, { p2p: options.p2p });
-    return pair;
+  /** Stops the log and gives every character the peer's receiver decided. */
+  async finish(): Promise<PeerChar[]> {
+    this.stream?.close();
+    await this.reader;
+    return this.log;
+  }
+}
+
+/** The UART and the peer, on one bench. */
+export class Pair {
+  constructor(readonly uartEnv: UartEnv, readonly peer: PeerEnv) {}
+
+  /** The UART's driver (the firmware's view). */
+  get uart(): UartDriver {
+    return this.uartEnv.uart;
+  }
+
+  /** Bytes for the peer to send. */
+  get peerTx(): AxisSource {
+    return this.peer.tx;
   }
 
   /** Sends bytes from the UART: TXDATA writes in one round trip. */
   async send(bytes: readonly number[]): Promise<void> {
-    await Promise.all(bytes.map((b) => this.apb.write(R.TXDATA, b)));
+    await this.uart.send(bytes);
   }
 
   /**
@@ -88,7 +111,7 @@ export class Pair {
   async sendStream(bytes: readonly number[]): Promise<number[]> {
     const got: number[] = [];
     for (let next = 0; next < bytes.length;) {
-      const room = FIFO_DEPTH - ((await this.apb.read(R.LEVEL)).data & 0xff);
+      const room = await this.uart.txRoom();
       await this.send(bytes.slice(next, next + room));
       next += room;
       got.push(...await this.run(8));
@@ -104,23 +127,40 @@ export class Pair {
   async run(chars: number, every = 8): Promise<number[]> {
     const got: number[] = [];
     for (let done = 0; done < chars; done += every) {
-      await ClockCycles(this.sim.dut.clk_i, Math.min(every, chars - done) * charCycles(this.options.settings));
-      got.push(...await drainRx(this.apb));
+      await ClockCycles(this.peer.sim.dut.clk_i, Math.min(every, chars - done) * charCycles(this.peer.options.settings));
+      got.push(...await this.uart.drain());
     }
     return got;
   }
 
   /** EVENTS of the UART but RX_TIMEOUT (which says only that a frame ended): why a character was lost or damaged. */
   async errors(): Promise<number> {
-    return (await this.apb.read(R.EVENTS)).data & ~mask('EVENTS', 'RX_TIMEOUT');
+    return (await this.uart.events()) & ~UART_EVENTS.RX_TIMEOUT.mask;
   }
 
   /** Stops the peer's log and gives every character its receiver decided. */
   async peerReceived(): Promise<PeerChar[]> {
-    this.stream.close();
-    await this.reader;
-    return this.log;
+    return this.peer.finish();
   }
+}
+
+/** The `pairUp` fixture: the UART (LCR.P2P as asked) and the peer composed on the run's bench and reset. */
+export type PairFixture = (options: PairOptions) => Promise<Pair>;
+
+/** `simTest(uartPair, options)` with `bench` and `pairUp`. */
+export function pairTest(options: SimTestOptions = {}) {
+  return benchTest(uartPair, options).extend<{ pairUp: PairFixture }>({
+    pairUp: async ({ bench }, use) => {
+      await use(async (o) => {
+        const b = bench();
+        // The peer first: its log runs before the UART is programmed.
+        const peer = b.compose(new PeerEnv(b.sim, o));
+        const uart = b.compose(new UartEnv(b.sim as Simulator<unknown>, b.dut, { settings: o.settings, mode: { p2p: o.p2p } }));
+        await b.reset();
+        return new Pair(uart, peer);
+      });
+    },
+  });
 }
 
 /** Bytes that hit every bit pattern the window's edges depend on, then a spread of others. */

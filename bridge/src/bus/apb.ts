@@ -1,9 +1,9 @@
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
-import { AgentDone } from '../triggers.js';
+import { AgentDone, withdrawableBody } from '../triggers.js';
 import { bind } from './prefix.js';
-import { stamped, type Stamp } from './stamp.js';
+import { type Stamp, Stamped } from './stamp.js';
 
 /** The outcome of one APB transfer. */
 export interface ApbResponse {
@@ -14,6 +14,12 @@ export interface ApbResponse {
 
 /** An APB transfer's outcome with the time and edge of its ACCESS cycle's end. */
 export interface ApbResult extends ApbResponse, Stamp {}
+
+class Result extends Stamped implements ApbResult {
+  constructor(readonly data: number, readonly slverr: boolean, time: bigint, cycle: number) {
+    super(time, cycle);
+  }
+}
 
 const NONE = 0xffffffff;
 
@@ -56,7 +62,7 @@ export class ApbMaster implements AgentHandler {
       const slverr = d.u8() !== 0;
       d.u8();
       d.u16();
-      results.push(stamped({ data, slverr }, time, cycle));
+      results.push(new Result(data, slverr, time, cycle));
     }
     return () => {
       for (const r of results) this.results.push(r);
@@ -68,7 +74,7 @@ export class ApbMaster implements AgentHandler {
     this.failure ??= reason;
   }
 
-  private async transfer(write: boolean, addr: number, data: number): Promise<ApbResult> {
+  private transfer(write: boolean, addr: number, data: number): Promise<ApbResult> {
     const payload = new Uint8Array(9);
     const v = new DataView(payload.buffer);
     v.setUint8(0, write ? 1 : 0);
@@ -76,11 +82,14 @@ export class ApbMaster implements AgentHandler {
     v.setUint32(5, data >>> 0, true);
     this.sim.pushAgent(this.id, payload);
     const k = ++this.queued;
-    await AgentDone(this.sim, this.id, k, `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`);
-    const r = this.results[k - 1];
-    if (!r) throw this.failure ?? new Error(`APB transfer ${k} completed without a result`);
-    this.sim.observe(r.time, r.cycle, r.data, r.slverr ? 1 : 0);
-    return r;
+    // Withdrawable (a loser of First): the transfer still runs; its result is left unclaimed.
+    return withdrawableBody(this.sim, async (wait) => {
+      await wait(AgentDone(this.sim, this.id, k, `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`));
+      const r = this.results[k - 1];
+      if (!r) throw this.failure ?? new Error(`APB transfer ${k} completed without a result`);
+      this.sim.observe(r.time, r.cycle, r.data, r.slverr ? 1 : 0);
+      return r;
+    });
   }
 
   /** Writes `data` at `addr`; resolves when the transfer completes. */

@@ -1,11 +1,12 @@
-import { SignalAccessError } from '../errors.js';
+import { SignalAccessError, UsageError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
 import { SampledStream, type StreamBatch } from '../stream.js';
-import { AgentDone, type Trigger } from '../triggers.js';
+import { withdraw, withdrawable } from '../task.js';
+import { AgentDone, type Trigger, withdrawableBody } from '../triggers.js';
 import { bind } from './prefix.js';
-import { stamped, type Stamp } from './stamp.js';
+import { type Stamp, Stamped } from './stamp.js';
 import { encodeThrottle, type Throttle } from './throttle.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
@@ -23,6 +24,12 @@ export interface AxisFrame {
 export interface ReceivedFrame extends AxisFrame, Stamp {
   readonly dest: number;
   readonly id: number;
+}
+
+class RxFrame extends Stamped implements ReceivedFrame {
+  constructor(readonly data: Uint8Array, readonly dest: number, readonly id: number, time: bigint, cycle: number) {
+    super(time, cycle);
+  }
 }
 
 const NONE = 0xffffffff;
@@ -98,7 +105,7 @@ export class AxisSource {
   /** Queues a frame; awaiting the result waits until its last beat was taken. */
   send(frame: AxisFrame | Uint8Array): Trigger {
     const f: AxisFrame = frame instanceof Uint8Array ? { data: frame } : frame;
-    if (f.data.length === 0) throw new SignalAccessError('an AXI-Stream frame needs at least one byte');
+    if (f.data.length === 0) throw new UsageError('an AXI-Stream frame needs at least one byte');
     const payload = new Uint8Array(12 + f.data.length);
     const v = new DataView(payload.buffer);
     v.setUint32(0, f.dest ?? 0, true);
@@ -157,7 +164,7 @@ export class AxisSink implements AgentHandler {
       const dest = d.u32();
       const id = d.u32();
       const data = new Uint8Array(d.bytes(d.u32()));
-      frames.push(stamped({ data, dest, id }, time, cycle));
+      frames.push(new RxFrame(data, dest, id, time, cycle));
     }
     return () => {
       for (const f of frames) this.frames.push(f);
@@ -181,8 +188,9 @@ export class AxisSink implements AgentHandler {
   }
 
   /** The next frame; when none has arrived, waits (one round trip) until it has. */
-  async recv(): Promise<ReceivedFrame> {
-    return (await this.recvMany(1))[0]!;
+  recv(): Promise<ReceivedFrame> {
+    const many = this.recvMany(1);
+    return withdrawable(many.then((f) => f[0]!), () => withdraw(many));
   }
 
   /**
@@ -190,20 +198,23 @@ export class AxisSink implements AgentHandler {
    * resumes when the last of them completed. How many frames one wait covers is the test's
    * choice; it is what keeps a long transfer at a round trip per `n` frames.
    */
-  async recvMany(n: number): Promise<ReceivedFrame[]> {
-    if (!Number.isInteger(n) || n < 1) throw new SignalAccessError(`${this.name}: recvMany(${n}) needs a positive whole number of frames`);
-    while (this.pending < n) {
-      if (this.failure) throw this.failure;
-      await AgentDone(this.sim, this.id, this.received + n - this.pending, `${this.name}: ${n - this.pending} more frame(s)`);
-    }
-    const out = this.frames.slice(this.head, this.head + n);
-    this.head += n;
-    if (this.head > 4096 && this.head * 2 > this.frames.length) {
-      this.frames.splice(0, this.head);
-      this.head = 0;
-    }
-    for (const f of out) this.sim.observe(f.time, f.cycle, f.dest, f.id, f.data);
-    return out;
+  recvMany(n: number): Promise<ReceivedFrame[]> {
+    if (!Number.isInteger(n) || n < 1) return Promise.reject(new UsageError(`${this.name}: recvMany(${n}) needs a positive whole number of frames`));
+    // Withdrawable (a loser of First): frames that come later stay for the next recv.
+    return withdrawableBody(this.sim, async (wait) => {
+      while (this.pending < n) {
+        if (this.failure) throw this.failure;
+        await wait(AgentDone(this.sim, this.id, this.received + n - this.pending, `${this.name}: ${n - this.pending} more frame(s)`));
+      }
+      const out = this.frames.slice(this.head, this.head + n);
+      this.head += n;
+      if (this.head > 4096 && this.head * 2 > this.frames.length) {
+        this.frames.splice(0, this.head);
+        this.head = 0;
+      }
+      for (const f of out) this.sim.observe(f.time, f.cycle, f.dest, f.id, f.data);
+      return out;
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { UnknownSignalError } from '../errors.js';
 import { SignalHandle } from '../handle.js';
+import { closestText } from '../names.js';
 
 type AnySignal = SignalHandle<number> | SignalHandle<bigint>;
 
@@ -31,6 +32,6 @@ function find(dut: object, base: string, required: boolean, prefix: string, pref
   }
   if (!required) return undefined;
   const have = Object.keys(all).filter((k) => k.startsWith(prefix));
-  throw new UnknownSignalError(`no ${base}[_i|_o] on the DUT (under '${prefix}' it has: ${have.join(', ') || 'nothing'})`);
+  throw new UnknownSignalError(`no ${base}[_i|_o] on the DUT (${have.length ? `under '${prefix}' it has: ${have.join(', ')}` : `nothing under '${prefix}'${closestText(base, Object.keys(all))}`})`);
 }
 

@@ -1,10 +1,10 @@
-import { SignalAccessError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder, type Encoder } from '../protocol.js';
 import { DRIVER_ONLY, Simulator, type AgentHandler } from '../simulator.js';
-import { AgentDone, type Trigger } from '../triggers.js';
+import { AgentDone, type Trigger, withdrawableBody } from '../triggers.js';
 import { bindSignal } from './prefix.js';
-import { stamped, type Stamp } from './stamp.js';
+import { type Stamp, Stamped } from './stamp.js';
 
 /** Line format of a serial (UART-style) line. */
 export interface SerialFormat {
@@ -39,12 +39,29 @@ export interface ReceivedChar extends SerialChar, Stamp {
   readonly startCycle: number;
 }
 
+class RxChar extends Stamped implements ReceivedChar {
+  readonly break: boolean;
+
+  constructor(
+    readonly value: number,
+    readonly framingError: boolean,
+    readonly parityError: boolean,
+    lineBreak: boolean,
+    readonly startCycle: number,
+    time: bigint,
+    cycle: number,
+  ) {
+    super(time, cycle);
+    this.break = lineBreak;
+  }
+}
+
 /** Checks a format and returns its encoder: a bad one throws before any agent is opened. */
 function formatEncoder(f: SerialFormat): (enc: Encoder) => void {
   const bit = f.cyclesPerBit * (1 + (f.skew ?? 0));
-  if (!(bit >= 2)) throw new SignalAccessError(`a serial bit of ${bit} cycles is too short (at least 2)`);
+  if (!(bit >= 2)) throw new UsageError(`a serial bit of ${bit} cycles is too short (at least 2)`);
   // The harness keeps bit times in 16.16 fixed point.
-  if (bit >= 65536) throw new SignalAccessError(`a serial bit of ${bit} cycles is too long for the serial transactors (at most 65535); drive the line from a sampled stream or triggers instead`);
+  if (bit >= 65536) throw new UsageError(`a serial bit of ${bit} cycles is too long for the serial transactors (at most 65535); drive the line from a sampled stream or triggers instead`);
   const fixed = Math.round(bit * 65536);
   const parity = { none: 0, even: 1, odd: 2 }[f.parity ?? 'none'];
   return (enc) => enc.u32(fixed).u8(f.dataBits ?? 8).u8(parity).u8(f.stopBits ?? 1);
@@ -125,7 +142,7 @@ export class SerialSink implements AgentHandler {
       const value = d.u16();
       const flags = d.u8();
       d.u8();
-      chars.push(stamped({ value, framingError: (flags & 2) !== 0, parityError: (flags & 1) !== 0, break: (flags & 4) !== 0, startCycle }, time, cycle));
+      chars.push(new RxChar(value, (flags & 2) !== 0, (flags & 1) !== 0, (flags & 4) !== 0, startCycle, time, cycle));
     }
     return () => {
       for (const c of chars) this.chars.push(c);
@@ -144,17 +161,20 @@ export class SerialSink implements AgentHandler {
   }
 
   /** The next character; when none has arrived, waits (one round trip) until it has. */
-  async recv(): Promise<ReceivedChar> {
-    while (this.pending === 0) {
-      if (this.failure) throw this.failure;
-      await AgentDone(this.sim, this.id, this.received + 1, `${this.name}: a character`);
-    }
-    const c = this.chars[this.head++]!;
-    if (this.head > 4096 && this.head * 2 > this.chars.length) {
-      this.chars.splice(0, this.head);
-      this.head = 0;
-    }
-    this.sim.observe(c.time, c.cycle, c.startCycle, c.value, (c.parityError ? 1 : 0) | (c.framingError ? 2 : 0) | (c.break ? 4 : 0));
-    return c;
+  recv(): Promise<ReceivedChar> {
+    // Withdrawable (a loser of First): a character that comes later stays for the next recv.
+    return withdrawableBody(this.sim, async (wait) => {
+      while (this.pending === 0) {
+        if (this.failure) throw this.failure;
+        await wait(AgentDone(this.sim, this.id, this.received + 1, `${this.name}: a character`));
+      }
+      const c = this.chars[this.head++]!;
+      if (this.head > 4096 && this.head * 2 > this.chars.length) {
+        this.chars.splice(0, this.head);
+        this.head = 0;
+      }
+      this.sim.observe(c.time, c.cycle, c.startCycle, c.value, (c.parityError ? 1 : 0) | (c.framingError ? 2 : 0) | (c.break ? 4 : 0));
+      return c;
+    });
   }
 }

@@ -7,9 +7,25 @@ export interface Stamp {
 }
 
 /**
- * `item` with its stamp attached as non-enumerable properties: a result still equals the value a
- * model predicts (`toEqual` compares what the item is, not when it came).
+ * The base of every item a transactor hands to a test: its stamp lives in private fields, read
+ * through getters, so a result still equals the value a model predicts (`toEqual` compares what
+ * the item is, not when it came). A class, not properties added to each item: defining them per
+ * item cost 2 µs, six times the item's decode.
  */
-export function stamped<T extends object>(item: T, time: bigint, cycle: number): T & Stamp {
-  return Object.defineProperties(item, { time: { value: time }, cycle: { value: cycle } }) as T & Stamp;
+export abstract class Stamped implements Stamp {
+  readonly #time: bigint;
+  readonly #cycle: number;
+
+  protected constructor(time: bigint, cycle: number) {
+    this.#time = time;
+    this.#cycle = cycle;
+  }
+
+  get time(): bigint {
+    return this.#time;
+  }
+
+  get cycle(): number {
+    return this.#cycle;
+  }
 }

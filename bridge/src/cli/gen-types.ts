@@ -1,11 +1,11 @@
 // Writes gen/<top>.d.ts beside every tops.ts under tb/ (make types), or beside each tops file
 // named on the command line: the typed `dut` of each top. A top that Verilator cannot read is
-// reported with its tops.ts and Verilator's message, and the others are still written.
+// reported with its tops.ts and Verilator's message, and the others are still written. (A
+// project generating RTL runs its generator first: `make types` runs tools/gen.ts.)
 import path from 'node:path';
 import { describeTop } from '../build.js';
 import { dutTypes } from '../codegen.js';
 import { ROOT } from '../paths.js';
-import { generateRegMaps } from '../regmap/files.js';
 import { writeIfChanged } from '../write-file.js';
 import { describeFailure, loadTops } from './tops.js';
 
@@ -13,8 +13,6 @@ const typeName = (name: string): string =>
   `${name.split('_').map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}Dut`;
 
 try {
-  // Register blocks first: tops may be built from the generated RTL.
-  const maps = await generateRegMaps();
   const files = process.argv.slice(2);
   let count = 0;
   const failures: string[] = [];
@@ -37,7 +35,7 @@ try {
     }
   }
   for (const f of failures) console.error(`make types: ${f}\n`);
-  console.log(`make types: ${maps.length} register map(s), ${count} top interface(s) under tb/*/gen/${failures.length ? `; ${failures.length} top(s) failed (above)` : ''}`);
+  console.log(`make types: ${count} top interface(s) under tb/*/gen/${failures.length ? `; ${failures.length} top(s) failed (above)` : ''}`);
   if (failures.length) process.exitCode = 1;
 } catch (e) {
   console.error(`make types: ${(e as Error).message}`);

@@ -3,7 +3,9 @@
 // which a test drives the part's pins itself (directed tests of the part alone).
 `default_nettype none
 
-module flash_tb #(
+module flash_tb
+  import spi_flash_pkg::*;
+#(
   parameter int unsigned SizeBytes = 1 << 18,  // flash capacity
   parameter int unsigned TppCycles = 600,      // page program time
   parameter int unsigned TseCycles = 2000,     // sector erase time
@@ -24,10 +26,10 @@ module flash_tb #(
   output      logic        irq_o,
   input  wire logic        s_axis_req_tvalid_i,
   output      logic        s_axis_req_tready_o,
-  input  wire logic [55:0] s_axis_req_tdata_i,
+  input  wire logic [FlashReqWidth-1:0] s_axis_req_tdata_i,
   output      logic        m_axis_rsp_tvalid_o,
   input  wire logic        m_axis_rsp_tready_i,
-  output      logic [39:0] m_axis_rsp_tdata_o,
+  output      logic [FlashRspWidth-1:0] m_axis_rsp_tdata_o,
   input  wire logic        s_axis_tvalid_i,
   output      logic        s_axis_tready_o,
   input  wire logic [7:0]  s_axis_tdata_i,

@@ -1,14 +1,15 @@
-// The register-map generator: the APB block it writes from demo_regs.json, driven by the APB
-// transactor, against the model runtime reading the same description.
+// The register-map generator (tools/): the APB block it writes from demo_desc.json, driven by
+// the APB transactor, against the model runtime reading the same description.
 import fc from 'fast-check';
 import { describe, expect, test as plain } from 'vitest';
 import { ApbMaster, Clock, ClockCycles, ReadOnly, SampledStream } from '../../bridge/src/index.js';
-import { RegMapError, svRegTop, validate } from '../../bridge/src/regmap/generate.js';
 import { simTest } from '../../bridge/src/vitest.js';
 import { RegBlockModel } from '../../models/common/regmap.js';
-import { DEMO_OFFSET, demoRegs } from './gen/demo_regs.js';
-import { demoRegs as demoTop } from './tops.js';
+import { DescError, validate } from '../../tools/desc.js';
+import { svRegTop } from '../../tools/sv.js';
 import { clockAndReset } from '../common/reset.js';
+import { DEMO_OFFSET, demoRegs } from './gen/demo_pkg.js';
+import { demoRegs as demoTop } from './tops.js';
 
 const test = simTest(demoTop, { simTimeout: [1, 'ms'] });
 
@@ -92,8 +93,8 @@ describe('generator checks', () => {
     expect(() => validate(reg([{ name: 'A', lsb: 0, width: 4, access: 'rw' }, { name: 'B', lsb: 3, width: 2, access: 'rw' }]))).toThrow(/x\.R\.B: overlaps another field/);
     expect(() => validate(reg([{ name: 'A', lsb: 30, width: 4, access: 'rw' }]))).toThrow(/leave the 32-bit register/);
     expect(() => validate(reg([], 6))).toThrow(/offset 0x6 is not a word/);
-    expect(() => validate(reg([{ name: 'A', lsb: 0, width: 2, access: 'rw', reset: 4 }]))).toThrow(RegMapError);
-    expect(svRegTop(demoRegs)).toContain('output      logic [2:0] ctrl_mode_o');
+    expect(() => validate(reg([{ name: 'A', lsb: 0, width: 2, access: 'rw', reset: 4 }]))).toThrow(DescError);
+    expect(svRegTop(demoRegs, 'demo_desc.json')).toContain('output      logic [2:0] ctrl_mode_o');
   });
 });
 

@@ -5,7 +5,9 @@
 // peer_line_o are what each of them reads, for monitors.
 `default_nettype none
 
-module uart_pair (
+module uart_pair
+  import uart_pkg::*;
+(
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
   input  wire logic        apb_psel_i,
@@ -48,7 +50,7 @@ module uart_pair (
   uart_peer u_peer (
     .clk_i, .rst_ni,
     .bit_time_i      (peer_bit_time_i),
-    .parity_i        (peer_parity_i),
+    .parity_i        (parity_e'(peer_parity_i)),
     .stop2_i         (peer_stop2_i),
     .reply_i         (peer_reply_i),
     .reply_delay_i   (peer_reply_delay_i),
