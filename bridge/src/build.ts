@@ -172,7 +172,7 @@ async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
 
 let describeJson: Promise<boolean> | undefined;
 /** Newer Verilators describe a design in JSON and no longer know `--xml-only` (5.006 knows only it). */
-function hasJsonOnly(): Promise<boolean> {
+export function hasJsonOnly(): Promise<boolean> {
   describeJson ??= run(verilatorBin(), ['--json-only', '--version']).then(() => true, () => false);
   return describeJson;
 }

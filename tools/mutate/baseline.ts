@@ -34,6 +34,9 @@ export interface Baseline {
   readonly wallSeconds: number;
 }
 
+/** Bumped when what a baseline holds, or how it is taken, changes: older ones are not reused. */
+const FORMAT = 1;
+
 /** The block's testbench fails without any mutant: nothing can be measured against it. */
 export class BaselineError extends Error {
   override name = 'BaselineError';
@@ -58,7 +61,7 @@ export interface BaselineOptions {
 /** Runs (or finds in the cache) the baseline of `o.files` in `slot`. */
 export async function baseline(slot: Slot, o: BaselineOptions): Promise<Baseline> {
   const version = execFileSync(verilatorBin(), ['--version'], { encoding: 'utf8' }).trim();
-  const key = createHash('sha256').update(JSON.stringify([await treeHash(slot.root), o.seed, o.files, o.env, version])).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify([FORMAT, await treeHash(slot.root), o.seed, o.files, o.env, version])).digest('hex').slice(0, 16);
   const file = path.join(cacheDir(), 'mutate', `baseline-${key}.json`);
   if (existsSync(file)) {
     o.log(`baseline: found in the cache (${path.basename(file)})`);

@@ -13,6 +13,7 @@ import { baseline } from './baseline.js';
 import { describeDesign } from './design.js';
 import { mutationDiff, mutationPoints, Source, type Mutation } from './points.js';
 import { loadWaivers, summarize, writeReport, type MutantEntry } from './report.js';
+import { stopAll } from './exec.js';
 import { runMutant } from './runner.js';
 import { sample } from './sample.js';
 import { Slot } from './slots.js';
@@ -119,6 +120,16 @@ async function main(): Promise<void> {
   } finally {
     for (const s of slots) await s.release();
   }
+}
+
+// Ctrl-C: the children first (vitest runs, builds, and their harnesses), then the slots' locks
+// go with the process.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stopAll();
+    console.error(`make mutate: stopped (${signal}); no report written`);
+    process.exit(130);
+  });
 }
 
 main().catch((e: unknown) => {

@@ -1,12 +1,13 @@
-// Verilator's own description of a design (`--xml-only`), as an ordered tree of nodes with
-// their source locations: what the mutation points are found in (points.ts).
+// Verilator's own description of a design (`--xml-only` on 5.006, `--json-only` on the releases
+// that dropped XML), as one ordered tree of nodes with their source locations: what the
+// mutation points are found in (points.ts).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
-import { verilatorArgs } from '../../bridge/src/build.js';
+import { hasJsonOnly, verilatorArgs } from '../../bridge/src/build.js';
 import { ROOT, verilatorBin } from '../../bridge/src/paths.js';
 import type { TopSpec } from '../../bridge/src/top.js';
 
@@ -30,12 +31,12 @@ export interface DesignNode {
   readonly children: readonly DesignNode[];
 }
 
-/** The modules of a design, each with the file it is in. */
+/** The modules and packages of a design. */
 export interface Design {
   readonly modules: readonly DesignNode[];
 }
 
-/** A description Verilator could not give: the design does not elaborate, or this Verilator has no `--xml-only`. */
+/** A description Verilator could not give: the design does not elaborate. */
 export class DescribeError extends Error {
   override name = 'DescribeError';
 }
@@ -61,7 +62,7 @@ function convert(item: Ordered, files: ReadonlyMap<string, string>): DesignNode 
 /** `file` as the repository names it (Verilator prints the paths it was given). */
 const repoPath = (file: string): string => (path.isAbsolute(file) ? path.relative(ROOT, file) : file);
 
-/** Parses Verilator's `--xml-only` output into the modules of the netlist. */
+/** Parses Verilator's `--xml-only` output into the modules and packages of the netlist. */
 export function designFromXml(xml: string): Design {
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true, parseAttributeValue: false }).parse(xml) as Ordered[];
   const root = doc.find((d) => 'verilator_xml' in d)?.verilator_xml as Ordered[] | undefined;
@@ -76,24 +77,50 @@ export function designFromXml(xml: string): Design {
   }
   const netlist = root.find((s) => 'netlist' in s)?.netlist as Ordered[] | undefined;
   if (!netlist) throw new DescribeError('the description has no <netlist>');
-  const modules = netlist.filter((n) => 'module' in n).map((n) => convert(n, files)).filter((n): n is DesignNode => n !== undefined);
+  const modules = netlist.filter((n) => 'module' in n || 'package' in n).map((n) => convert(n, files)).filter((n): n is DesignNode => n !== undefined);
   return { modules };
+}
+
+/**
+ * Parses Verilator's `--json-only` output (`<prefix>.tree.json` and its `.tree.meta.json`, which
+ * names the files) into the modules of the netlist: a node's children are its list-valued
+ * fields in their order (`rhsp` before `lhsp`, `condp` first), as XML orders them.
+ */
+export function designFromJson(tree: string, meta: string): Design {
+  const files = new Map(Object.entries((JSON.parse(meta) as { files?: Record<string, { filename?: string }> }).files ?? {})
+    .flatMap(([id, f]) => (f.filename ? [[id, repoPath(f.filename)] as const] : [])));
+  const node = (n: Record<string, unknown>): DesignNode => {
+    const attrs: Record<string, string> = {};
+    const children: DesignNode[] = [];
+    for (const [k, v] of Object.entries(n)) {
+      if (typeof v === 'string' && k !== 'type') attrs[k] = v;
+      else if (Array.isArray(v)) for (const c of v) if (c && typeof c === 'object' && typeof (c as { type?: unknown }).type === 'string') children.push(node(c as Record<string, unknown>));
+    }
+    const m = /^(\w+),(\d+):(\d+),(\d+):(\d+)$/.exec(attrs.loc ?? '');
+    const file = m && files.get(m[1]!);
+    const loc = m && file ? { file, line: Number(m[2]), col: Number(m[3]), endLine: Number(m[4]), endCol: Number(m[5]) } : undefined;
+    return { tag: String(n.type).toLowerCase(), attrs, ...(loc ? { loc } : {}), children };
+  };
+  const root = JSON.parse(tree) as { modulesp?: Record<string, unknown>[] };
+  if (!Array.isArray(root.modulesp)) throw new DescribeError('not a Verilator JSON description (no modulesp)');
+  return { modules: root.modulesp.map(node) };
 }
 
 /** Verilator's description of `spec` (its sources as they are in the repository). */
 export async function describeDesign(spec: TopSpec): Promise<Design> {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbench-mutate-xml-'));
+  const json = await hasJsonOnly();
+  const option = json ? '--json-only' : '--xml-only';
   try {
     try {
-      await run(verilatorBin(), ['--xml-only', '--Mdir', tmp, '--prefix', 'Vtop', ...verilatorArgs(spec)], { maxBuffer: 64 << 20, cwd: ROOT });
+      await run(verilatorBin(), [option, '--Mdir', tmp, '--prefix', 'Vtop', ...verilatorArgs(spec)], { maxBuffer: 64 << 20, cwd: ROOT });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string; message: string };
-      const log = `${err.stdout ?? ''}${err.stderr ?? ''}`.replaceAll(`${ROOT}/`, '') || err.message;
-      const hint = /xml-only/i.test(log) && /unknown|invalid|not supported/i.test(log)
-        ? ' (the mutation points come from --xml-only: use a Verilator that has it, e.g. Debian\'s 5.006)' : '';
-      throw new DescribeError(`verilator --xml-only for top '${spec.name}' failed${hint}:\n${log.split('\n').slice(-30).join('\n')}`);
+      const log = `${err.stdout ?? ''}${err.stderr ?? ''}`.replaceAll(ROOT, '') || err.message;
+      throw new DescribeError(`verilator ${option} for top '${spec.name}' failed:\n${log.split('\n').slice(-30).join('\n')}`);
     }
-    return designFromXml(await fs.readFile(path.join(tmp, 'Vtop.xml'), 'utf8'));
+    if (!json) return designFromXml(await fs.readFile(path.join(tmp, 'Vtop.xml'), 'utf8'));
+    return designFromJson(await fs.readFile(path.join(tmp, 'Vtop.tree.json'), 'utf8'), await fs.readFile(path.join(tmp, 'Vtop.tree.meta.json'), 'utf8'));
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }

@@ -30,8 +30,22 @@ export interface VitestRun {
 /** The environment of a run inside a slot: this one without what would change the inner run. */
 export function innerEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-    !/^(VITEST|TEST$|NODE_ENV$|SEED$|WAVES$|CI$|COVERAGE$|SIM_|CELLBENCH_(REPORTS|LINT|FIXTURES)$)/.test(k)));
+    !/^(VITEST|TEST$|NODE_ENV$|SEED$|WAVES$|CI$|COVERAGE$|SIM_|CELLBENCH_(REPORTS|LINT|FIXTURES|GENERATE)$)/.test(k)));
   return { ...env, NO_COLOR: '1', ...extra };
+}
+
+/** The process groups of the children still running, stopped with this process (Ctrl-C). */
+const running = new Set<number>();
+
+/** Stops every child still running (each with everything it started). */
+export function stopAll(): void {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** Runs `args` with node in `cwd`; resolves with its output and whether it was stopped at `timeoutMs`. */
@@ -39,6 +53,7 @@ function node(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, time
   const t0 = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child.pid!);
     let out = '';
     const keep = (s: Buffer): void => {
       out = (out + s.toString('utf8')).slice(-64_000);
@@ -55,6 +70,7 @@ function node(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, time
       }
     }, timeoutMs);
     child.on('close', (code) => {
+      running.delete(child.pid!);
       clearTimeout(timer);
       resolve({ code, out, timedOut, seconds: (performance.now() - t0) / 1000 });
     });
@@ -119,6 +135,7 @@ export interface BuildRun {
 export function startBuild(root: string, tops: readonly string[], env: NodeJS.ProcessEnv, lintOnly = false): BuildRun {
   const args = [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join('tools', 'mutate', 'build-tops.ts'), ...(lintOnly ? ['--lint-only'] : []), ...tops];
   const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child.pid!);
   const results = new Map<string, string | undefined>();
   const waiting = new Map<string, ((why: string | undefined) => void)[]>();
   let pid: number | undefined;
@@ -147,6 +164,7 @@ export function startBuild(root: string, tops: readonly string[], env: NodeJS.Pr
   });
   const closed = new Promise<void>((resolve) => {
     child.on('close', () => {
+      running.delete(child.pid!);
       ended = true;
       for (const top of [...waiting.keys()]) settle(top, `the build stopped before top '${top}' was done:\n${out.slice(-3000)}`);
       resolve();

@@ -77,7 +77,9 @@ export interface RunOptions {
 export async function runMutant(slot: Slot, m: Mutation, o: RunOptions): Promise<MutantRun> {
   const t0 = performance.now();
   const original = readFileSync(path.join(slot.root, m.file));
-  const env = innerEnv({ SEED: String(o.seed), CELLBENCH_LINT: '0', ...o.env });
+  // Unlinted builds (a legal mutant may be lint-dirty); no generator run, which would put a
+  // generated file (a register block, a package) back as its description says.
+  const env = innerEnv({ SEED: String(o.seed), CELLBENCH_LINT: '0', CELLBENCH_GENERATE: '0', ...o.env });
   const reports = path.join(path.dirname(slot.root), 'reports-mutant');
   const selected = selectTests(o.baseline, m.file, m.line);
   const base = { selected: selected.length, covered: selected.length > 0 };
@@ -85,7 +87,8 @@ export async function runMutant(slot: Slot, m: Mutation, o: RunOptions): Promise
   let testSeconds = 0;
   const done = (r: Omit<MutantRun, 'selected' | 'ran' | 'testSeconds' | 'wallSeconds' | 'covered'>): MutantRun =>
     ({ ...base, ...r, ran, testSeconds, wallSeconds: (performance.now() - t0) / 1000 });
-  await slot.write(m.file, applyMutation(original, m));
+  const mutated = applyMutation(original, m);
+  await slot.write(m.file, mutated);
   const groups = runOrder(selected, o.previousKiller);
   const topsOf = (tests: readonly BaselineTest[]): string[] => [...new Set(tests.flatMap((t) => (t.top ? [t.top] : [])))];
   // Every top the chosen tests need, built one after the other while the first ones' tests run;
@@ -106,6 +109,9 @@ export async function runMutant(slot: Slot, m: Mutation, o: RunOptions): Promise
         files: [g.file], names: g.tests.map((t) => t.name), bail: true, env, reports,
         timeoutMs: Math.max(120, 5 * g.seconds + 60) * 1000,
       });
+      if (!readFileSync(path.join(slot.root, m.file)).equals(mutated)) {
+        throw new Error(`the test run of ${g.file} rewrote ${m.file}: the mutant ${m.name} was not what it tested (a generator run?)`);
+      }
       const run = r.tests.filter((t) => t.status === 'passed' || t.status === 'failed');
       ran += run.length;
       testSeconds += run.reduce((a, t) => a + t.seconds, 0);

@@ -93,12 +93,13 @@ async function copiedFiles(root: string, dir = ''): Promise<string[]> {
 }
 
 /**
- * A hash of the files a scratch copy holds but what the tools generate (`gen/` folders): the
- * tests' outcome depends on nothing else.
+ * A hash of the files a scratch copy holds that a test's outcome can depend on: all but what the
+ * tools generate (`gen/` folders), the mutation runner itself and its waivers.
  */
 export async function treeHash(root: string = ROOT): Promise<string> {
   const h = createHash('sha256');
-  for (const f of (await copiedFiles(root)).filter((f) => !f.split(path.sep).includes('gen'))) {
+  const irrelevant = (f: string): boolean => f.split(path.sep).includes('gen') || f.startsWith(path.join('tools', 'mutate') + path.sep) || path.basename(f) === 'mutants.json';
+  for (const f of (await copiedFiles(root)).filter((f) => !irrelevant(f))) {
     h.update(f);
     h.update(await fs.readFile(path.join(root, f)));
   }
