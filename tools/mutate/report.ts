@@ -49,6 +49,8 @@ export interface MutantEntry extends MutantRun {
   readonly diff: string;
   /** The waiver's reason, for a waived (equivalent) mutant. */
   readonly waived?: string;
+  /** Taken from an earlier run on the same content (and seed). */
+  readonly cached?: boolean;
 }
 
 /** reports/mutation/<block>.json. */
@@ -62,6 +64,8 @@ export interface MutationReport {
   readonly points: number;
   readonly run: number;
   readonly max?: number;
+  /** Mutants of the sample left for a later run (the run's time limit came first). */
+  readonly notRun: readonly string[];
   /** killed (timeouts included) / (killed + survived), the waived and the not-elaborating apart. */
   readonly score: number | null;
   readonly target: number;
@@ -91,7 +95,7 @@ export interface MutationReport {
 /** Scores `mutants` against `waivers` (the whole point list tells a stale waiver from one not sampled). */
 export function summarize(args: {
   block: string; verilator: string; seed: number; jobs: number; max?: number; target: number; wallSeconds: number;
-  allPoints: readonly string[]; mutants: readonly MutantEntry[]; waivers: readonly Waiver[]; waiverFile: string;
+  allPoints: readonly string[]; mutants: readonly MutantEntry[]; notRun: readonly string[]; waivers: readonly Waiver[]; waiverFile: string;
   testbenchTestSeconds: number; testbenchTests: number;
 }): MutationReport {
   const names = new Set(args.allPoints);
@@ -119,6 +123,7 @@ export function summarize(args: {
     points: args.allPoints.length,
     run: mutants.length,
     ...(args.max !== undefined ? { max: args.max } : {}),
+    notRun: args.notRun,
     score,
     target: args.target,
     met: score !== null && score >= args.target,
@@ -153,7 +158,8 @@ export function markdown(r: MutationReport): string {
       ` (${c.timeout} of them by a timeout) of ${c.killed + c.timeout + c.survived} non-equivalent mutants; ${c.survived} survived,` +
       ` ${c.waived} equivalent (waived), ${c.notElaborating} not elaborating (excluded).`,
     '',
-    `${r.run} of the block's ${r.points} mutation points${r.max !== undefined && r.run < r.points ? ` (a sample of ${r.max}, SEED=${r.seed})` : ''};` +
+    ...(r.notRun.length ? [`**Incomplete:** ${r.notRun.length} mutant(s) of the sample not run yet (the run's time limit); run again to go on.`, ''] : []),
+    `${r.run} of the block's ${r.points} mutation points${r.max !== undefined && r.run + r.notRun.length < r.points ? ` (a sample of ${r.max}, SEED=${r.seed})` : ''};` +
       ` tests with SEED=${r.seed}; ${r.jobs} job(s); ${(r.wallSeconds / 60).toFixed(1)} min; ${r.verilator}; ${r.date}.`,
     '',
     `Speed: the whole testbench is ${r.speed.testbenchTests} tests, ${r.speed.testbenchTestSeconds.toFixed(1)} test-seconds;` +
