@@ -100,6 +100,12 @@ async function main(): Promise<void> {
     const historyFile = path.join(cacheDir(), 'mutate', `killers-${block}.json`);
     const killers: Record<string, string> = !values.fresh && existsSync(historyFile) ? (JSON.parse(readFileSync(historyFile, 'utf8')) as Record<string, string>) : {};
     const history = values.fresh ? {} : { ...killers };
+    const kills = new Map<string, number>();
+    const countKill = (killer: string): void => {
+      const file = killer.split(' > ')[0]!;
+      kills.set(file, (kills.get(file) ?? 0) + 1);
+    };
+    for (const k of Object.values(history)) countKill(k);
     // Outcomes of this content and seed already measured (an earlier run, maybe cut short by
     // MINUTES): taken as they are.
     // --fresh: neither these nor the killers' history.
@@ -115,7 +121,8 @@ async function main(): Promise<void> {
         const key = `${m.name}\0${m.start}\0${m.end}`;
         const cached = results[key];
         if (!cached && performance.now() > deadline) continue;
-        const r = cached ?? await runMutant(slot, m, { baseline: b, seed, env, elaborationTop, ...(history[m.name] ? { previousKiller: history[m.name] } : {}) });
+        const r = cached ?? await runMutant(slot, m, { baseline: b, seed, env, elaborationTop, kills, ...(history[m.name] ? { previousKiller: history[m.name] } : {}) });
+        if (!cached && r.killedBy && (r.outcome === 'killed' || r.outcome === 'timeout')) countKill(r.killedBy);
         if (!cached) {
           results[key] = r;
           writeFileSync(resultsFile, JSON.stringify(results));

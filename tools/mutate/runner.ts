@@ -49,14 +49,16 @@ const group = (file: string, tests: readonly BaselineTest[]): Group => ({ file, 
 
 /**
  * The order the selected tests run in: the test that killed this mutant last time alone first
- * (it most likely kills it again, in one short run), then the rest by file, the cheapest file
- * first (ties: by name), each file's tests in its own order.
+ * (it most likely kills it again, in one short run), then the rest by file, each file's tests in
+ * its own order: the file with the least seconds per kill first, its seconds those of its chosen
+ * tests and its kills those of other mutants (`kills`: file → count; ties: by name).
  */
-export function runOrder(tests: readonly BaselineTest[], previousKiller?: string): Group[] {
+export function runOrder(tests: readonly BaselineTest[], previousKiller?: string, kills: ReadonlyMap<string, number> = new Map()): Group[] {
   const first = tests.find((t) => `${t.file} > ${t.name}` === previousKiller);
   const groups = new Map<string, BaselineTest[]>();
   for (const t of tests) if (t !== first) groups.set(t.file, [...(groups.get(t.file) ?? []), t]);
-  const rest = [...groups].map(([file, ts]) => group(file, ts)).sort((a, b) => a.seconds - b.seconds || a.file.localeCompare(b.file));
+  const cost = (g: Group): number => g.seconds / (1 + (kills.get(g.file) ?? 0));
+  const rest = [...groups].map(([file, ts]) => group(file, ts)).sort((a, b) => cost(a) - cost(b) || a.file.localeCompare(b.file));
   return first ? [group(first.file, [first]), ...rest] : rest;
 }
 
@@ -71,6 +73,8 @@ export interface RunOptions {
   readonly elaborationTop: (file: string) => string | undefined;
   /** `file > test` that killed this mutant in an earlier run: tried first. */
   readonly previousKiller?: string;
+  /** Kills so far per test file (this run's and earlier ones'): the files that kill most go first. */
+  readonly kills?: ReadonlyMap<string, number>;
 }
 
 /** Runs `m` in `slot` and puts the file back. */
@@ -89,7 +93,7 @@ export async function runMutant(slot: Slot, m: Mutation, o: RunOptions): Promise
     ({ ...base, ...r, ran, testSeconds, wallSeconds: (performance.now() - t0) / 1000 });
   const mutated = applyMutation(original, m);
   await slot.write(m.file, mutated);
-  const groups = runOrder(selected, o.previousKiller);
+  const groups = runOrder(selected, o.previousKiller, o.kills);
   const topsOf = (tests: readonly BaselineTest[]): string[] => [...new Set(tests.flatMap((t) => (t.top ? [t.top] : [])))];
   // Every top the chosen tests need, built one after the other while the first ones' tests run;
   // with no test to run, only the check that the mutant elaborates.
