@@ -1,6 +1,6 @@
 // The unmutated block: its testbench must pass, and gives what every mutant is measured
 // against: each test's time, and (from a COVERAGE=1 run) the RTL lines each test executes. Kept
-// in the build cache by the content of the scratch copy and the seed, so a second run on the
+// in the build cache by what the tests can see (content.ts) and the seed, so a second run on the
 // same design and tests starts at the mutants.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +10,9 @@ import path from 'node:path';
 import { cacheDir, verilatorBin } from '../../bridge/src/paths.js';
 import type { LinesByFile, PerTestCoverage } from '../../bridge/src/rtl-coverage.js';
 import { innerEnv, runVitest, startBuild, type VitestRun } from './exec.js';
-import { treeHash, type Slot } from './slots.js';
+import { contentKey } from './content.js';
+import type { Slot } from './slots.js';
+import type { TopSpec } from '../../bridge/src/top.js';
 
 /** One test of the block's testbench. */
 export interface BaselineTest {
@@ -52,6 +54,8 @@ function failures(run: VitestRun, what: string): void {
 /** Options of {@link baseline}. */
 export interface BaselineOptions {
   readonly files: readonly string[];
+  /** The block's tops (their sources are part of what the baseline is keyed by). */
+  readonly tops: readonly TopSpec[];
   readonly seed: number;
   /** Extra environment of every test run (e.g. `CELLBENCH_FIXTURES`). */
   readonly env: Readonly<Record<string, string>>;
@@ -61,7 +65,7 @@ export interface BaselineOptions {
 /** Runs (or finds in the cache) the baseline of `o.files` in `slot`. */
 export async function baseline(slot: Slot, o: BaselineOptions): Promise<Baseline> {
   const version = execFileSync(verilatorBin(), ['--version'], { encoding: 'utf8' }).trim();
-  const key = createHash('sha256').update(JSON.stringify([FORMAT, await treeHash(slot.root), o.seed, o.files, o.env, version])).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify([FORMAT, await contentKey(slot.root, o.files, o.tops), o.seed, o.files, o.env, version])).digest('hex').slice(0, 16);
   const file = path.join(cacheDir(), 'mutate', `baseline-${key}.json`);
   if (existsSync(file)) {
     o.log(`baseline: found in the cache (${path.basename(file)})`);

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < jobs; i++) slots.push(await Slot.acquire(slots));
     log(`scratch copies: ${slots.map((s) => s.root).join(', ')}`);
-    const b = await baseline(slots[0]!, { files, seed, env, log });
+    const b = await baseline(slots[0]!, { files, tops, seed, env, log });
     log(`baseline: ${b.tests.length} tests, ${b.testSeconds.toFixed(1)} test-seconds`);
     const elaborationTop = (file: string): string | undefined => tops.find((t) => t.sources.includes(file))?.name;
     // Which test killed each mutant last time: tried first (--fresh: not).

@@ -79,29 +79,3 @@ export class Slot {
     await this.unlock();
   }
 }
-
-/** The files a scratch copy holds, relative to `root`, sorted. */
-async function copiedFiles(root: string, dir = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await fs.readdir(path.join(root, dir), { withFileTypes: true })) {
-    const rel = path.join(dir, e.name);
-    if (!copied(rel)) continue;
-    if (e.isDirectory()) out.push(...(await copiedFiles(root, rel)));
-    else if (e.isFile()) out.push(rel);
-  }
-  return out.sort();
-}
-
-/**
- * A hash of the files a scratch copy holds that a test's outcome can depend on: all but what the
- * tools generate (`gen/` folders), the mutation runner itself and its waivers.
- */
-export async function treeHash(root: string = ROOT): Promise<string> {
-  const h = createHash('sha256');
-  const irrelevant = (f: string): boolean => f.split(path.sep).includes('gen') || f.startsWith(path.join('tools', 'mutate') + path.sep) || path.basename(f) === 'mutants.json';
-  for (const f of (await copiedFiles(root)).filter((f) => !irrelevant(f))) {
-    h.update(f);
-    h.update(await fs.readFile(path.join(root, f)));
-  }
-  return h.digest('hex').slice(0, 16);
-}
