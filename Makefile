@@ -111,6 +111,7 @@ bench: types
 	@$(NPX) tsx bench/transactors.ts
 	@$(NPX) tsx bench/uart.ts
 	@$(NPX) tsx bench/flash.ts
+	@$(NPX) tsx bench/hsi_crc.ts
 	@$(NPX) tsx bench/mutation.ts
 
 # Mutation testing of one block's testbench (not part of make test: it takes minutes to an hour).

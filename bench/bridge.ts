@@ -1,7 +1,7 @@
 // `make bench`: the bridge benchmark (bench/out/bridge.json), all figures measured in one run on
 // the axis_slice DUT. Targets are checked and reported, never asserted: absolute times are noisy.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Dealer } from 'zeromq';
@@ -36,7 +36,9 @@ async function native(): Promise<number> {
  */
 async function pings(sim: Simulator<unknown>): Promise<{ cpp: number; node: number; bridge: number }> {
   const built = await buildTop(axisSlice);
-  const ep = `ipc://${path.join(os.tmpdir(), `cellbench-bench-${process.pid}.sock`)}`;
+  // A plain ipc socket only in a directory no one else may enter (bridge/PROTOCOL.md, Access).
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cellbench-bench-'));
+  const ep = `ipc://${path.join(dir, 'ping.sock')}`;
   const child = spawn(built.harness, ['--bind', ep, '--peer-timeout-ms', '0'], { stdio: 'ignore' });
   try {
     await new Promise((r) => setTimeout(r, 200));
@@ -70,6 +72,7 @@ async function pings(sim: Simulator<unknown>): Promise<{ cpp: number; node: numb
     return { cpp, node: median(node), bridge: median(bridge) };
   } finally {
     child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

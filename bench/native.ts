@@ -17,17 +17,24 @@ async function keyOf(files: readonly string[], extra: string): Promise<string> {
   return h.digest('hex').slice(0, 16);
 }
 
-/** The axis_slice model in a plain C++ loop (bench/native/native_main.cpp). */
-export async function nativeBinary(): Promise<string> {
-  const sources = [path.join(ROOT, 'rtl/common/axis_slice.sv'), path.join(ROOT, 'bench/native/native_main.cpp')];
+/**
+ * A Verilated `top` in a plain C++ loop (`main`, a bench/native/ file, including `Vtop.h`),
+ * cached by content. @defaultValue the axis_slice baseline (bench/native/native_main.cpp)
+ */
+export async function nativeBinary(
+  top = 'axis_slice',
+  sources: readonly string[] = ['rtl/common/axis_slice.sv'],
+  main = 'bench/native/native_main.cpp',
+): Promise<string> {
+  const files = [...sources, main].map((f) => path.join(ROOT, f));
   const { stdout: version } = await run(verilatorBin(), ['--version']);
-  const dir = path.join(cacheDir(), `bench-native-${await keyOf(sources, version)}`);
+  const dir = path.join(cacheDir(), `bench-native-${await keyOf(files, `${version} ${top}`)}`);
   const bin = path.join(dir, 'Vtop');
   if (existsSync(bin)) return bin;
   const tmp = `${dir}.tmp-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await run(verilatorBin(), ['--cc', '--exe', '--build', '-j', '2', '--prefix', 'Vtop', '--Mdir', tmp, '-Wno-fatal',
-    '--timescale', '1ns/1ps', '-CFLAGS', '-O2', '-MAKEFLAGS', MAKE_VARS.join(' '), '--top-module', 'axis_slice', ...sources], { maxBuffer: 64 << 20 });
+    '--timescale', '1ns/1ps', '-CFLAGS', '-O2', '-MAKEFLAGS', MAKE_VARS.join(' '), '--top-module', top, ...files], { maxBuffer: 64 << 20 });
   await fs.rename(tmp, dir);
   return bin;
 }

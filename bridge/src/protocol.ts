@@ -6,7 +6,7 @@
  */
 
 /** Protocol version spoken by this bridge. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Message types. */
 export enum Msg {

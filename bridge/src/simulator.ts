@@ -588,9 +588,12 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
 
   // ---- lifecycle ------------------------------------------------------------------------------
 
-  /** Writes an FST waveform from now on to `file` (absolute path), or stops with `undefined`. */
+  /**
+   * Writes an FST waveform from now on to `file`, a path under the repository's `waves/`
+   * (a remote harness writes it under its own `--waves-dir`), or stops with `undefined`.
+   */
   async trace(file: string | undefined): Promise<void> {
-    const enc = this.request(Msg.Trace).u8(file ? 1 : 0).str(file ?? '');
+    const enc = this.request(Msg.Trace).u8(file ? 1 : 0).str(file ? this.conn.waveName(file) : '');
     await this.aux(enc.frame(), Msg.Ok);
   }
 

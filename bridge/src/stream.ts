@@ -252,7 +252,7 @@ export class SampledStream implements AsyncIterable<StreamBatch>, AgentHandler {
       }
       // Run until the batch is complete (or the stream closes): one round trip per batch.
       try {
-        await AgentDone(this.sim, this.id, this.received + this.batchSize - this.buffered, `stream of ${[...this.names.values()].join(', ')}: batch of ${this.batchSize}`);
+        await AgentDone(this.sim, this.id, this.received + this.batchSize - this.buffered, () => `stream of ${[...this.names.values()].join(', ')}: batch of ${this.batchSize}`);
       } catch (e) {
         if (!this.done) throw e;  // an ended stream still yields what it holds, then its reason
       }

@@ -162,7 +162,7 @@ class AgentTrigger extends Trigger {
     sim: Simulator<unknown>,
     private readonly agent: number,
     private readonly count: number,
-    private readonly what: string,
+    private readonly what: () => string,
   ) {
     super(sim);
   }
@@ -170,16 +170,17 @@ class AgentTrigger extends Trigger {
     enc.u8(TrigKind.Agent).u32(this.agent).u64(this.count);
   }
   describe(): string {
-    return `${this.what} (until ${this.count} done)`;
+    return `${this.what()} (until ${this.count} done)`;
   }
 }
 
 /**
  * @internal Fires once harness agent `agent` has completed `count` transactions (frames sent or
  * received, bus transfers, samples); its data has reached the bridge by then. `what` names the
- * wait in reports (`AxisSink m_axis`).
+ * wait in reports (`AxisSink m_axis`); a function, since a report is rare and a wait is not (a
+ * source makes one per frame it queues).
  */
-export function AgentDone(sim: Simulator<unknown>, agent: number, count: number, what = `agent ${agent}`): Trigger {
+export function AgentDone(sim: Simulator<unknown>, agent: number, count: number, what: () => string = () => `agent ${agent}`): Trigger {
   return new AgentTrigger(sim, agent, count, what);
 }
 

@@ -1,7 +1,7 @@
 /**
- * The project's two CRCs, bit-reflected and table-driven: CRC-32 (IEEE 802.3, the image checker,
- * the image format and HSI frames) and CRC-16/MCRF4XX (the FCS of DSP0253 MCTP serial framing,
- * RFC 1662's table without the final xor).
+ * The project's CRCs, bit-reflected and table-driven: CRC-32 (IEEE 802.3, the image checker,
+ * the image format and HSI frames), CRC-16/MCRF4XX (the FCS of DSP0253 MCTP serial framing,
+ * RFC 1662's table without the final xor) and CRC-16/DNP (HSI control blocks).
  */
 
 function reflectedTable(poly: number): Uint32Array {
@@ -16,6 +16,7 @@ function reflectedTable(poly: number): Uint32Array {
 
 const CRC32_TABLE = reflectedTable(0xedb88320);
 const CRC16_TABLE = reflectedTable(0x8408);
+const CRC16_DNP_TABLE = reflectedTable(0xa6bc);
 
 /**
  * Continues a CRC-32 over `data`. The running state is the raw register (init FFFFFFFFh, no xor),
@@ -41,4 +42,14 @@ export function crc16Mcrf4xx(data: ArrayLike<number>, state = 0xffff): number {
   let c = state & 0xffff;
   for (let i = 0; i < data.length; i++) c = (CRC16_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)) & 0xffff;
   return c;
+}
+
+/**
+ * CRC-16/DNP: poly 3D65h reflected, init 0000h, final xor FFFFh; "123456789" → EA82h. The HSI's
+ * control-block CRC (rtl/hsi/README.md says why this one).
+ */
+export function crc16Dnp(data: ArrayLike<number>): number {
+  let c = 0;
+  for (let i = 0; i < data.length; i++) c = (CRC16_DNP_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)) & 0xffff;
+  return c ^ 0xffff;
 }

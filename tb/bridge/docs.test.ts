@@ -78,7 +78,7 @@ describe('bridge/README.md file table', () => {
   test('names every source file of the bridge (a folder row covers its files)', () => {
     const readme = readFileSync(path.join(ROOT, 'bridge', 'README.md'), 'utf8');
     const at = readme.indexOf('## Files');
-    const table = named(readme.slice(at, readme.indexOf("\n## ", at + 1)));
+    const table = named(readme.slice(at, readme.indexOf('\n## ', at + 1)));
     const files = ['src', 'harness'].flatMap((d) =>
       (readdirSync(path.join(ROOT, 'bridge', d), { recursive: true }) as string[])
         .filter((f) => /\.(ts|h|cpp)$/.test(f))

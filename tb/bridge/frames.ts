@@ -1,7 +1,8 @@
 // Malformed and random request frames for fuzzing a harness (tb/bridge/protocol.test.ts on a
-// spawned one, tb/bridge/server.test.ts on a hand-started one), and a raw client that sends
-// them without the bridge in between.
+// spawned one, tb/bridge/server.test.ts on a hand-started one behind CURVE), and a raw client
+// that sends them without the bridge in between.
 import net from 'node:net';
+import path from 'node:path';
 import fc from 'fast-check';
 import { Dealer } from 'zeromq';
 import { Decoder, Encoder, ErrCode, Msg, Op, readHeader, TrigKind } from '../../bridge/src/protocol.js';
@@ -9,8 +10,8 @@ import { Decoder, Encoder, ErrCode, Msg, Op, readHeader, TrigKind } from '../../
 /** Replies a harness may give to a fuzzed frame (never BYE: no fuzzed frame is a valid QUIT). */
 export const REPLIES = new Set([Msg.HelloOk, Msg.Pong, Msg.Event, Msg.MemData, Msg.Ok, Msg.Error]);
 
-// QUIT ends the session, HEARTBEAT and CREDIT are never answered and TRACE writes files:
-// directed tests only (QUIT with stray bytes below).
+// QUIT ends the session and HEARTBEAT and CREDIT are never answered: directed tests only (QUIT
+// with stray bytes below). TRACE has its own arbitrary, which needs to know the directories.
 const FUZZED_TYPES = [Msg.Hello, Msg.Ping, Msg.Step, Msg.MemRead, Msg.MemWrite, Msg.Restart, 0x04, 0x0c, 0x42, 0x81, 0xff];
 
 /** A header whose type is fuzzed among known and unknown values; STEP never runs time. */
@@ -46,6 +47,23 @@ export const fuzzFrame: fc.Arbitrary<Uint8Array> = fc.oneof(
   strayQuit,
 );
 
+/**
+ * TRACE requests naming paths that lead out of the waves directory, random names (some valid:
+ * they create waveforms inside it) and paths pieced together from hostile components. `outside`
+ * is a directory beside the harness's waves directory that no TRACE may write into, `link` the
+ * name of a symbolic link in the waves directory that points there.
+ */
+export function traceFrame(outside: string, link: string): fc.Arbitrary<Uint8Array> {
+  const hostile = [`${outside}/absolute.fst`, `../${path.basename(outside)}/up.fst`, `${link}/through.fst`, `${link}`,
+    'a/../../x.fst', './x.fst', 'a//b.fst', '', 'x.txt', 'dir/', '/', '..'];
+  const name = fc.oneof(
+    fc.constantFrom(...hostile),
+    fc.string({ maxLength: 24 }),
+    fc.array(fc.constantFrom('a', '..', '.', '', link, 'b.fst', path.basename(outside)), { maxLength: 5 }).map((p) => p.join('/')),
+  );
+  return fc.tuple(fc.boolean(), name, fc.nat()).map(([on, n, seq]) => new Encoder().reset(Msg.Trace, 0, seq).u8(on ? 1 : 0).str(n).frame());
+}
+
 /** A reply, decoded as far as the fuzzers look. */
 export interface Reply {
   readonly type: Msg;
@@ -65,11 +83,19 @@ export function decodeReply(frame: Buffer): Reply {
   return { type: h.type, code, message: d.str() };
 }
 
+/** The CURVE keys of a client socket (zeromq.js options), all Z85. */
+export interface CurveKeys {
+  readonly curveServerKey: string;
+  readonly curvePublicKey: string;
+  readonly curveSecretKey: string;
+}
+
 /** A ZeroMQ client without the bridge: sends any frame, and can go away without a word. */
 export class RawClient {
-  private readonly sock = new Dealer({ linger: 0, receiveTimeout: 5000 });
+  private readonly sock: Dealer;
 
-  constructor(endpoint: string) {
+  constructor(endpoint: string, curve?: CurveKeys) {
+    this.sock = new Dealer({ linger: 0, receiveTimeout: 5000, ...curve });
     this.sock.connect(endpoint);
   }
 

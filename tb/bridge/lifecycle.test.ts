@@ -2,8 +2,7 @@
 // plusargs, --timing models, a harness attached over tcp (tb/bridge/server.test.ts has the
 // hand-started harness as a server), waveforms.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test as plain } from 'vitest';
 import {
@@ -93,7 +92,7 @@ describe('a harness started by hand, attached over tcp', () => {
   plain('runs a test, and a hung one is noticed by its missing heartbeat within about 2 s', async () => {
     const built = await buildTop(counter);
     const endpoint = await freeTcpEndpoint();
-    const child = spawn(built.harness, ['--bind', endpoint], { stdio: 'ignore' });
+    const child = spawn(built.harness, ['--bind', endpoint, '--insecure'], { stdio: 'ignore' });  // loopback
     const sim = await Simulator.start(counter, { endpoint });
     try {
       const dut = sim.dut;
@@ -118,9 +117,10 @@ describe('a harness started by hand, attached over tcp', () => {
 });
 
 describe('waveforms', () => {
-  test('tracing switched on at run time writes an FST file', async ({ sim, dut }) => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'cellbench-wave-'));
-    const file = path.join(dir, 'x.fst');
+  test('tracing switched on at run time writes an FST file', async ({ sim, dut, task }) => {
+    // In a folder of its own, which the harness creates.
+    const file = path.join(wavePath(task.file.filepath, task.name).replace(/\.fst$/, ''), 'run-time.fst');
+    rmSync(path.dirname(file), { recursive: true, force: true });
     await sim.trace(file);
     new Clock(dut.clk_i, 10, 'ns').start();
     await ClockCycles(dut.clk_i, 50);
@@ -128,7 +128,10 @@ describe('waveforms', () => {
     expect(sim.output).not.toMatch(/previous dump/);  // tracing from time 0 dumps it once
     expect(existsSync(file)).toBe(true);
     expect(statSync(file).size).toBeGreaterThan(200);
-    await expect(sim.trace('/nonexistent-dir/x.fst')).rejects.toThrow(/cannot open waveform file/);
+    rmSync(path.dirname(file), { recursive: true });
+    // Only under waves/ (tb/bridge/waves.test.ts has the harness's rules).
+    await expect(sim.trace('/nonexistent-dir/x.fst')).rejects.toThrow(/TRACE path '\/nonexistent-dir\/x.fst' refused: it is absolute; this harness writes waveforms only under \S+\/waves,/);
+    expect(existsSync('/nonexistent-dir')).toBe(false);
   });
 
   plain('wave files are named after the test file and test', () => {

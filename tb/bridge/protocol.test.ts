@@ -1,15 +1,23 @@
 // The harness against malformed input: every frame gets an error or a valid answer, never a
-// crash or a hang. Frames come from fast-check (seeded: SEED=… replays a failure).
+// crash or a hang, and no TRACE writes outside its waves directory. Frames come from fast-check
+// (seeded: SEED=… replays a failure). tb/bridge/server.test.ts fuzzes one behind CURVE.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildTop } from '../../bridge/src/build.js';
 import { Connection } from '../../bridge/src/connection.js';
 import { Decoder, Encoder, ErrCode, Msg, Op, PROTOCOL_VERSION, readHeader, TrigKind } from '../../bridge/src/protocol.js';
-import { decodeReply, fuzzFrame, REPLIES, type Reply } from './frames.js';
+import { decodeReply, fuzzFrame, REPLIES, traceFrame, type Reply } from './frames.js';
 import { counter } from './tops.js';
 
 const seed = process.env.SEED ? Number(process.env.SEED) : Date.now() % 2 ** 31;
 let conn: Connection;
+// The harness's waves directory, with links out of it to `outside`, where nothing may appear.
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'cellbench-protocol-'));
+const wavesDir = path.join(scratch, 'waves');
+const outside = path.join(scratch, 'outside');
 
 async function ask(frame: Uint8Array): Promise<Reply> {
   return decodeReply(await conn.request(Buffer.from(frame)));
@@ -25,23 +33,29 @@ function checkReply(r: Reply): void {
 }
 
 beforeAll(async () => {
-  conn = await Connection.spawn((await buildTop(counter)).harness, []);
+  mkdirSync(wavesDir);
+  mkdirSync(outside);
+  symlinkSync(outside, path.join(wavesDir, 'link'));
+  symlinkSync(path.join(outside, 'target.fst'), path.join(wavesDir, 'link.fst'));
+  conn = await Connection.spawn((await buildTop(counter)).harness, [], { wavesDir });
   const r = await ask(new Encoder().reset(Msg.Hello, 0, 0).u16(PROTOCOL_VERSION).u16(0).frame());
   expect(r.type).toBe(Msg.HelloOk);
 });
 
 afterAll(async () => {
   await conn.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('malformed frames (fast-check)', () => {
-  test('random bytes, random bodies behind valid headers, random op lists, QUITs with stray bytes', async () => {
+  test('random bytes, random bodies behind valid headers, random op lists, QUITs with stray bytes, TRACEs that try to leave the waves directory', async () => {
     // fast-check names the seed and path of a failure; SEED=<seed> replays it.
     await fc.assert(
       fc.asyncProperty(
-        fuzzFrame,
+        fc.oneof({ arbitrary: fuzzFrame, weight: 9 }, { arbitrary: traceFrame(outside, 'link'), weight: 1 }),
         async (frame) => {
           checkReply(await ask(frame));
+          expect(readdirSync(outside)).toEqual([]);
         },
       ),
       { seed, numRuns: 1500 },
@@ -68,7 +82,7 @@ describe('directed errors', () => {
       [new Encoder().reset(Msg.Step, 0, 1).u32(0).u8(1).frame(), ErrCode.BadMessage, /stray bytes/],
       [new Encoder().reset(Msg.MemRead, 0, 1).u32(0).u32(0).u32(1).frame(), ErrCode.NotMemory, /clk_i is not a memory/],
       [new Encoder().reset(Msg.MemRead, 0, 1).u32(13).u32(10).u32(7).frame(), ErrCode.OutOfRange, /u_core.mem: elements \[10, 17\)/],
-      [new Encoder().reset(Msg.Trace, 0, 1).u8(1).str('/no/such/dir/w.fst').frame(), ErrCode.Trace, /cannot open waveform file/],
+      [new Encoder().reset(Msg.Trace, 0, 1).u8(1).str('/no/such/dir/w.fst').frame(), ErrCode.Trace, /TRACE path '\/no\/such\/dir\/w.fst' refused: it is absolute/],
       [new Encoder().reset(Msg.Quit, 0, 1).u8(0).frame(), ErrCode.BadMessage, /QUIT: 1 stray bytes/],
       [new Encoder().reset(Msg.Restart, 0, 1).u32(0).frame(), ErrCode.BadMessage, /RESTART: 4 stray bytes/],
       [new Encoder().reset(Msg.Hello, 0, 1).u16(PROTOCOL_VERSION).u16(0).u8(7).frame(), ErrCode.BadMessage, /HELLO: 1 stray bytes/],

@@ -1,35 +1,15 @@
 // What a run reports, checked by running vitest on the fixtures in tb/bridge/fixtures/ (which
 // fail on purpose) and reading what it prints: one error per failure, a replay line that
 // replays exactly its test, a summary that tells skipped from passed, no waves of passing tests.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT } from '../../bridge/src/paths.js';
+import { innerEnv, shell } from './inner.js';
 
-const run = promisify(execFile);
 const waves = path.join(ROOT, 'waves', 'bridge', 'fixtures');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'cellbench-reports-'));
-
-/** This environment without what would change the inner run (vitest's own, SEED, WAVES, CI…). */
-function innerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-    !/^(VITEST|TEST$|NODE_ENV$|SEED$|WAVES$|CI$|COVERAGE$|SIM_)/.test(k)));
-  return { ...env, CELLBENCH_FIXTURES: '1', NO_COLOR: '1', ...extra };
-}
-
-/** Runs `cmd` in a shell at the repository root; resolves with its output whatever its exit code. */
-async function shell(cmd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run('sh', ['-c', cmd], { cwd: ROOT, env, maxBuffer: 16 << 20 });
-    return { code: 0, out: stdout + stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-  }
-}
 
 interface JsonResults {
   testResults: { name: string; assertionResults: { fullName: string; status: string; failureMessages: string[] }[] }[];
@@ -42,7 +22,7 @@ beforeAll(async () => {
   rmSync(waves, { recursive: true, force: true });
   const json = path.join(scratch, 'results.json');
   first = await shell(`npx vitest run tb/bridge/fixtures --reporter=default --reporter=json --outputFile.json=${json}`,
-    innerEnv({ CI: '1', CELLBENCH_REPORTS: path.join(scratch, 'reports-1') }));
+    innerEnv({ CELLBENCH_FIXTURES: '1', CI: '1', CELLBENCH_REPORTS: path.join(scratch, 'reports-1') }));
   results = (JSON.parse(readFileSync(json, 'utf8')) as JsonResults).testResults.flatMap((f) => f.assertionResults);
 }, 180_000);
 
@@ -70,7 +50,7 @@ describe('a run of vitest on failing fixtures', () => {
     const lines = [...first.out.matchAll(/^seed (\d+): replay with (.*replay\.fixture\.ts.*)$/gm)];
     expect(lines, first.out).toHaveLength(1);
     const [, seed, command] = lines[0]!;
-    const again = await shell(command!, innerEnv({ CELLBENCH_REPORTS: path.join(scratch, 'reports-2') }));
+    const again = await shell(command!, innerEnv({ CELLBENCH_FIXTURES: '1', CELLBENCH_REPORTS: path.join(scratch, 'reports-2') }));
     expect(again.code, again.out).toBe(1);
     expect(again.out).toMatch(/Tests {2}1 failed \| 3 skipped \(4\)/);
     expect(again.out).toContain(`seed ${seed}: replay with ${command}`);

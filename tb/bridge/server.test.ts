@@ -1,22 +1,39 @@
 // The harness started by hand (`npx tsx bridge/src/cli/harness.ts <top> tcp://…`) as a long-lived
-// server: one client's session after another, each on a fresh model, whatever the clients before
-// sent or however they went (QUIT, gone mid-STEP, silent), a second client refused while one is
-// served, a test written for another top refused by name; and --once for a single session.
+// server behind CURVE, as it runs by default: one client's session after another, each on a
+// fresh model, whatever the clients before sent (random frames, TRACEs that try to leave its
+// waves directory) or however they went (QUIT, gone mid-STEP, silent), a second client refused
+// while one is served, a test written for another top refused by name; and --once for a
+// single session. tb/bridge/access.test.ts has who gets in and who does not.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildTop, Clock, ClockCycles, Simulator } from '../../bridge/src/index.js';
+import { allowKey, readKeyPair, writeKeyPair } from '../../bridge/src/keys.js';
 import { Encoder, ErrCode, Msg, Op, PROTOCOL_VERSION, STEP_RUN, TrigKind } from '../../bridge/src/protocol.js';
 import { ROOT } from '../../bridge/src/paths.js';
 import { seededTest } from '../../bridge/src/vitest.js';
-import { freeTcpEndpoint, fuzzFrame, RawClient, REPLIES, type Reply } from './frames.js';
+import { freeTcpEndpoint, fuzzFrame, RawClient, REPLIES, traceFrame, type CurveKeys, type Reply } from './frames.js';
 import { counter, ticker } from './tops.js';
 
 const PEER_TIMEOUT_MS = 1000;
 let endpoint: string;
 let server: ChildProcess;
 let log = '';
+// The harness's keys and waves directory, in a scratch directory; `outside` sits beside the
+// waves directory, which holds links to it: no TRACE may ever write there.
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'cellbench-server-'));
+const keyFile = path.join(scratch, 'keys', 'harness.key');  // written by the CLI on first use
+const allowFile = path.join(scratch, 'keys', 'allowed-clients');
+const clientKeyFile = path.join(scratch, 'keys', 'client.key');
+const wavesDir = path.join(scratch, 'waves');
+const outside = path.join(scratch, 'outside');
+let curve: CurveKeys;
+/** Options that attach a Simulator as this test's allowed client. */
+const attach = (): { endpoint: string; serverKey: string; clientKey: string } => ({ endpoint, serverKey: curve.curveServerKey, clientKey: clientKeyFile });
 
 const hello = new Encoder().reset(Msg.Hello, 0, 1).u16(PROTOCOL_VERSION).u16(0).frame();
 const quit = new Encoder().reset(Msg.Quit, 0, 2).frame();
@@ -47,9 +64,16 @@ function expectAlive(): void {
 
 beforeAll(async () => {
   endpoint = await freeTcpEndpoint();
+  mkdirSync(wavesDir);
+  mkdirSync(outside);
+  symlinkSync(outside, path.join(wavesDir, 'link'));
+  symlinkSync(path.join(outside, 'target.fst'), path.join(wavesDir, 'link.fst'));
+  const client = writeKeyPair(clientKeyFile, 'server.test.ts');
+  allowKey(allowFile, client.publicKey, 'server.test.ts');
   // `npx tsx …` as a person types it, less npx's and tsx's own processes, so the signal that
   // stops it reaches the CLI, and the exit code is the harness's.
-  server = spawn(process.execPath, ['--import', 'tsx', 'bridge/src/cli/harness.ts', 'counter', endpoint, '--peer-timeout-ms', String(PEER_TIMEOUT_MS)], {
+  server = spawn(process.execPath, ['--import', 'tsx', 'bridge/src/cli/harness.ts', 'counter', endpoint, '--peer-timeout-ms', String(PEER_TIMEOUT_MS),
+    '--key', keyFile, '--allow', allowFile, '--waves-dir', wavesDir], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout!.setEncoding('utf8').on('data', (s: string) => (log += s));
@@ -58,6 +82,8 @@ beforeAll(async () => {
     if (server.exitCode !== null) throw new Error(`the harness CLI exited: ${log}`);
     await sleep(50);
   }
+  expect(log).toMatch(/with CURVE: server public key/);
+  curve = { curveServerKey: readKeyPair(keyFile, '').publicKey, curvePublicKey: client.publicKey, curveSecretKey: client.secretKey };
 });
 
 afterAll(async () => {
@@ -65,18 +91,19 @@ afterAll(async () => {
   server.kill('SIGTERM');
   const [code] = (await exited) as [number | null];
   expect(code, log).toBe(0);  // the harness stopped cleanly, and the CLI with it
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('a hand-started harness serves one session after another', () => {
-  seededTest('clients in sequence, each with random frames, then quitting or going away mid-STEP: each gets a fresh model', async ({ seed }) => {
+  seededTest('CURVE clients in sequence, each with random frames and TRACEs, then quitting or going away mid-STEP: each gets a fresh model, nothing is written outside the waves directory', async ({ seed }) => {
     const client = fc.record({
-      frames: fc.array(fuzzFrame, { maxLength: 25 }),
+      frames: fc.array(fc.oneof({ arbitrary: fuzzFrame, weight: 4 }, { arbitrary: traceFrame(outside, 'link'), weight: 1 }), { maxLength: 25 }),
       end: fc.constantFrom('quit', 'vanish', 'vanish mid-STEP'),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(client, { minLength: 2, maxLength: 4 }), async (clients) => {
         for (const { frames, end } of clients) {
-          const c = new RawClient(endpoint);
+          const c = new RawClient(endpoint, curve);
           expect(await startSession(c)).toEqual({ type: Msg.HelloOk });
           expect((await c.ask(peek)).time).toBe(0n);  // whatever the client before ran
           for (const frame of frames) {
@@ -90,6 +117,7 @@ describe('a hand-started harness serves one session after another', () => {
           }
           c.vanish();
           expectAlive();
+          expect(readdirSync(outside)).toEqual([]);
         }
       }),
       { seed, numRuns: 6 },
@@ -99,8 +127,8 @@ describe('a hand-started harness serves one session after another', () => {
   }, 120_000);
 
   test('a second client is refused while one is served, without disturbing it', async () => {
-    const a = new RawClient(endpoint);
-    const b = new RawClient(endpoint);
+    const a = new RawClient(endpoint, curve);
+    const b = new RawClient(endpoint, curve);
     expect(await startSession(a)).toEqual({ type: Msg.HelloOk });
     const refused = await b.ask(hello);
     expect(refused.code).toBe(ErrCode.NoSession);
@@ -113,8 +141,20 @@ describe('a hand-started harness serves one session after another', () => {
     b.vanish();
   });
 
+  test('only a well-formed HELLO of this version starts a session', async () => {
+    const a = new RawClient(endpoint, curve);
+    const b = new RawClient(endpoint, curve);
+    const old = await a.ask(new Encoder().reset(Msg.Hello, 0, 1).u16(PROTOCOL_VERSION - 1).u16(0).frame());
+    expect(old.code).toBe(ErrCode.BadVersion);
+    expect((await a.ask(ping)).code).toBe(ErrCode.NoSession);  // nothing started
+    expect(await startSession(b)).toEqual({ type: Msg.HelloOk });  // nor is anyone kept waiting
+    expect((await b.ask(quit)).type).toBe(Msg.Bye);
+    a.vanish();
+    b.vanish();
+  });
+
   test('a client silent for the peer timeout loses its session, and needs a new HELLO', async () => {
-    const a = new RawClient(endpoint);
+    const a = new RawClient(endpoint, curve);
     expect(await startSession(a)).toEqual({ type: Msg.HelloOk });
     await sleep(PEER_TIMEOUT_MS + 600);
     const r = await a.ask(ping);
@@ -127,9 +167,9 @@ describe('a hand-started harness serves one session after another', () => {
   });
 
   test('test files one after another through the bridge, after one written for another top was refused', async () => {
-    await expect(Simulator.start(ticker, { endpoint })).rejects.toThrow(/simulates top 'counter', but this test needs 'ticker'/);
+    await expect(Simulator.start(ticker, attach())).rejects.toThrow(/simulates top 'counter', but this test needs 'ticker'/);
     for (let file = 0; file < 2; file++) {
-      const sim = await Simulator.start(counter, { endpoint });
+      const sim = await Simulator.start(counter, attach());
       try {
         expect(sim.now).toBe(0n);
         new Clock(sim.dut.clk_i, 10, 'ns').start();
@@ -146,8 +186,8 @@ describe('a hand-started harness serves one session after another', () => {
 });
 
 test('with --once the harness exits after its one session', async () => {
-  const ep = await freeTcpEndpoint();
-  const child = spawn((await buildTop(counter)).harness, ['--bind', ep, '--once'], { stdio: 'ignore' });
+  const ep = await freeTcpEndpoint();  // loopback: --insecure allows it, and a client without keys
+  const child = spawn((await buildTop(counter)).harness, ['--bind', ep, '--once', '--insecure'], { stdio: 'ignore' });
   const exited = once(child, 'exit');
   const sim = await Simulator.start(counter, { endpoint: ep });
   await sim.close();

@@ -84,7 +84,7 @@ export class ApbMaster implements AgentHandler {
     const k = ++this.queued;
     // Withdrawable (a loser of First): the transfer still runs; its result is left unclaimed.
     return withdrawableBody(this.sim, async (wait) => {
-      await wait(AgentDone(this.sim, this.id, k, `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`));
+      await wait(AgentDone(this.sim, this.id, k, () => `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`));
       const r = this.results[k - 1];
       if (!r) throw this.failure ?? new Error(`APB transfer ${k} completed without a result`);
       this.sim.observe(r.time, r.cycle, r.data, r.slverr ? 1 : 0);

@@ -113,12 +113,14 @@ export class AxisSource {
     v.setUint32(8, f.data.length, true);
     payload.set(f.data, 12);
     this.sim.pushAgent(this.id, payload);
-    return AgentDone(this.sim, this.id, ++this.queued, `${this.name}: frame ${this.queued} sent`);
+    const k = ++this.queued;
+    return AgentDone(this.sim, this.id, k, () => `${this.name}: frame ${k} sent`);
   }
 
   /** Fires once every frame queued so far has been sent. */
   idle(): Trigger {
-    return AgentDone(this.sim, this.id, this.queued, `${this.name}: idle after ${this.queued} frames`);
+    const k = this.queued;
+    return AgentDone(this.sim, this.id, k, () => `${this.name}: idle after ${k} frames`);
   }
 }
 
@@ -204,7 +206,8 @@ export class AxisSink implements AgentHandler {
     return withdrawableBody(this.sim, async (wait) => {
       while (this.pending < n) {
         if (this.failure) throw this.failure;
-        await wait(AgentDone(this.sim, this.id, this.received + n - this.pending, `${this.name}: ${n - this.pending} more frame(s)`));
+        const more = n - this.pending;
+        await wait(AgentDone(this.sim, this.id, this.received + more, () => `${this.name}: ${more} more frame(s)`));
       }
       const out = this.frames.slice(this.head, this.head + n);
       this.head += n;

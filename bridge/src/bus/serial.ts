@@ -97,7 +97,8 @@ export class SerialSource {
       this.sim.pushAgent(this.id, Uint8Array.of(ch.value & 0xff, (ch.value >> 8) & 0xff, flags));
       this.queued++;
     }
-    return AgentDone(this.sim, this.id, this.queued, `${this.name}: character ${this.queued} sent`);
+    const k = this.queued;
+    return AgentDone(this.sim, this.id, k, () => `${this.name}: character ${k} sent`);
   }
 
   /** Stops driving the line (after what is queued is dropped), so another source may take it. */
@@ -166,7 +167,7 @@ export class SerialSink implements AgentHandler {
     return withdrawableBody(this.sim, async (wait) => {
       while (this.pending === 0) {
         if (this.failure) throw this.failure;
-        await wait(AgentDone(this.sim, this.id, this.received + 1, `${this.name}: a character`));
+        await wait(AgentDone(this.sim, this.id, this.received + 1, () => `${this.name}: a character`));
       }
       const c = this.chars[this.head++]!;
       if (this.head > 4096 && this.head * 2 > this.chars.length) {
