@@ -30,7 +30,7 @@ export interface VitestRun {
 /** The environment of a run inside a slot: this one without what would change the inner run. */
 export function innerEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-    !/^(VITEST|TEST$|NODE_ENV$|SEED$|WAVES$|CI$|COVERAGE$|SIM_|CELLBENCH_(REPORTS|LINT|FIXTURES|GENERATE)$)/.test(k)));
+    !/^(VITEST|TEST$|NODE_ENV$|SEED$|WAVES$|CI$|COVERAGE$|SIM_|CELLBENCH_(REPORTS|LINT|FIXTURES|GENERATE|SHRINK)$)/.test(k)));
   return { ...env, NO_COLOR: '1', ...extra };
 }
 

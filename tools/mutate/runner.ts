@@ -82,8 +82,9 @@ export async function runMutant(slot: Slot, m: Mutation, o: RunOptions): Promise
   const t0 = performance.now();
   const original = readFileSync(path.join(slot.root, m.file));
   // Unlinted builds (a legal mutant may be lint-dirty); no generator run, which would put a
-  // generated file (a register block, a package) back as its description says.
-  const env = innerEnv({ SEED: String(o.seed), CELLBENCH_LINT: '0', CELLBENCH_GENERATE: '0', ...o.env });
+  // generated file (a register block, a package) back as its description says; a failing
+  // property stops at its first failing case (shrinking it would only cost time here).
+  const env = innerEnv({ SEED: String(o.seed), CELLBENCH_LINT: '0', CELLBENCH_GENERATE: '0', CELLBENCH_SHRINK: '0', ...o.env });
   const reports = path.join(path.dirname(slot.root), 'reports-mutant');
   const selected = selectTests(o.baseline, m.file, m.line);
   const base = { selected: selected.length, covered: selected.length > 0 };
