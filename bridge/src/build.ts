@@ -109,7 +109,8 @@ async function filesUnder(dir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
 }
 
-function verilatorArgs(spec: TopSpec): string[] {
+/** Verilator's arguments for `spec` (top, parameters, defines, config, sources), as every build and description gives them. */
+export function verilatorArgs(spec: TopSpec): string[] {
   const module = spec.module ?? spec.name;
   const args = ['--top-module', module, '--timescale', spec.timescale ?? '1ns/1ps', '-Wno-fatal'];
   for (const d of spec.includeDirs ?? []) args.push(`-I${path.join(ROOT, d)}`);
@@ -128,8 +129,18 @@ export function coverageOn(): boolean {
   return process.env.COVERAGE === '1';
 }
 
+/**
+ * `CELLBENCH_LINT=0` builds every top as if its spec said `lint: false` (kept apart in the
+ * cache): the mutation runner's (tools/mutate/) mutants are legal designs that may well be
+ * lint-dirty (a dropped assignment leaves a signal unused).
+ */
+function lintOverride(spec: TopSpec): TopSpec {
+  return process.env.CELLBENCH_LINT === '0' ? { ...spec, lint: false } : spec;
+}
+
 /** Content hash of everything a build of `spec` depends on. */
-export async function buildKey(spec: TopSpec): Promise<string> {
+export async function buildKey(topSpec: TopSpec): Promise<string> {
+  const spec = lintOverride(topSpec);
   const h = createHash('sha256');
   h.update(await versions());
   h.update(JSON.stringify({ ...spec, dutType: undefined, simTimeout: undefined, coverage: coverageOn() }));
@@ -163,7 +174,7 @@ async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
 
 let describeJson: Promise<boolean> | undefined;
 /** Newer Verilators describe a design in JSON and no longer know `--xml-only` (5.006 knows only it). */
-function hasJsonOnly(): Promise<boolean> {
+export function hasJsonOnly(): Promise<boolean> {
   describeJson ??= run(verilatorBin(), ['--json-only', '--version']).then(() => true, () => false);
   return describeJson;
 }
@@ -205,7 +216,8 @@ async function hasCommand(cmd: string): Promise<boolean> {
  * files, other processes) wait on a lock instead of building twice; a build is visible only
  * once complete (renamed into place).
  */
-export async function buildTop(spec: TopSpec): Promise<BuiltTop> {
+export async function buildTop(topSpec: TopSpec): Promise<BuiltTop> {
+  const spec = lintOverride(topSpec);
   const key = await buildKey(spec);
   const dir = path.join(cacheDir(), `${spec.name}${coverageOn() ? '-cov' : ''}-${key}`);
   const harness = path.join(dir, 'harness');

@@ -47,7 +47,8 @@ export function randomizedCases(): number {
  * process), failures shrink, and the shrunk case is then replayed once with FST tracing into
  * `<wavesDir>/<seed>.fst` beside a `.gtkw` save file, so every failure leaves a waveform while
  * passing runs pay nothing for tracing. Throws fast-check's report (seed, path, counterexample)
- * with the waveform's path.
+ * with the waveform's path. `CELLBENCH_SHRINK=0` stops at the first failing case, unshrunk and
+ * without a waveform: the mutation runner (tools/mutate/) needs only whether a test fails.
  */
 export async function simProperty<T>(
   sim: Simulator<unknown>,
@@ -71,12 +72,18 @@ export async function simProperty<T>(
       throw e;
     }
   };
+  const shrink = process.env.CELLBENCH_SHRINK !== '0';
   const result = await fc.check(fc.asyncProperty(arbitrary, run), {
     seed: options.seed,
     numRuns: options.numRuns ?? 100,
+    endOnFailure: !shrink,
     ...(options.path ? { path: options.path } : {}),
   });
   if (!result.failed) return;
+  const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+  const cut = shrinkRuns > budget ? `\nshrinking stopped after ${budget} runs (maxShrinkRuns): this case may not be minimal` : '';
+  const report = `${fc.defaultReportMessage(result) ?? `property failed (seed ${result.seed})`}\nfailure: ${cause}${cut}`;
+  if (!shrink) throw new Error(`${report}\nnot shrunk, no waveform (CELLBENCH_SHRINK=0)`);
   mkdirSync(options.wavesDir, { recursive: true });
   const fst = path.join(options.wavesDir, `${result.seed}.fst`);
   await sim.restart();
@@ -86,9 +93,6 @@ export async function simProperty<T>(
   await sim.trace(undefined);
   const ports = sim.handles.filter((h): h is SignalHandle<number> | SignalHandle<bigint> => !h.info.depth && h.info.dir !== 0);
   writeFileSync(fst.replace(/\.fst$/, '.gtkw'), gtkw(fst, sim.top, options.signals ?? ports));
-  const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
-  const cut = shrinkRuns > budget ? `\nshrinking stopped after ${budget} runs (maxShrinkRuns): this case may not be minimal` : '';
-  const report = `${fc.defaultReportMessage(result) ?? `property failed (seed ${result.seed})`}\nfailure: ${cause}${cut}`;
   const err = new Error(`${report}\nwaveform of the shrunk case: ${fst} (gtkwave ${fst.replace(/\.fst$/, '.gtkw')})\nreplay: SEED=${result.seed}, path ${result.counterexamplePath}`);
   Object.assign(err, { seed: result.seed, path: result.counterexamplePath, counterexample: result.counterexample?.[0], wave: fst });
   throw err;

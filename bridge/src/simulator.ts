@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { buildTop, coverageOn } from './build.js';
 import { reportsDir } from './paths.js';
@@ -67,9 +67,13 @@ function transportFromEnv(text: string | undefined): TransportOptions {
 }
 
 /** Where `COVERAGE=1` runs put their .dat files (merged into reports/ at the end of the run). */
+export function coverageDatDir(): string {
+  return path.join(reportsDir(), 'rtl-coverage', 'dat');
+}
+
 function covDir(): { coverageDir?: string } {
   if (!coverageOn()) return {};
-  const dir = path.join(reportsDir(), 'rtl-coverage', 'dat');
+  const dir = coverageDatDir();
   mkdirSync(dir, { recursive: true });
   return { coverageDir: dir };
 }
@@ -687,6 +691,18 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
     this.waits.rejectAll(new CancelledError('the simulator was closed'));
     if (Simulator.active === (this as Simulator<unknown>)) Simulator.active = undefined;
     await this.conn.close();
+  }
+
+  /**
+   * The coverage files (`COVERAGE=1`) this simulator's harness has written so far, one per run
+   * of the model, written when the run ends (at a restart or at close); names in
+   * {@link coverageDatDir}. Empty without coverage or for an attached harness.
+   */
+  coverageFiles(): string[] {
+    const pid = this.pid;
+    if (!coverageOn() || pid === undefined || !existsSync(coverageDatDir())) return [];
+    const prefix = `${this.top}-${pid}-`;
+    return readdirSync(coverageDatDir()).filter((f) => f.startsWith(prefix) && f.endsWith('.dat')).sort();
   }
 
   /** Process id of the harness, when this side spawned it. */

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { coverageText, mergeCoverage, type CoverageData } from './coverage.js';
 import { reportsDir } from './paths.js';
+import { writePerTestCoverage } from './rtl-coverage.js';
 
 const dir = path.join(reportsDir(), 'coverage');
 
@@ -27,6 +28,8 @@ function rtlCoverage(): void {
   execFileSync('verilator_coverage', ['--write-info', info, ...dats]);
   const out = execFileSync('genhtml', ['--quiet', '-o', path.join(rtl, 'html'), info], { encoding: 'utf8' });
   console.log(`\nRTL coverage of ${dats.length} run(s): ${path.join(rtl, 'html', 'index.html')}${out ? `\n${out}` : ''}`);
+  const perTest = writePerTestCoverage();
+  if (perTest) console.log(`RTL line coverage per test: ${perTest}`);
 }
 
 export function teardown(): void {

@@ -2,10 +2,12 @@ import { randomInt } from 'node:crypto';
 import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type TestAPI } from 'vitest';
+import { coverageOn } from './build.js';
 import { coverageDelta, coverageSnapshot } from './coverage.js';
 import { HarnessLostError, SimTimeoutError, WallClockTimeoutError } from './errors.js';
 import { ROOT } from './paths.js';
 import { randomizedCases } from './property.js';
+import { saveTestCoverage } from './rtl-coverage.js';
 import { Simulator, type SimStats } from './simulator.js';
 import type { TopSpec } from './top.js';
 import { Limit } from './triggers.js';
@@ -167,6 +169,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       armLimit();
       const dropHook = sim.afterRestart(armLimit);
       const covBefore = coverageSnapshot();
+      const datsBefore = new Set(sim.coverageFiles());
       const casesBefore = randomizedCases();
       sim.resetTotals();
       sim.resetDigest();
@@ -205,6 +208,20 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
         // harness that died (a test may kill one on purpose) closed nothing: its .hier stays.
         await sim.trace(undefined).catch(() => undefined);
         dropWave(wave);
+      }
+      if (coverageOn()) {
+        // A run's RTL coverage is written when the run ends: end this test's last run now (the
+        // model is then fresh for the next test), so the files written since the test began
+        // are its own, for the per-test line coverage (bridge/src/rtl-coverage.ts).
+        try {
+          await sim.restart();
+          slot.fresh = true;
+        } catch {
+          await sim.close().catch(() => undefined);
+          slot.sim = undefined;
+        }
+        const dats = sim.coverageFiles().filter((f) => !datsBefore.has(f));
+        saveTestCoverage({ file: path.relative(ROOT, task.file.filepath), name: testFullName(task), top: sim.top, dats });
       }
       // A failure the test already threw (its awaited trigger rejected with it) is reported once.
       if (failure && !task.result?.errors?.some((e) => e.message === failure.message)) throw failure;

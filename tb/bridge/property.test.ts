@@ -1,5 +1,6 @@
 // The randomized workflow: a property over APB transactions against a register-file model, on a
-// good DUT (passes) and on one with a bug (caught, shrunk, replayed into a waveform).
+// good DUT (passes) and on one with a bug (caught, shrunk, replayed into a waveform; or, for the
+// mutation runner, caught at its first failing case).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -75,6 +76,27 @@ describe('simProperty', () => {
     expect(none.counterexample).toContainEqual(expect.arrayContaining([5]));
     expect((await fail(3)).counterexample, 'a budget is a count, so the case is the same every time').toEqual(few.counterexample);
     expect(few.message).toMatch(/register 5: read/);
+  });
+
+  broken('CELLBENCH_SHRINK=0 (the mutation runner\'s) ends at the first failing case: unshrunk, no waveform', async ({ sim, seed, task }) => {
+    const wavesDir = wavePath(task.file.filepath, task.name).replace(/\.fst$/, '');
+    rmSync(wavesDir, { recursive: true, force: true });
+    const outcomes: boolean[] = [];
+    const before = process.env.CELLBENCH_SHRINK;
+    process.env.CELLBENCH_SHRINK = '0';
+    const err = await simProperty(sim as Simulator<unknown>, ops, async (w) => {
+      outcomes.push(false);
+      await regCheck(sim, w);
+      outcomes[outcomes.length - 1] = true;
+    }, { seed, numRuns: 200, wavesDir }).then(() => undefined, (e: unknown) => e as Error).finally(() => {
+      if (before === undefined) delete process.env.CELLBENCH_SHRINK;
+      else process.env.CELLBENCH_SHRINK = before;
+    });
+    expect(err?.message).toMatch(/failure: register 5: read /);
+    expect(err?.message).toMatch(/Shrunk 0 time/);
+    expect(err?.message).toMatch(/not shrunk, no waveform \(CELLBENCH_SHRINK=0\)/);
+    expect(outcomes.indexOf(false), 'the one failing case is the last one run').toBe(outcomes.length - 1);
+    expect(existsSync(wavesDir), 'no waveform').toBe(false);
   });
 
   good('a case that runs past the simulated-time limit fails with it, each case getting the whole limit', async ({ sim, dut, seed, task }) => {

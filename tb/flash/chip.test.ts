@@ -78,7 +78,7 @@ describe('SPI NOR part', () => {
     await env.finish({ reference: false, violations: ['PP at 0x0001fc of 6 bytes crosses a page'] });
   });
 
-  test('without WREN a PP is ignored; while WIP only RDSR answers; CS# off a byte boundary drops a write', async ({ flash, dut }) => {
+  test('without WREN a PP is ignored; while WIP only RDSR answers; CS# off a byte boundary drops a write; a status byte past a ready one is flagged', async ({ flash, dut }) => {
     const env = await bypass(flash);
     await bang(dut, [SpiNorCmd.Pp, 0, 0, 0x10, 0x00]);
     expect(await read(dut, 0x10, 1)).toEqual([0xff]);
@@ -92,6 +92,9 @@ describe('SPI NOR part', () => {
     expect(await rdsr(dut)).toBe(STATUS_WIP | STATUS_WEL);
     await waitReady(dut);
     expect(await read(dut, 0x20, 1)).toEqual([0x5a]);
+    // A status byte read past one showing WIP clear: the part answers, the checker flags it (the
+    // controller's poll ends at the first ready status).
+    expect((await bang(dut, [SpiNorCmd.Rdsr, 0, 0])).slice(1)).toEqual([0, 0]);
     await bang(dut, [SpiNorCmd.Wren]);
     await bang(dut, [SpiNorCmd.Pp, 0, 0, 0x21, 0x00], 5);
     expect(await read(dut, 0x21, 1)).toEqual([0xff]);
@@ -102,6 +105,7 @@ describe('SPI NOR part', () => {
         'CS# rose 3 bit(s) into a byte',
         `opcode ${hex(SpiNorCmd.Wrdi)} sent while WIP (only RDSR is allowed)`,
         `opcode ${hex(SpiNorCmd.Read)} sent while WIP (only RDSR is allowed)`,
+        'RDSR byte 2 read after byte 1 showed WIP clear',
         'CS# rose 5 bit(s) into a byte',
       ],
     });

@@ -9,7 +9,8 @@ import { FLASH_CTRL as CTRL, FLASH_OFFSET as R, FLASH_STATUS as STATUS, FlashErr
 import type { FlashRequest } from '../../models/flash/spi_flash_ctrl.js';
 import { flashTest, type Face } from './env.js';
 
-const test = flashTest({ simTimeout: [100, 'ms'] });
+// The longest test here runs 2.3 ms (SEED=1): a fault that hangs one is stopped soon.
+const test = flashTest({ simTimeout: [20, 'ms'] });
 const FACES: readonly Face[] = ['stream', 'csr'];
 const bytes = (n: number, k = 0): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 29 + k) & 0xff);
 
@@ -24,11 +25,12 @@ describe('write protection', () => {
     const env = await flash();
     await env.writeReg(R.WP_BASE, 0x10000);
     await env.writeReg(R.WP_LIMIT, 0x1ffff);
+    // Each program's data its own, so none can pass with bytes left over from another.
     const cases: [FlashRequest, FlashErr][] = [
-      [{ op: FlashOp.Program, addr: 0xff00, len: 256, data: bytes(256) }, FlashErr.None],     // ends at base - 1
-      [{ op: FlashOp.Program, addr: 0xff01, len: 256, data: bytes(256) }, FlashErr.Protect],  // ends at base
-      [{ op: FlashOp.Program, addr: 0x1ffff, len: 1, data: bytes(1) }, FlashErr.Protect],     // the limit
-      [{ op: FlashOp.Program, addr: 0x20000, len: 4, data: bytes(4) }, FlashErr.None],        // limit + 1
+      [{ op: FlashOp.Program, addr: 0xff00, len: 256, data: bytes(256, 1) }, FlashErr.None],  // ends at base - 1
+      [{ op: FlashOp.Program, addr: 0xff01, len: 256, data: bytes(256, 2) }, FlashErr.Protect],  // ends at base
+      [{ op: FlashOp.Program, addr: 0x1ffff, len: 1, data: bytes(1, 3) }, FlashErr.Protect],  // the limit
+      [{ op: FlashOp.Program, addr: 0x20000, len: 4, data: bytes(4, 4) }, FlashErr.None],     // limit + 1
       [{ op: FlashOp.Read, addr: 0xfffc, len: 8 }, FlashErr.None],                            // a refused program's data was dropped whole
       [{ op: FlashOp.Read, addr: 0x1fffc, len: 8 }, FlashErr.None],
       [{ op: FlashOp.SectorErase, addr: 0xf123, len: 0 }, FlashErr.None],
@@ -37,11 +39,11 @@ describe('write protection', () => {
       [{ op: FlashOp.BlockErase, addr: 0x0ffff, len: 0 }, FlashErr.None],
       [{ op: FlashOp.BlockErase, addr: 0x10000, len: 0 }, FlashErr.Protect],
       [{ op: FlashOp.ChipErase, addr: 0, len: 0 }, FlashErr.Protect],
-      [{ op: FlashOp.Program, addr: 0xfffff0, len: 32, data: bytes(32) }, FlashErr.Protect],  // would wrap past 16 MiB
+      [{ op: FlashOp.Program, addr: 0xfffff0, len: 32, data: bytes(32, 5) }, FlashErr.Protect],  // would wrap past 16 MiB
       [{ op: FlashOp.Read, addr: 0x1fff0, len: 32 }, FlashErr.None],                          // reads are free
       // The part (256 KiB) decodes 18 address bits: beyond it a write would alias into the window.
-      [{ op: FlashOp.Program, addr: 0x50000, len: 4, data: bytes(4) }, FlashErr.Protect],     // = 0x10000 on the part
-      [{ op: FlashOp.Program, addr: 0x3fff0, len: 32, data: bytes(32) }, FlashErr.Protect],   // runs off the part's end
+      [{ op: FlashOp.Program, addr: 0x50000, len: 4, data: bytes(4, 6) }, FlashErr.Protect],  // = 0x10000 on the part
+      [{ op: FlashOp.Program, addr: 0x3fff0, len: 32, data: bytes(32, 7) }, FlashErr.Protect],  // runs off the part's end
       [{ op: FlashOp.SectorErase, addr: 0x51000, len: 0 }, FlashErr.Protect],
       [{ op: FlashOp.BlockErase, addr: 0x7ffff, len: 0 }, FlashErr.Protect],
       [{ op: FlashOp.Read, addr: 0x50000, len: 4 }, FlashErr.None],                           // the window is intact

@@ -1,5 +1,5 @@
 // SPI bus protocol checker: decodes cs_n/sclk/mosi/miso from a sampled stream (one record per
-// change, sampled before each clock edge), asserts the JEDEC and mode 0 rules, and drives the
+// change, sampled before each clock edge), asserts the JEDEC and mode 0 rules (and the controller's: a WIP poll ends at the first ready status), and drives the
 // TypeScript part (models/flash/spi_nor.ts) with every transaction, so its array follows the
 // RTL part's and its MISO is compared byte by byte with the wire.
 import { ClockCycles, SampledStream, type Simulator, type SignalHandle } from '../../bridge/src/index.js';
@@ -51,6 +51,8 @@ export class SpiChecker {
   private sclk = 0;
   private mosi = 0;
   private miso = 0;
+  /** This RDSR transaction's last status byte showed WIP clear. */
+  private ready = false;
   private bits = 0;
   private inByte = 0;
   private outByte = 0;
@@ -135,6 +137,10 @@ export class SpiChecker {
   private misoByte(i: number, got: number): void {
     const op = this.mosiBytes[0];
     if (op === SpiNorCmd.Rdsr && i >= 1) {
+      // The controller reads status one byte at a time until WIP clears (rtl/flash/README.md):
+      // never a byte more.
+      if (this.ready) this.fail(`RDSR byte ${i} read after byte ${i - 1} showed WIP clear`);
+      this.ready = (got & STATUS_WIP) === 0;
       // WIP may clear between status bytes: the first byte showing it clear completes the
       // model's program or erase.
       if (this.model.busy) {
@@ -158,6 +164,7 @@ export class SpiChecker {
     if (extra) this.fail(`CS# rose ${extra} bit(s) into a byte`);
     const [op, ...rest] = this.mosiBytes;
     this.model.deselect(extra);
+    this.ready = false;
     if (op === undefined || op === SpiNorCmd.Rdsr) return;
     const header = HEADER[op] ?? 1;
     const addr = header > 1 ? ((rest[0] ?? 0) << 16) | ((rest[1] ?? 0) << 8) | (rest[2] ?? 0) : undefined;
