@@ -8,6 +8,7 @@
  * firmware read one header.
  */
 import { crc32 } from './common/crc.js';
+import { Rng } from './common/rng.js';
 import {
   IMAGE_HDR_CRC_BYTES,
   IMAGE_HDR_VERSION,
@@ -46,13 +47,8 @@ export function buildImage(fwVersion: number, body: Uint8Array, flags = 0): Uint
 
 /** A deterministic body of `len` bytes for `seed` (images of tests and benches). */
 export function patternBody(len: number, seed: number): Uint8Array {
-  let x = (seed * 0x9e3779b1 + 1) >>> 0 || 1;
-  return Uint8Array.from({ length: len }, () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) & 0xff;
-  });
+  const r = new Rng(seed);
+  return Uint8Array.from({ length: len }, () => r.next() & 0xff);
 }
 
 /** The result of checking the bytes at the start of the image region, as the checker reports it. */
@@ -66,23 +62,35 @@ export interface ImageCheck {
   readonly imageBytes?: number;
 }
 
+/** The header's verdict: missing or corrupt, or the fields of a good header. */
+export type HeaderVerdict = { readonly status: ImageStatus.Missing | ImageStatus.CorruptHeader } | { readonly status: ImageStatus.Valid; readonly info: ImageInfo };
+
 /**
- * The image checker's rule over `flash` (the region from offset 0; shorter than the header reads
- * as erased beyond it): missing = header all FFh; corrupt header = another bad magic, a bad header
- * CRC, or a body beyond `regionBytes`; corrupt body = the body's CRC differs; else valid.
+ * The checker's rule over the 24 header bytes: all FFh = missing; another bad magic, a bad
+ * header CRC, or a body beyond `regionBytes` = corrupt header; else the header's fields (the
+ * body's CRC decides the rest).
+ */
+export function judgeHeader(head: ArrayLike<number>, regionBytes: number): HeaderVerdict {
+  const h8 = Uint8Array.from({ length: IMAGE_HEADER_BYTES }, (_, i) => head[i] ?? 0xff);
+  if (h8.every((b) => b === 0xff)) return { status: ImageStatus.Missing };
+  const h = ImageHeader.fromBytes(h8);
+  const hdrOk = h.magic === IMAGE_MAGIC && h.hdrCrc32 === crc32(h8.subarray(0, IMAGE_HDR_CRC_BYTES));
+  if (!hdrOk || IMAGE_HEADER_BYTES + h.bodyLen > regionBytes) return { status: ImageStatus.CorruptHeader };
+  return { status: ImageStatus.Valid, info: { fwVersion: h.fwVersion, bodyLen: h.bodyLen, bodyCrc32: h.bodyCrc32, flags: h.flags, hdrVersion: h.hdrVersion } };
+}
+
+/**
+ * The image checker's rule over `flash` (the region from offset 0; bytes past its end read as
+ * erased): {@link judgeHeader}, then corrupt body when the body's CRC differs, else valid.
  * @defaultValue regionBytes IMAGE_REGION_BYTES
  */
 export function checkImage(flash: Uint8Array, regionBytes = IMAGE_REGION_BYTES): ImageCheck {
-  const head = Uint8Array.from({ length: IMAGE_HEADER_BYTES }, (_, i) => flash[i] ?? 0xff);
-  if (head.every((b) => b === 0xff)) return { status: ImageStatus.Missing };
-  const h = ImageHeader.fromBytes(head);
-  const hdrOk = h.magic === IMAGE_MAGIC && h.hdrCrc32 === crc32(head.subarray(0, IMAGE_HDR_CRC_BYTES));
-  if (!hdrOk || IMAGE_HEADER_BYTES + h.bodyLen > regionBytes) return { status: ImageStatus.CorruptHeader };
-  const end = IMAGE_HEADER_BYTES + h.bodyLen;
-  const body = Uint8Array.from({ length: h.bodyLen }, (_, i) => flash[IMAGE_HEADER_BYTES + i] ?? 0xff);
+  const v = judgeHeader(flash.subarray(0, IMAGE_HEADER_BYTES), regionBytes);
+  if (v.status !== ImageStatus.Valid) return { status: v.status };
+  const { info } = v;
+  const body = Uint8Array.from({ length: info.bodyLen }, (_, i) => flash[IMAGE_HEADER_BYTES + i] ?? 0xff);
   const crcRead = crc32(body);
-  const info: ImageInfo = { fwVersion: h.fwVersion, bodyLen: h.bodyLen, bodyCrc32: h.bodyCrc32, flags: h.flags, hdrVersion: h.hdrVersion };
-  return { status: crcRead === h.bodyCrc32 ? ImageStatus.Valid : ImageStatus.CorruptBody, info, crcRead, imageBytes: end };
+  return { status: crcRead === info.bodyCrc32 ? ImageStatus.Valid : ImageStatus.CorruptBody, info, crcRead, imageBytes: IMAGE_HEADER_BYTES + info.bodyLen };
 }
 
 /** The header fields of a built image (throws on bytes without a good header: a test's mistake). */
@@ -110,13 +118,13 @@ export function variant(image: Uint8Array, v: ImageVariant, at = 0): Uint8Array 
     case 'missing':
       return out.fill(0xff);
     case 'corrupt-header':
-      out[at % IMAGE_HEADER_BYTES] ^= 1 << (at & 7);
+      out[at % IMAGE_HEADER_BYTES]! ^= 1 << (at & 7);
       // An all-FFh header would read as missing, not corrupt: flip another bit then.
-      if (out.subarray(0, IMAGE_HEADER_BYTES).every((b) => b === 0xff)) out[0] ^= 1;
+      if (out.subarray(0, IMAGE_HEADER_BYTES).every((b) => b === 0xff)) out[0]! ^= 1;
       return out;
     case 'corrupt-body':
       if (info.bodyLen === 0) throw new RangeError('variant corrupt-body: the image has no body to corrupt');
-      out[IMAGE_HEADER_BYTES + (at % info.bodyLen)] ^= 1 << (at & 7);
+      out[IMAGE_HEADER_BYTES + (at % info.bodyLen)]! ^= 1 << (at & 7);
       return out;
     case 'outdated':
       if (info.fwVersion === 0) throw new RangeError('variant outdated: version 0 has no older version');
