@@ -101,7 +101,7 @@ export class Fleet {
     for (const c of options.faultySenders ?? []) this.hsi.faulty.add(c);
     this.bus = new MgmtBus(this.q, n, (i) => this.#cells[i]?.cell.uart, charCycles(this.config.uart), (ch, t) => this.monitor.char(ch, t), (i) => this.#changed(i));
     for (let i = 0; i < n; i++) this.#boot(i);
-    for (const f of options.faults ?? []) this.#schedule(f);
+    for (const f of options.faults ?? []) this.inject(f);
   }
 
   get cells(): number {
@@ -199,7 +199,8 @@ export class Fleet {
     }
   }
 
-  #schedule(f: Fault): void {
+  /** Schedules a fault (at or after now). */
+  inject(f: Fault): void {
     this.q.at(f.at, () => {
       this.lastFault = Math.max(this.lastFault, this.q.now());
       switch (f.kind) {

@@ -80,6 +80,7 @@ export class Firmware {
   #checking: CheckPurpose | undefined;
   #checkDone: ((s: ImageState) => void) | undefined;
   #bootAt = 0;
+  #checkedAt: number | undefined;
   #linkUp = false;
 
   constructor(readonly platform: Platform, readonly config: FirmwareConfig) {
@@ -192,8 +193,15 @@ export class Firmware {
     done?.({ status, version: ver!.data, crc: crc!.data, len: status === ImageStatus.Valid || status === ImageStatus.CorruptBody ? IMAGE_HEADER_BYTES + len!.data : 0 });
   }
 
+  /** An announcement period (and its jitter) has passed since the boot check: every live peer was heard. */
+  listened(): boolean {
+    return this.#checkedAt !== undefined && this.now() >= this.#checkedAt + this.config.announcePeriod + (this.config.announcePeriod >> 4);
+  }
+
   #booted(s: ImageState): void {
     this.image = s;
+    this.#checkedAt = this.now();
+    this.timer(this.now() + this.config.announcePeriod + (this.config.announcePeriod >> 4), () => this.evaluate());
     this.announce();
     this.#announceLoop();
     this.timer(this.now() + this.config.checkPeriod, () => this.#periodicCheck());
@@ -268,12 +276,12 @@ export class Firmware {
     return s === ImageStatus.Missing ? ErrorReason.Missing : s === ImageStatus.Valid ? ErrorReason.Outdated : ErrorReason.Corrupt;
   }
 
-  /** The update cell for image `id`: the lowest EID holding it (not dead, not known bad). */
-  updateCell(id: ImageId): number | undefined {
+  /** The update cell for image `id`: the lowest EID holding it (not dead, not known bad here, not `avoid`). */
+  updateCell(id: ImageId, avoid = 0): number | undefined {
     const holders: number[] = [];
     if (this.image?.status === ImageStatus.Valid && compareIds(this.image, id) === 0 && !this.device.busy) holders.push(this.eid);
     for (const [eid, p] of this.peers) {
-      if (p.status === ImageStatus.Valid && compareIds(p, id) === 0 && !this.dead.has(eid) && !this.bad.has(`${eid}:${id.version}:${id.crc}`)) holders.push(eid);
+      if (p.status === ImageStatus.Valid && compareIds(p, id) === 0 && eid !== avoid && !this.dead.has(eid) && !this.bad.has(`${eid}:${id.version}:${id.crc}`)) holders.push(eid);
     }
     return holders.length ? Math.min(...holders) : undefined;
   }

@@ -87,7 +87,7 @@ export const MESSAGES = {
   GetStatus: { family: 'pldm', command: 0x1b, request: [], response: [['state', 'u8'], ['progress', 'u32']] },
   CancelUpdate: { family: 'pldm', command: 0x1d, request: [], response: [] },
   Announce: { family: 'vendor', command: 0x01, request: [['status', 'u8'], ['fw_version', 'u32'], ['body_crc32', 'u32'], ['flags', 'u8']], response: null },
-  FwErrorNotify: { family: 'vendor', command: 0x02, request: [['reason', 'u8']], response: [['update_eid', 'u8']] },
+  FwErrorNotify: { family: 'vendor', command: 0x02, request: [['reason', 'u8'], ['avoid_eid', 'u8']], response: [['update_eid', 'u8']] },
   HsiLinkEnable: { family: 'vendor', command: 0x03, request: [['vc', 'u8']], response: [['start_offset', 'u32']] },
 } as const satisfies Record<string, Row>;
 

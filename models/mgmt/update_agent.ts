@@ -46,10 +46,16 @@ export class UpdateAgent {
     return !!this.#session?.dmaBusy;
   }
 
-  /** Whether this cell is the update cell now. */
-  #isUpdateCell(): boolean {
+  /** Cells that refused this image (a failed check there): not pushed again until they ask. */
+  readonly #refused = new Set<string>();
+  /** Cells that asked this one (FW_ERROR_NOTIFY acknowledged) and wait for its push. */
+  readonly #pulled = new Set<number>();
+
+  /** Whether this cell is the update cell now (for a requester that avoids `avoid`). */
+  #isUpdateCell(avoid = 0): boolean {
     const n = this.fw.newest();
-    return !!n && !this.fw.errored() && this.fw.image?.status === ImageStatus.Valid && this.fw.updateCell(n) === this.fw.eid;
+    // Only once it has heard every holder at least once (an announcement period after its own).
+    return this.fw.listened() && !!n && !this.fw.errored() && this.fw.image?.status === ImageStatus.Valid && this.fw.updateCell(n, avoid) === this.fw.eid;
   }
 
   /** Push: gathers the errored cells announced, and starts a session after the window. */
@@ -60,7 +66,7 @@ export class UpdateAgent {
     if (fw.config.push) {
       for (const [eid, p] of fw.peers) {
         const errored = p.status !== ImageStatus.Valid || compareIds(p, mine) < 0;
-        if (errored && !(p.flags & ANNOUNCE_FLAGS.UPDATING) && !this.#session?.targets.has(eid)) this.#wanted.add(eid);
+        if (errored && !(p.flags & ANNOUNCE_FLAGS.UPDATING) && !this.#session?.targets.has(eid) && !this.#refused.has(`${eid}:${mine.version}:${mine.crc}`)) this.#wanted.add(eid);
       }
     }
     if (!this.#wanted.size || this.#session || this.#gathering) return;
@@ -76,13 +82,18 @@ export class UpdateAgent {
     switch (m.name) {
       case 'FwErrorNotify': {
         const r = fw.conv.reply(src, body, m);
-        if (!this.#isUpdateCell()) {
+        const avoid = m.fields.avoid_eid as number;
+        // Not yet heard every holder: no answer on who serves yet.
+        if (!fw.listened()) return r(CompletionCode.NotReady, { update_eid: 0 }), true;
+        if (!this.#isUpdateCell(avoid)) {
           const n = fw.newest();
-          const ua = n ? fw.updateCell(n) : undefined;
+          const ua = n ? fw.updateCell(n, avoid) : undefined;
           return r(CompletionCode.NotUpdateCell, { update_eid: ua ?? 0 }), true;
         }
         // Claim 27's acknowledgement; the push (RequestUpdate) follows.
         r(CompletionCode.Success, { update_eid: fw.eid });
+        this.#refused.delete(`${src}:${fw.image!.version}:${fw.image!.crc}`);
+        this.#pulled.add(src);
         if (!t || t.stage === 'failed' || t.stage === 'done') {
           this.#wanted.add(src);
           if (!this.#session && !this.#gathering) {
@@ -111,6 +122,7 @@ export class UpdateAgent {
       case 'VerifyComplete':
         reply()(t ? CompletionCode.Success : CompletionCode.NotInUpdateMode, {});
         if (t) t.stage = m.fields.result === 0 ? 'verified' : 'failed';
+        if (t && m.fields.result !== 0) this.#refused.add(`${src}:${this.#session!.version}:${this.#session!.crc}`);
         await this.#maybeEnd();
         return true;
       default:
@@ -121,12 +133,14 @@ export class UpdateAgent {
   async #start(): Promise<void> {
     const fw = this.fw;
     this.#gathering = false;
-    if (this.#session || !this.#isUpdateCell() || !this.#wanted.size) return;
+    // The update cell serves; another holder serves those that asked it to (avoiding a bad source).
+    if (this.#session || !this.#wanted.size || (!this.#isUpdateCell() && ![...this.#wanted].some((e) => this.#pulled.has(e)))) return;
     const img = fw.image!;
     const s: Session = { version: img.version, crc: img.crc, len: img.len, targets: new Map(), dmaStarted: false, dmaBusy: false, expiry: false };
     this.#session = s;
     const targets = [...this.#wanted].sort((a, b) => a - b);
     this.#wanted.clear();
+    this.#pulled.clear();
     const path = fw.linkUp ? UpdatePath.Hsi : UpdatePath.Mgmt;
     for (const eid of targets) {
       s.targets.set(eid, { stage: 'requested', start: 0, heard: fw.now() });
@@ -134,6 +148,7 @@ export class UpdateAgent {
         const t = s.targets.get(eid)!;
         if (this.#session !== s || t.stage !== 'requested') return;
         if (r?.cc !== CompletionCode.Success) {
+          if (r?.cc === CompletionCode.InvalidData) this.#refused.add(`${eid}:${s.version}:${s.crc}`);
           t.stage = 'failed';
           return this.fw.spawn(this.#launch(s));
         }

@@ -72,12 +72,16 @@ export class UpdateDevice {
     if (!fw.config.pull || this.#session || fw.now() < this.#askedUntil || !fw.errored()) return;
     const n = fw.newest();
     if (!n) return;
-    const hinted = this.#hint !== undefined && fw.peers.get(this.#hint)?.status === ImageStatus.Valid ? this.#hint : undefined;
+    const hint = this.#hint;
+    const hinted = hint !== undefined && fw.peers.get(hint)?.status === ImageStatus.Valid && !fw.bad.has(`${hint}:${n.version}:${n.crc}`) ? hint : undefined;
     const ua = hinted ?? fw.updateCell(n);
+    // The lowest holder whose image failed here is avoided: the next holder serves instead.
+    const lowest = [...fw.peers.entries()].filter(([, p]) => p.status === ImageStatus.Valid && p.version === n.version && p.crc === n.crc).map(([e]) => e).sort((a, b) => a - b)[0];
+    const avoid = lowest !== undefined && fw.bad.has(`${lowest}:${n.version}:${n.crc}`) ? lowest : 0;
     if (ua === undefined || ua === fw.eid) return;
     const c = fw.config;
     this.#askedUntil = fw.now() + c.request.timeout * (c.request.retries + 1) + c.request.backoff * c.request.retries;
-    fw.conv.request(ua, 'FwErrorNotify', { reason: fw.reason() }, c.request, (r) => {
+    fw.conv.request(ua, 'FwErrorNotify', { reason: fw.reason(), avoid_eid: avoid }, c.request, (r) => {
       if (!r) {
         fw.dead.add(ua);
         this.#askedUntil = 0;
@@ -88,7 +92,7 @@ export class UpdateDevice {
         return;
       } else {
         this.#hint = r.cc === CompletionCode.NotUpdateCell && r.fields.update_eid ? (r.fields.update_eid as number) : undefined;
-        this.#askedUntil = fw.now() + c.gatherWindow;
+        this.#askedUntil = fw.now() + (r.cc === CompletionCode.NotReady ? c.announcePeriod >> 2 : c.gatherWindow);
       }
       fw.timer(this.#askedUntil, () => fw.evaluate());
     });
@@ -250,18 +254,18 @@ export class UpdateDevice {
     const fw = this.fw;
     if (this.#session !== s) return;
     this.#moved();
-    fw.conv.request(s.ua, 'VerifyComplete', { result: ok ? 0 : 1 }, fw.config.request, () => {});
-    if (!ok) {
-      // The image that came is not the one offered: never activated; that source is not asked again for it.
-      fw.bad.add(`${s.ua}:${s.version}:${s.crc}`);
-      fw.image = c;
-      this.#end(undefined);
-      fw.announce();
-      fw.evaluate();
-      return;
-    }
-    s.stage = 'applied';
-    fw.conv.request(s.ua, 'ApplyComplete', { result: 0 }, fw.config.request, () => {});
+    fw.conv.request(s.ua, 'VerifyComplete', { result: ok ? 0 : 1 }, fw.config.request, () => {
+      if (!ok || this.#session !== s) return;
+      s.stage = 'applied';
+      fw.conv.request(s.ua, 'ApplyComplete', { result: 0 }, fw.config.request, () => {});
+    });
+    if (ok) return;
+    // The image that came is not the one offered: never activated; that source is not asked again for it.
+    fw.bad.add(`${s.ua}:${s.version}:${s.crc}`);
+    fw.image = c;
+    this.#end(undefined);
+    fw.announce();
+    fw.evaluate();
   }
 
   /** The update cell stopped answering (or the transfer failed here): keep what was written, ask another. */

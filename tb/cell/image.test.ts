@@ -50,7 +50,7 @@ describe('image format', () => {
         expect(checkImage(img).status).toBe(ImageStatus.Valid);
         const bad = img.slice();
         const i = at % img.length;
-        bad[i] ^= 1 << bit;
+        bad[i]! ^= 1 << bit;
         expect(checkImage(bad).status).toBe(i < IMAGE_HEADER_BYTES ? ImageStatus.CorruptHeader : ImageStatus.CorruptBody);
       }),
       { seed, numRuns: 300 },
