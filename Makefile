@@ -111,6 +111,7 @@ bench: types
 	@$(NPX) tsx bench/uart.ts
 	@$(NPX) tsx bench/flash.ts
 	@$(NPX) tsx bench/hsi_crc.ts
+	@$(NPX) tsx bench/fleet.ts
 
 clean-cache:
 	rm -rf "$${CELLBENCH_CACHE:-$$HOME/.cache/cellbench}"

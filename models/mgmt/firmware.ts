@@ -193,15 +193,18 @@ export class Firmware {
     done?.({ status, version: ver!.data, crc: crc!.data, len: status === ImageStatus.Valid || status === ImageStatus.CorruptBody ? IMAGE_HEADER_BYTES + len!.data : 0 });
   }
 
-  /** An announcement period (and its jitter) has passed since the boot check: every live peer was heard. */
+  /**
+   * Long enough since the boot check to have heard the other holders' boot announcements (they
+   * checked the same image as long): four gather windows, room for every cell's first ANNOUNCE.
+   */
   listened(): boolean {
-    return this.#checkedAt !== undefined && this.now() >= this.#checkedAt + this.config.announcePeriod + (this.config.announcePeriod >> 4);
+    return this.#checkedAt !== undefined && this.now() >= this.#checkedAt + 4 * this.config.gatherWindow;
   }
 
   #booted(s: ImageState): void {
     this.image = s;
     this.#checkedAt = this.now();
-    this.timer(this.now() + this.config.announcePeriod + (this.config.announcePeriod >> 4), () => this.evaluate());
+    this.timer(this.now() + 4 * this.config.gatherWindow, () => this.evaluate());
     this.announce();
     this.#announceLoop();
     this.timer(this.now() + this.config.checkPeriod, () => this.#periodicCheck());

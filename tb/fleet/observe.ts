@@ -6,6 +6,8 @@ import type { Fleet } from '../../models/fleet/fleet.js';
 import { checkImage, ImageStatus } from '../../models/image.js';
 import { CompletionCode, type MessageName } from '../../models/mgmt/messages.js';
 
+export { runUntilAnnounced } from '../../models/fleet/converge.js';
+
 /** A step of a conversation: `src>dst Name` for a request, `src>dst Name:cc` for a response. */
 export const step = (src: number, dst: number, name: MessageName, cc?: CompletionCode): string => `${src}>${dst} ${name}${cc === undefined ? '' : `:${cc}`}`;
 
@@ -52,28 +54,4 @@ export function expectHolds(f: Fleet, i: number, image: Uint8Array): void {
   const wrong = image.findIndex((b, k) => mem[k] !== b);
   expect(wrong, `cell ${i}: flash byte 0x${wrong.toString(16)} is 0x${mem[wrong]?.toString(16)}, the image has 0x${image[wrong]?.toString(16)}`).toBe(-1);
   expect(ImageStatus[checkImage(mem.subarray(0, f.regionBytes), f.regionBytes).status]).toBe('Valid');
-}
-
-/** Every cell of `cells` announced `image`'s version as valid (its fresh ANNOUNCE after the heal). */
-export function announcedValid(f: Fleet, cells: readonly number[], version: number, after = 0): boolean {
-  return cells.every((c) => f.monitor.messages.some((m) => m.name === 'Announce' && m.src === c && m.time > after && m.fields.status === ImageStatus.Valid && m.fields.fw_version === version));
-}
-
-/**
- * Runs `f` until every cell of `cells` announced `version` valid after cycle `after` (seen on the
- * line), or `limit`; returns the cycle of the last such ANNOUNCE, or undefined at the limit.
- */
-export async function runUntilAnnounced(f: Fleet, cells: readonly number[], version: number, limit: number, after = 0): Promise<number | undefined> {
-  const left = new Set(cells);
-  let seen = 0;
-  let last: number | undefined;
-  await f.run(limit, () => {
-    const ms = f.monitor.messages;
-    for (; seen < ms.length; seen++) {
-      const m = ms[seen]!;
-      if (m.name === 'Announce' && m.time > after && m.fields.status === ImageStatus.Valid && m.fields.fw_version === version && left.delete(m.src)) last = m.time;
-    }
-    return left.size === 0;
-  });
-  return left.size === 0 ? last : undefined;
 }
