@@ -147,3 +147,12 @@ describe('the fleet', () => {
     expect(f.monitor.messages.filter((m) => m.name !== 'Announce')).toEqual([]);
   });
 });
+
+test('a run is a pure function of its seed: the same line, the same frames, the same flash', async () => {
+  const run = async (): Promise<string> => {
+    const f = new Fleet({ images: [IMAGE, variant(IMAGE, 'corrupt-body', 3), undefined], seed: 11, faults: [{ kind: 'noise', at: 0, until: 400_000, rate: 0.01 }] });
+    await runUntilAnnounced(f, [1, 2], 3, LIMIT);
+    return JSON.stringify([f.monitor.messages.map((m) => [m.time, m.src, m.name, m.cc]), f.hsi.frames, f.q.now()]);
+  };
+  expect(await run()).toBe(await run());
+});
