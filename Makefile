@@ -114,6 +114,7 @@ bench: types
 	@$(NPX) tsx bench/hsi_crc.ts
 	@$(NPX) tsx bench/hsi.ts
 	@$(NPX) tsx bench/mutation.ts
+	@$(NPX) tsx bench/fleet.ts
 
 # Mutation testing of one block's testbench (not part of make test: it takes minutes to an hour).
 mutate: deps

@@ -51,8 +51,9 @@ export function sections(d: Description): Partial<Record<Section, string>> {
   return out;
 }
 
-const begin = (s: Section): string => `<!-- generated:${s} -->`;
-const end = (s: Section): string => `<!-- /generated:${s} -->`;
+// A README shared by several descriptions (rtl/cell/) names each one's sections by prefix.
+const begin = (s: string): string => `<!-- generated:${s} -->`;
+const end = (s: string): string => `<!-- /generated:${s} -->`;
 
 /**
  * `readme` with every section of the description between its markers. A section the
@@ -61,10 +62,12 @@ const end = (s: Section): string => `<!-- /generated:${s} -->`;
 export function spliceReadme(readme: string, d: Description, readmeName: string, source: string): string {
   let text = readme;
   for (const [s, table] of Object.entries(sections(d)) as [Section, string][]) {
-    const a = text.indexOf(begin(s));
-    const b = text.indexOf(end(s));
-    if (a < 0 || b < a) throw new DescError(`${readmeName} has no '${begin(s)}' … '${end(s)}' pair for the ${s} of ${source}: add the two lines where the table goes`);
-    text = `${text.slice(0, a + begin(s).length)}\n<!-- tools/gen.ts writes this table from ${source}: edit the description, not the table -->\n${table}\n${text.slice(b)}`;
+    const own = `${prefixOf(d)}:${s}`;
+    const m = text.includes(begin(own)) ? own : s;
+    const a = text.indexOf(begin(m));
+    const b = text.indexOf(end(m));
+    if (a < 0 || b < a) throw new DescError(`${readmeName} has no '${begin(s)}' … '${end(s)}' pair (or '${begin(own)}' … '${end(own)}' where several descriptions share the README) for the ${s} of ${source}: add the two lines where the table goes`);
+    text = `${text.slice(0, a + begin(m).length)}\n<!-- tools/gen.ts writes this table from ${source}: edit the description, not the table -->\n${table}\n${text.slice(b)}`;
   }
   return text;
 }

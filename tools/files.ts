@@ -1,6 +1,6 @@
 // Where a description's outputs go, and writing them. A description of a block
 // (rtl/<block>/<prefix>_desc.json) gives the package and register block beside it, the
-// TypeScript in models/<block>/ and the tables of rtl/<block>/README.md; a testbench fixture's
+// TypeScript in models/<block>/ (the folder's name) and the tables of rtl/<block>/README.md; a testbench fixture's
 // (tb/<x>/hdl/<prefix>_desc.json) gives all of its code in tb/<x>/gen/ (git-ignored).
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -59,7 +59,8 @@ export async function outputsOf(file: string, d: Description): Promise<Output[]>
   const source = path.basename(file);
   const inRtl = !path.relative(path.join(ROOT, 'rtl'), file).startsWith('..');
   const svDir = inRtl ? path.dirname(file) : path.join(path.dirname(file), '..', 'gen');
-  const tsFile = path.join(inRtl ? path.join(ROOT, 'models', d.block) : svDir, `${prefixOf(d)}_pkg.ts`);
+  // rtl/X/ mirrors models/X/: a folder with several descriptions (rtl/cell/) keeps them together.
+  const tsFile = path.join(inRtl ? path.join(ROOT, 'models', path.relative(path.join(ROOT, 'rtl'), path.dirname(file))) : svDir, `${prefixOf(d)}_pkg.ts`);
   const common = path.relative(path.dirname(tsFile), path.join(ROOT, 'models', 'common')).replaceAll(path.sep, '/');
   const out: Output[] = [
     { file: path.join(svDir, `${prefixOf(d)}_pkg.sv`), text: svPackage(d, source) },

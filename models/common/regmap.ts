@@ -100,13 +100,20 @@ export interface RegBlockHooks {
 export class RegBlockModel {
   private readonly stored = new Map<number, number>();
   private readonly hw = new Map<string, number>();
+  // Lookups by offset and by name, made once: models on hot paths (the fleet) read registers often.
+  private readonly byOffset = new Map<number, RegisterDesc>();
+  private readonly byName = new Map<string, [RegisterDesc, FieldDesc]>();
 
   constructor(readonly map: RegisterMap, private readonly hooks: RegBlockHooks = {}) {
-    for (const r of map.registers) this.stored.set(r.offset, resetValue(r));
+    for (const r of map.registers) {
+      this.stored.set(r.offset, resetValue(r));
+      this.byOffset.set(r.offset, r);
+      for (const f of r.fields) this.byName.set(`${r.name}.${f.name}`, [r, f]);
+    }
   }
 
   private reg(offset: number): RegisterDesc | undefined {
-    return this.map.registers.find((r) => r.offset === offset);
+    return this.byOffset.get(offset);
   }
 
   /** Sets what the hardware drives on a read-only field (`REG.FIELD`). */
@@ -154,9 +161,8 @@ export class RegBlockModel {
   }
 
   private find(reg: string, field: string): [RegisterDesc, FieldDesc] {
-    const r = this.map.registers.find((x) => x.name === reg);
-    const f = r?.fields.find((x) => x.name === field);
-    if (!r || !f) throw new Error(`register map ${this.map.block} has no field ${reg}.${field}`);
-    return [r, f];
+    const found = this.byName.get(`${reg}.${field}`);
+    if (!found) throw new Error(`register map ${this.map.block} has no field ${reg}.${field}`);
+    return found;
   }
 }
