@@ -4,8 +4,9 @@
 // Clock/reset: clk_i, asynchronous active-low rst_ni. Lane: tx_lane_o one 66-bit block per cycle
 // (sync header [1:0], bit 0 first; all zeros while disabled or down), rx_lane_i with rx_valid_i
 // (a cycle without a block after a dropped one). s_axis_vc*: frames of 1..1024 bytes to cell
-// tdest; m_axis_vc*: frames received intact, tdest = their dst, tid = their src. irq_o: STATUS.DOWN or
-// STATUS.TX_BAD_FRAME.
+// tdest from cell tid (a cell ties tid to its own id; a crossbar port passes on the frame's
+// src); m_axis_vc*: frames received intact, tdest = their dst, tid = their src. irq_o:
+// STATUS.DOWN or STATUS.TX_BAD_FRAME.
 `default_nettype none
 
 module hsi_link #(
@@ -19,7 +20,6 @@ module hsi_link #(
 ) (
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
-  input  wire logic [7:0]  cell_id_i,
   input  wire logic        apb_psel_i,
   input  wire logic        apb_penable_i,
   input  wire logic        apb_pwrite_i,
@@ -35,12 +35,14 @@ module hsi_link #(
   input  wire logic [7:0]  s_axis_vc0_tkeep_i,
   input  wire logic        s_axis_vc0_tlast_i,
   input  wire logic [7:0]  s_axis_vc0_tdest_i,
+  input  wire logic [7:0]  s_axis_vc0_tid_i,
   input  wire logic        s_axis_vc0_tvalid_i,
   output      logic        s_axis_vc0_tready_o,
   input  wire logic [63:0] s_axis_vc1_tdata_i,
   input  wire logic [7:0]  s_axis_vc1_tkeep_i,
   input  wire logic        s_axis_vc1_tlast_i,
   input  wire logic [7:0]  s_axis_vc1_tdest_i,
+  input  wire logic [7:0]  s_axis_vc1_tid_i,
   input  wire logic        s_axis_vc1_tvalid_i,
   output      logic        s_axis_vc1_tready_o,
   output      logic [63:0] m_axis_vc0_tdata_o,
@@ -71,11 +73,12 @@ module hsi_link #(
 
   // The user side as arrays by vc.
   logic [Vcs-1:0][63:0] s_tdata, m_tdata;
-  logic [Vcs-1:0][7:0]  s_tkeep, s_tdest, m_tkeep, m_tdest, m_tid;
+  logic [Vcs-1:0][7:0]  s_tkeep, s_tdest, s_tid, m_tkeep, m_tdest, m_tid;
   logic [Vcs-1:0]       s_tlast, s_tvalid, s_tready, m_tlast, m_tvalid, m_tready;
   assign s_tdata = {s_axis_vc1_tdata_i, s_axis_vc0_tdata_i};
   assign s_tkeep = {s_axis_vc1_tkeep_i, s_axis_vc0_tkeep_i};
   assign s_tdest = {s_axis_vc1_tdest_i, s_axis_vc0_tdest_i};
+  assign s_tid = {s_axis_vc1_tid_i, s_axis_vc0_tid_i};
   assign s_tlast = {s_axis_vc1_tlast_i, s_axis_vc0_tlast_i};
   assign s_tvalid = {s_axis_vc1_tvalid_i, s_axis_vc0_tvalid_i};
   assign {s_axis_vc1_tready_o, s_axis_vc0_tready_o} = s_tready;
@@ -100,7 +103,7 @@ module hsi_link #(
   logic [6:0]                    rd_beat;
   logic [Vcs-1:0][63:0]          rd_data;
   logic [Vcs-1:0][10:0]          rd_len;
-  logic [Vcs-1:0][7:0]           rd_dst;
+  logic [Vcs-1:0][7:0]           rd_dst, rd_src;
   logic [Vcs-1:0]                bad_frame;
   logic [Vcs-1:0][CreditBits-1:0] credits, granted;
   logic                          replay_down, frame_sent, frame_replayed, nak_sent, timer_expiry;
@@ -135,6 +138,7 @@ module hsi_link #(
       .s_axis_tkeep_i  (s_tkeep[v]),
       .s_axis_tlast_i  (s_tlast[v]),
       .s_axis_tdest_i  (s_tdest[v]),
+      .s_axis_tid_i    (s_tid[v]),
       .s_axis_tvalid_i (s_tvalid[v]),
       .s_axis_tready_o (s_tready[v]),
       .ready_o         (ready[v]),
@@ -148,6 +152,7 @@ module hsi_link #(
       .rd_data_o       (rd_data[v]),
       .rd_len_o        (rd_len[v]),
       .rd_dst_o        (rd_dst[v]),
+      .rd_src_o        (rd_src[v]),
       .bad_frame_o     (bad_frame[v])
     );
 
@@ -188,7 +193,6 @@ module hsi_link #(
     .clear_i           (clear),
     .send_i            (send),
     .up_i              (up),
-    .cell_id_i,
     .ready_i           (ready),
     .next_slot_i       (next_slot),
     .take_o            (take),
@@ -199,6 +203,7 @@ module hsi_link #(
     .rd_data_i         (rd_data),
     .rd_len_i          (rd_len),
     .rd_dst_i          (rd_dst),
+    .rd_src_i          (rd_src),
     .ack_req_i         (ack_req),
     .nak_req_i         (nak_req),
     .ack_seq_i         (ack_seq),

@@ -23,7 +23,6 @@ module hsi_link_tx #(
   input  wire logic                                        clear_i,
   input  wire logic                                        send_i,
   input  wire logic                                        up_i,
-  input  wire logic [7:0]                                  cell_id_i,
   // the replay buffers, one per vc
   input  wire logic [hsi_pkg::Vcs-1:0]                     ready_i,
   input  wire logic [hsi_pkg::Vcs-1:0][$clog2(Slots)-1:0]  next_slot_i,
@@ -35,6 +34,7 @@ module hsi_link_tx #(
   input  wire logic [hsi_pkg::Vcs-1:0][63:0]               rd_data_i,
   input  wire logic [hsi_pkg::Vcs-1:0][10:0]               rd_len_i,
   input  wire logic [hsi_pkg::Vcs-1:0][7:0]                rd_dst_i,
+  input  wire logic [hsi_pkg::Vcs-1:0][7:0]                rd_src_i,
   // this end's receiver
   input  wire logic                                        ack_req_i,
   input  wire logic                                        nak_req_i,
@@ -193,7 +193,7 @@ module hsi_link_tx #(
     sof_blk = '0;
     sof_blk.btype = BlockTypeSof;
     sof_blk.dst = rd_dst_i[pick.vc];
-    sof_blk.src = cell_id_i;
+    sof_blk.src = rd_src_i[pick.vc];
     sof_blk.vc = vc_e'({1'b0, pick.vc});
     sof_blk.seq = seq;
     sof_blk.len = rd_len_i[pick.vc];

@@ -22,6 +22,7 @@ module hsi_tx_buffer #(
   input  wire logic [7:0]               s_axis_tkeep_i,
   input  wire logic                     s_axis_tlast_i,
   input  wire logic [7:0]               s_axis_tdest_i,
+  input  wire logic [7:0]               s_axis_tid_i,
   input  wire logic                     s_axis_tvalid_i,
   output      logic                     s_axis_tready_o,
   output      logic                     ready_o,      // a complete frame waits for its first transmission
@@ -35,6 +36,7 @@ module hsi_tx_buffer #(
   output      logic [63:0]              rd_data_o,
   output      logic [10:0]              rd_len_o,     // bytes of rd_slot_i's frame
   output      logic [7:0]               rd_dst_o,
+  output      logic [7:0]               rd_src_o,
   output      logic                     bad_frame_o   // pulse: a frame dropped for its length
 );
   localparam int unsigned SlotBits = $clog2(Slots);
@@ -47,6 +49,7 @@ module hsi_tx_buffer #(
   logic [63:0]       mem_q [Slots * MaxBeats];
   logic [10:0]       len_q [Slots];
   logic [7:0]        dst_q [Slots];
+  logic [7:0]        src_q [Slots];
   logic [SlotBits:0] fill_q, fill_d, sent_q, sent_d, free_q, free_d;
   logic [7:0]        beat_q, beat_d;     // beats of the frame under way, 128 = one too many
   logic              in_frame_q, in_frame_d, drop_q, drop_d;
@@ -98,6 +101,7 @@ module hsi_tx_buffer #(
     rd_data_o = mem_q[{rd_slot_i, rd_beat_i[$clog2(MaxBeats)-1:0]}];
     rd_len_o = len_q[rd_slot_i];
     rd_dst_o = dst_q[rd_slot_i];
+    rd_src_o = src_q[rd_slot_i];
   end
 
   // The bytes past tkeep are zero, so the last data block's tail is zero on the lane.
@@ -111,6 +115,7 @@ module hsi_tx_buffer #(
       if (s_axis_tlast_i) begin
         len_q[fill_slot] <= frame_len;
         dst_q[fill_slot] <= s_axis_tdest_i;
+        src_q[fill_slot] <= s_axis_tid_i;
       end
     end
   end

@@ -26,7 +26,7 @@ export const VCS: readonly VcIndex[] = [0, 1];
 export interface HsiEnvOptions {
   /** The endpoint's prefix on the top ('a' or 'b'). */
   readonly prefix: string;
-  /** The endpoint's cell_id_i (the src of its frames). */
+  /** The endpoint's cell id (the top ties its s_axis tid to it: the src of its frames). */
   readonly cellId: number;
   /** Back-pressure of the m_axis sink per vc. @defaultValue always ready */
   readonly sinkThrottle?: readonly [Throttle?, Throttle?];
