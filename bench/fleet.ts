@@ -13,15 +13,10 @@ import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../bridge/src/paths.js';
-import { BENCH_FLASH_TIMING, flashOpCycles } from '../models/cell/flash_timing.js';
+import { BENCH_FLASH_TIMING } from '../models/cell/flash_timing.js';
 import { Fleet } from '../models/fleet/fleet.js';
-import { frameBlocks } from '../models/fleet/hsi_fabric.js';
-import { FlashOp } from '../models/flash/spi_flash_pkg.js';
+import { healBound } from '../models/fleet/heal_bound.js';
 import { buildImage, patternBody } from '../models/image.js';
-import { eraseExtent } from '../models/mgmt/flash_jobs.js';
-import { frame } from '../models/mgmt/framing.js';
-import { encodePacket, splitMessage } from '../models/mgmt/mctp.js';
-import { encodeRequest, encodeResponse, type MessageName, type RequestOf, type ResponseOf } from '../models/mgmt/messages.js';
 import { charCycles } from '../models/uart/line.js';
 import { fleetCase, runCase } from '../tb/fleet/property.js';
 import { runUntilAnnounced } from '../models/fleet/converge.js';
@@ -39,34 +34,13 @@ async function heal(images: (Uint8Array | undefined)[], fds: number[]): Promise<
   return { cycles: end, f };
 }
 
-/** Characters a message takes on the line: its packets framed (escapes included). */
-function framedChars(m: Fleet['monitor']['messages'][number]): number {
-  const body = m.request
-    ? encodeRequest(m.name, m.instance, m.fields as RequestOf<MessageName>)
-    : encodeResponse(m.name, m.instance, m.cc!, m.fields as ResponseOf<MessageName>);
-  return splitMessage(body, { dst: 0x10, src: 0x11, tagOwner: m.request, tag: 0 }).reduce((n, p) => n + frame(encodePacket(p)).length, 0);
-}
-
 const t0 = performance.now();
 const one = await heal([IMAGE, undefined], [1]);
 const wallOne = (performance.now() - t0) / 1000;
 const three = await heal([IMAGE, undefined, undefined, undefined], [1, 2, 3]);
 
-// The bound, term by term.
-const ch = charCycles(one.f.config.uart);
-const read = (n: number): number => flashOpCycles(T, DIV, FlashOp.Read, 0, n);
-const handshake = one.f.monitor.messages
-  .filter((m) => m.name !== 'Announce' && ((m.src === 0 && m.dst === 1) || (m.src === 1 && m.dst === 0)))
-  // Each message once: a retry is the model's own cost, not the bound's.
-  .filter((m, i, all) => all.findIndex((x) => x.name === m.name && x.request === m.request && x.src === m.src) === i)
-  .reduce((c, m) => c + framedChars(m) * ch + ch, 0);
-const erase = eraseExtent(IMAGE_BYTES).reduce((c, r) => c + flashOpCycles(T, DIV, r.op, r.addr, r.len), 0);
-const frames = IMAGE_BYTES / 512;
-const senderRead = frames * read(512);
-const hsi = frames * 2 * frameBlocks(516);
-const programs = frames * flashOpCycles(T, DIV, FlashOp.Program, 0, 512);
-const stream = Math.max(senderRead, hsi, programs);
-const bound = read(24) + read(IMAGE_BYTES - 24) + handshake + erase + stream + read(24) + read(IMAGE_BYTES - 24);
+const hb = healBound(one.f.monitor.messages, 0, 1, { imageBytes: IMAGE_BYTES, timing: T, flashDiv: DIV, charCycles: charCycles(one.f.config.uart) });
+const bound = hb.total;
 
 // The property's speed: a fixed sample of cases.
 const cases = fc.sample(fleetCase, { numRuns: 6, seed: 1 });
@@ -86,7 +60,7 @@ const out = {
   bound_cycles: bound,
   model_heal_ratio: one.cycles / bound,
   model_heal3_ratio: three.cycles / bound,
-  bound_terms: { image_read: read(24) + read(IMAGE_BYTES - 24), handshake, erase, stream, stream_terms: { sender_read: senderRead, hsi, receiver_programs: programs }, verify_read: read(24) + read(IMAGE_BYTES - 24) },
+  bound_terms: hb.terms,
   model_heal_wall_s: wallOne,
   model_cases_per_s: casesPerS,
   property_cases_timed: cases.length,

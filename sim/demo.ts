@@ -1,5 +1,5 @@
-// `make sim`: until the cellular system exists, a small demo of the bridge on the AXI-Stream
-// register slice: reset, a stream of beats through it under back-pressure, a waveform.
+// `make demo`: a small demo of the bridge on the AXI-Stream register slice: reset, a stream of
+// beats through it under back-pressure, a waveform.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { Clock, ClockCycles, FallingEdge, ReadOnly, Simulator, Until } from '../bridge/src/index.js';
