@@ -6,6 +6,7 @@ import type { HsiLockTbDut } from './gen/hsi_lock_tb.js';
 import type { HsiPcsTbDut } from './gen/hsi_pcs_tb.js';
 import type { HsiScramblerTbDut } from './gen/hsi_scrambler_tb.js';
 import type { HsiTapTbDut } from './gen/hsi_tap_tb.js';
+import type { HsiXbarTbDut } from './gen/hsi_xbar_tb.js';
 
 const pkg = 'rtl/hsi/hsi_pkg.sv';
 
@@ -46,13 +47,16 @@ export const hsiTapTb = defineTop<HsiTapTbDut>({
   sources: [pkg, 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'tb/hdl/hsi_channel.sv', 'tb/hdl/hsi_tap.sv', 'tb/hsi/hdl/hsi_tap_lane.sv', 'tb/hsi/hdl/hsi_tap_tb.sv'],
 });
 
+/** hsi_link and its sub-modules. */
+const linkSources = [pkg, 'rtl/hsi/hsi_frame_pkg.sv', 'rtl/hsi/hsi_reg_top.sv', 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv',
+  'rtl/hsi/hsi_crc32_64.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'rtl/hsi/hsi_tx_buffer.sv', 'rtl/hsi/hsi_rx_buffer.sv',
+  'rtl/hsi/hsi_link_tx.sv', 'rtl/hsi/hsi_link_rx.sv', 'rtl/hsi/hsi_link_state.sv', 'rtl/hsi/hsi_link_counters.sv',
+  'rtl/hsi/hsi_link.sv'];
+
 /** Two hsi_link endpoints (a: cell 1, b: cell 2) joined by two hsi_channel lanes (Latency 4). */
 export const hsiLinkTb = defineTop<HsiLinkTbDut>({
   name: 'hsi_link_tb',
-  sources: [pkg, 'rtl/hsi/hsi_frame_pkg.sv', 'rtl/hsi/hsi_reg_top.sv', 'rtl/hsi/hsi_scrambler.sv', 'rtl/hsi/hsi_descrambler.sv', 'rtl/hsi/hsi_block_lock.sv',
-    'rtl/hsi/hsi_crc32_64.sv', 'rtl/hsi/hsi_crc16_ctrl.sv', 'rtl/hsi/hsi_tx_buffer.sv', 'rtl/hsi/hsi_rx_buffer.sv',
-    'rtl/hsi/hsi_link_tx.sv', 'rtl/hsi/hsi_link_rx.sv', 'rtl/hsi/hsi_link_state.sv', 'rtl/hsi/hsi_link_counters.sv',
-    'rtl/hsi/hsi_link.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_link_tb.sv'],
+  sources: [...linkSources, 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_link_tb.sv'],
 });
 
 /** hsi_link_tb with the protocol checker's taps bound in (tb/hsi/hdl/hsi_link_taps.sv). */
@@ -62,4 +66,21 @@ export const hsiLinkTapTb = defineTop<HsiLinkTbDut>({
   module: 'hsi_link_tb',
   sources: [...hsiLinkTb.sources, 'tb/hdl/hsi_tap.sv', 'tb/hsi/hdl/hsi_link_taps.sv'],
   config: ['tb/hsi/hdl/hsi_link_taps.vlt'],
+});
+
+/** Four cells' hsi_link endpoints (c0..c3), each on two hsi_channel lanes to its port of hsi_xbar (Ports 4). */
+export const hsiXbarTb = defineTop<HsiXbarTbDut>({
+  name: 'hsi_xbar_tb',
+  sources: [...linkSources, 'rtl/hsi/hsi_xbar_pkg.sv', 'rtl/hsi/hsi_xbar_reg_top.sv', 'rtl/hsi/hsi_xbar_arbiter.sv', 'rtl/hsi/hsi_xbar_slice.sv',
+    'rtl/hsi/hsi_xbar_ingress.sv', 'rtl/hsi/hsi_xbar_egress.sv', 'rtl/hsi/hsi_xbar.sv', 'tb/hdl/hsi_channel.sv', 'tb/hsi/hdl/hsi_xbar_tb.sv'],
+  config: ['tb/hsi/hdl/hsi_xbar_tb.vlt'],
+  parameters: { Ports: 4 },
+});
+
+/** hsi_xbar_tb with eight cells (c0..c7, Ports 8). */
+export const hsiXbar8Tb = defineTop<HsiXbarTbDut>({
+  ...hsiXbarTb,
+  name: 'hsi_xbar8_tb',
+  module: 'hsi_xbar_tb',
+  parameters: { Ports: 8 },
 });
