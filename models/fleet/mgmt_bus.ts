@@ -66,13 +66,14 @@ export class MgmtBus {
       if (alive.some((s) => !((s.ch >> b) & 1))) alive = alive.filter((s) => !((s.ch >> b) & 1));
     }
     const winner = alive[0]!.ch;
+    // Busy before the losers' wake-ups, which ask the line to start the next character.
+    this.#busy = true;
     for (const s of sent) {
       if (alive.includes(s)) continue;
       this.counts.collisions++;
       this.uart(s.i)?.collide();
       this.changed(s.i);
     }
-    this.#busy = true;
     const end = now + this.charCycles;
     this.q.at(end, () => {
       this.#busy = false;
@@ -81,13 +82,15 @@ export class MgmtBus {
       this.counts.chars++;
       const seen = this.noise(winner);
       this.tap(seen, end);
+      // Every UART's side of this character first, then the wake-ups: a sender's next character
+      // must be ready (transmitted) before any wake-up asks the line who goes on back to back.
       for (let i = 0; i < this.cells; i++) {
         const u = this.uart(i);
         if (!u) continue;
         if (this.#senders.has(i)) u.transmitted();
         else u.receive({ value: seen });
-        this.changed(i);
       }
+      for (let i = 0; i < this.cells; i++) if (this.uart(i)) this.changed(i);
       this.q.at(end + 2 * this.charCycles, () => this.#idle(end));
       this.kick();
     });
