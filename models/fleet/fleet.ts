@@ -60,6 +60,7 @@ export class FirmwareCrash extends Error {
 /** One cell's incarnation: its registers, its platform, its firmware. */
 interface Incarnation {
   readonly cell: CellModel;
+  fw?: Firmware;
   waiter: (() => void) | undefined;
   /** False once the cell went off: its firmware and its scheduled events no longer act. */
   readonly life: { alive: boolean };
@@ -117,6 +118,11 @@ export class Fleet {
     return this.#cells[i]?.cell;
   }
 
+  /** Cell `i`'s firmware now (undefined while it is off): for its own counters, never for a claim's proof. */
+  firmware(i: number): Firmware | undefined {
+    return this.#cells[i]?.fw;
+  }
+
   /** What the checker's rule says of cell `i`'s flash now (a bulk read of the part). */
   image(i: number): ImageCheck {
     return checkImage(this.chips[i]!.mem.subarray(0, this.regionBytes), this.regionBytes);
@@ -138,6 +144,7 @@ export class Fleet {
       waitInterrupt: (timeout) => this.#wait(inc, timeout),
     };
     const fw = new Firmware(platform, { ...this.config, seed: (this.config.seed * 31 + i * 0x9e37) >>> 0 });
+    inc.fw = fw;
     this.#running++;
     fw.run().catch((e: unknown) => {
       if (!inc.life.alive) return;
