@@ -60,6 +60,7 @@ export class FirmwareCrash extends Error {
 /** One cell's incarnation: its registers, its platform, its firmware. */
 interface Incarnation {
   readonly cell: CellModel;
+  fw?: Firmware;
   waiter: (() => void) | undefined;
   /** False once the cell went off: its firmware and its scheduled events no longer act. */
   readonly life: { alive: boolean };
@@ -117,24 +118,33 @@ export class Fleet {
     return this.#cells[i]?.cell;
   }
 
+  /** Cell `i`'s firmware now (undefined while it is off): for its own counters, never for a claim's proof. */
+  firmware(i: number): Firmware | undefined {
+    return this.#cells[i]?.fw;
+  }
+
   /** What the checker's rule says of cell `i`'s flash now (a bulk read of the part). */
   image(i: number): ImageCheck {
     return checkImage(this.chips[i]!.mem.subarray(0, this.regionBytes), this.regionBytes);
   }
 
   #boot(i: number): void {
+    this.bus.sync();
     const life = { alive: true };
     const cell = new CellModel({ index: i, chip: this.chips[i]!, sched: this.q, link: this.hsi.linkOf(i, () => life.alive), timing: this.options.timing ?? BENCH_FLASH_TIMING, regionBytes: this.regionBytes });
     const inc: Incarnation = { cell, waiter: undefined, life };
     inc.cell.setLink(this.hsi.isUp(i));
     inc.cell.onChange = () => this.#changed(i);
     this.#cells[i] = inc;
+    // The line is brought up to date before the firmware sees any register (models/fleet/mgmt_bus.ts).
+    const regs = { read: (a: number) => (this.bus.sync(), cell.read(a)), write: (a: number, d: number) => (this.bus.sync(), cell.write(a, d)) };
     const platform: Platform = {
-      regs: modelPort(inc.cell, () => BigInt(this.q.now())),
+      regs: modelPort(regs, () => BigInt(this.q.now())),
       now: () => this.q.now(),
       waitInterrupt: (timeout) => this.#wait(inc, timeout),
     };
     const fw = new Firmware(platform, { ...this.config, seed: (this.config.seed * 31 + i * 0x9e37) >>> 0 });
+    inc.fw = fw;
     this.#running++;
     fw.run().catch((e: unknown) => {
       if (!inc.life.alive) return;
@@ -145,8 +155,10 @@ export class Fleet {
 
   #changed(i: number): void {
     const inc = this.#cells[i];
-    if (inc?.waiter && inc.cell.irq()) inc.waiter();
-    this.bus.kick();
+    this.bus.touch();
+    if (!inc?.waiter) return;
+    this.bus.sync();
+    if (inc.cell.irq()) inc.waiter();
   }
 
   /** The firmware parks until its cell's interrupt (one cycle of latency) or the timeout. */
@@ -166,6 +178,7 @@ export class Fleet {
         inc.waiter = undefined;
         this.q.at(this.q.now() + 1, () => wake(true));
       };
+      this.bus.sync();
       if (inc.cell.irq()) soon();
       else {
         inc.waiter = soon;
@@ -185,6 +198,10 @@ export class Fleet {
     while (this.#running > 0) await new Promise<void>((r) => (this.#settled = r));
     this.#settled = undefined;
     if (this.#crash) throw this.#crash;
+    // The firmware waits: the line plans its next wake-up from what the registers now hold, and
+    // the tap has every character that ended by now (the observers are current when done() asks).
+    this.bus.sync();
+    this.bus.update();
   }
 
   /** Runs until `done()` holds (checked after each event) or cycle `limit`; returns the cycle reached. */
@@ -245,12 +262,12 @@ export class Fleet {
   #down(i: number, power: boolean): void {
     const inc = this.#cells[i];
     if (!inc) return;
+    this.bus.sync();
     inc.life.alive = false;
     inc.waiter = undefined;
     if (power) inc.cell.flash.powerLoss(() => this.#rng.next() & 0xff);
     else inc.cell.flash.reset();
     this.#cells[i] = undefined;
-    this.bus.forget(i);
     this.hsi.resetCell(i);
   }
 }

@@ -1,11 +1,19 @@
 /**
- * The shared management line of the fleet, character by character, with the UART's rules
- * (DESIGN.md section 3): a UART starts only after one idle character time following another
- * sender's character, its own queued characters go back to back, and UARTs that start on the
- * same bit arbitrate bit by bit, LSB first, the wired-AND's 0 winning (receivers see the winner's
- * character intact; a loser flushes its whole TX FIFO and flags COLLISION). So a frame is
+ * The shared management line of the fleet, a transmission at a time, with the UART's rules
+ * (DESIGN.md section 3): a UART starts only after one idle character time following the last
+ * character on the line; its own queued characters go back to back; UARTs that start on the same
+ * bit arbitrate bit by bit, LSB first, the wired-AND's 0 winning (receivers see the winner's
+ * character intact; a loser flushes its whole TX FIFO and flags COLLISION), so a frame is
  * collided or not as a whole, as on the RTL. Costs come from the bit rate: a character is
- * charCycles; RX_TIMEOUT fires after the receivers' TIMEOUT.CHARS idle characters.
+ * `charCycles`; RX_TIMEOUT fires {@link IDLE_TIMEOUT_CHARS} idle characters after the last one.
+ *
+ * The line is fed from the UARTs' TX FIFOs (the firmware fills them through the registers, as on
+ * the RTL) but it does not step character by character: the UARTs' FIFOs are brought up to date
+ * lazily ({@link MgmtBus.sync}, before anything reads them) and the line wakes the cells only at
+ * the characters where an interrupt can change — a receiver's RX threshold, the sender's TX
+ * threshold, the end of a transmission, the idle timeout, a collision — so a frame costs a few
+ * events, not a few per character and cell. Every character still ends at the cycle it would on
+ * the wire, and the passive tap sees each with that cycle.
  */
 import type { Scheduler } from '../cell/scheduler.js';
 import type { UartModel } from '../uart/uart.js';
@@ -16,94 +24,171 @@ export type UartAt = (cell: number) => UartModel | undefined;
 /** Taps the line: every character that went out whole, with its cycle (a passive observer). */
 export type LineTap = (ch: number, time: number) => void;
 
+/** The receivers' RX idle timeout, in characters (the firmware sets TIMEOUT.CHARS = 2). */
+export const IDLE_TIMEOUT_CHARS = 2;
+
+interface Sender {
+  readonly cell: number;
+  readonly uart: UartModel;
+}
+
+/** Characters from one winner, back to back (several senders only until arbitration sorts them). */
+interface Transmission {
+  /** Cycle of the next character boundary: the one in flight ends, the next may start. */
+  next: number;
+  senders: Sender[];
+  /** The character in flight as its senders drive it. */
+  ch: number;
+}
+
 /** The line. */
 export class MgmtBus {
+  #tx: Transmission | undefined;
   #lastEnd = -Infinity;
-  /** Cells whose character ended at #lastEnd and may go on back to back. */
-  #senders = new Set<number>();
-  #busy = false;
-  #pending: (() => void) | undefined;
+  /** The idle timeout after #lastEnd was delivered, or a new transmission came first. */
+  #idleDone = true;
+  #cancel: (() => void) | undefined;
+  #dirty = true;
+  #noise: (ch: number) => number = (ch) => ch;
   /** Characters on the line, and characters lost to collisions (flushed FIFOs), for the bench. */
   readonly counts = { chars: 0, collisions: 0 };
-  /** Corrupts a character on the line (a fault): returns the value receivers see. */
-  noise: (ch: number) => number = (ch) => ch;
 
   constructor(private readonly q: Scheduler, private readonly cells: number, private readonly uart: UartAt, private readonly charCycles: number, private readonly tap: LineTap, private readonly changed: (cell: number) => void) {}
 
-  /** Something changed at a UART (its TX FIFO filled): start a character when the line allows. */
-  kick(): void {
-    if (this.#busy || this.#pending) return;
-    const now = this.q.now();
-    const ready = this.#ready();
-    if (!ready.length) return;
-    const again = ready.some((i) => this.#senders.has(i)) && now === this.#lastEnd;
-    const at = again ? now : Math.max(now, this.#lastEnd + this.charCycles);
-    this.#pending = this.q.at(at, () => {
-      this.#pending = undefined;
-      this.#start();
-    });
+  /** Corrupts each character on the line from now on (a fault): returns the value receivers see. */
+  set noise(fn: (ch: number) => number) {
+    this.sync();
+    this.#noise = fn;
   }
 
-  #ready(): number[] {
-    const out: number[] = [];
+  /** A UART's registers were touched (its FIFOs, thresholds or enables): plan the line again. */
+  touch(): void {
+    this.#dirty = true;
+  }
+
+  /**
+   * Brings every UART up to now: the characters that started or ended since, delivered to the
+   * receivers and the tap with their own cycles, and the idle timeout. Call before anything reads
+   * a UART, and before a cell goes off or comes up (who receives changes).
+   */
+  sync(): void {
+    const now = this.q.now();
+    while (this.#tx && this.#tx.next <= now) this.#boundary(this.#tx);
+    if (!this.#tx && !this.#idleDone && this.#lastEnd + IDLE_TIMEOUT_CHARS * this.charCycles <= now) {
+      this.#idleDone = true;
+      for (let i = 0; i < this.cells; i++) this.uart(i)?.lineIdle();
+    }
+  }
+
+  /** Plans the line's next wake-up after the UARTs were touched (the fleet calls it once the firmware waits). */
+  update(): void {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    this.#cancel?.();
+    const at = this.#nextEvent();
+    this.#cancel = at === undefined ? undefined : this.q.at(Math.max(at, this.q.now()), () => this.#wake());
+  }
+
+  #wake(): void {
+    this.#cancel = undefined;
+    this.sync();
+    if (!this.#tx && this.q.now() >= this.#lastEnd + this.charCycles) this.#begin();
+    for (let i = 0; i < this.cells; i++) if (this.uart(i)) this.changed(i);
+    this.#dirty = true;
+    this.update();
+  }
+
+  /** UARTs with a character queued and none in flight. */
+  #ready(): Sender[] {
+    const out: Sender[] = [];
     for (let i = 0; i < this.cells; i++) {
       const u = this.uart(i);
-      if (u && u.sending === undefined && u.txFifo.length > 0) out.push(i);
+      if (u && u.sending === undefined && u.txFifo.length > 0) out.push({ cell: i, uart: u });
     }
     return out;
   }
 
-  #start(): void {
-    const now = this.q.now();
-    let ready = this.#ready();
-    // Back to back, only the senders of the last character go on: the others wait for idle.
-    if (now === this.#lastEnd && ready.some((i) => this.#senders.has(i))) ready = ready.filter((i) => this.#senders.has(i));
-    if (!ready.length) return this.kick();
-    const sent = ready.map((i) => ({ i, ch: this.uart(i)!.transmit()! }));
-    // Bitwise arbitration, LSB first: at the first bit where some send 0, those sending 1 lose.
+  /** Carrier sense allowed it: every UART with a character queued starts now. */
+  #begin(): void {
+    const senders = this.#ready();
+    if (!senders.length) return;
+    // A start before the idle timeout ran out cancels it (sync delivered it if it had).
+    this.#idleDone = true;
+    this.#start({ next: this.q.now(), senders, ch: 0 });
+  }
+
+  /** A character boundary: the character in flight ends; the senders with more go on back to back. */
+  #boundary(tx: Transmission): void {
+    const end = tx.next;
+    const seen = this.#noise(tx.ch);
+    this.counts.chars++;
+    this.tap(seen, end);
+    // A sender that went off finishes its character in flight, and no more.
+    const on = tx.senders.filter((s) => this.uart(s.cell) === s.uart);
+    for (const s of on) s.uart.transmitted();
+    for (let i = 0; i < this.cells; i++) {
+      if (!tx.senders.some((s) => s.cell === i)) this.uart(i)?.receive({ value: seen });
+    }
+    tx.senders = on.filter((s) => s.uart.txFifo.length > 0);
+    if (!tx.senders.length) {
+      this.#tx = undefined;
+      this.#lastEnd = end;
+      this.#idleDone = false;
+      return;
+    }
+    this.#start(tx);
+  }
+
+  /** Each sender takes its next character; bitwise arbitration, LSB first: where some send 0, those sending 1 lose. */
+  #start(tx: Transmission): void {
+    const sent = tx.senders.map((s) => ({ s, ch: s.uart.transmit()! }));
     let alive = sent;
     for (let b = 0; b < 8 && alive.length > 1; b++) {
-      if (alive.some((s) => !((s.ch >> b) & 1))) alive = alive.filter((s) => !((s.ch >> b) & 1));
+      if (alive.some((x) => !((x.ch >> b) & 1))) alive = alive.filter((x) => !((x.ch >> b) & 1));
     }
-    const winner = alive[0]!.ch;
-    for (const s of sent) {
-      if (alive.includes(s)) continue;
+    for (const x of sent) {
+      if (alive.includes(x)) continue;
       this.counts.collisions++;
-      this.uart(s.i)?.collide();
-      this.changed(s.i);
+      x.s.uart.collide();
     }
-    this.#busy = true;
-    const end = now + this.charCycles;
-    this.q.at(end, () => {
-      this.#busy = false;
-      this.#lastEnd = end;
-      this.#senders = new Set(alive.map((s) => s.i));
-      this.counts.chars++;
-      const seen = this.noise(winner);
-      this.tap(seen, end);
-      for (let i = 0; i < this.cells; i++) {
-        const u = this.uart(i);
-        if (!u) continue;
-        if (this.#senders.has(i)) u.transmitted();
-        else u.receive({ value: seen });
-        this.changed(i);
-      }
-      this.q.at(end + 2 * this.charCycles, () => this.#idle(end));
-      this.kick();
-    });
+    tx.senders = alive.map((x) => x.s);
+    tx.ch = alive[0]!.ch;
+    tx.next += this.charCycles;
+    this.#tx = tx;
   }
 
-  /** RX_TIMEOUT: idle since `end` for the receivers' timeout (the firmware sets TIMEOUT.CHARS = 2). */
-  #idle(end: number): void {
-    if (this.#lastEnd !== end || this.#busy) return;
+  /** The next cycle at which a UART's interrupt can change, or the line can start. */
+  #nextEvent(): number | undefined {
+    const C = this.charCycles;
+    const tx = this.#tx;
+    if (!tx) {
+      const idle = this.#idleDone ? undefined : this.#lastEnd + IDLE_TIMEOUT_CHARS * C;
+      const start = this.#ready().length ? Math.max(this.q.now(), this.#lastEnd + C) : undefined;
+      return idle === undefined ? start : start === undefined ? idle : Math.min(idle, start);
+    }
+    // Several senders: they arbitrate character by character (a loser's collision is an interrupt).
+    if (tx.senders.length > 1) return tx.next;
+    const w = tx.senders[0]!;
+    // Characters after the one in flight (none when the sender went off).
+    const queued = this.uart(w.cell) === w.uart ? w.uart.txFifo.length : 0;
+    // The boundary at which its FIFO is found empty: the end of the transmission (TX_EMPTY).
+    let at = tx.next + queued * C;
+    const ie = (u: UartModel, f: string): boolean => u.regs.field('IE', f) === 1;
+    const txThr = w.uart.regs.field('FIFOCTL', 'TXTHR');
+    if (ie(w.uart, 'TX_THRESH') && queued > txThr) at = Math.min(at, tx.next + (queued - txThr - 1) * C);
     for (let i = 0; i < this.cells; i++) {
-      this.uart(i)?.lineIdle();
-      this.changed(i);
+      const u = this.uart(i);
+      if (!u || i === w.cell) continue;
+      const len = u.rxFifo.length;
+      const needs = [
+        ie(u, 'RX_AVAIL') ? 1 - len : 0,
+        ie(u, 'RX_THRESH') ? Math.max(1, u.regs.field('FIFOCTL', 'RXTHR')) - len : 0,
+        ie(u, 'OVERRUN') ? u.depth + 1 - len : 0,
+      ].filter((n) => n > 0);
+      // The n-th character from now ends at tx.next + (n - 1) C, if the sender has it.
+      const need = Math.min(...needs);
+      if (need <= queued + 1) at = Math.min(at, tx.next + (need - 1) * C);
     }
-  }
-
-  /** The cell's UART was replaced (a reset): it no longer goes on back to back. */
-  forget(cell: number): void {
-    this.#senders.delete(cell);
+    return at;
   }
 }

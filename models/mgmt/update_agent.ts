@@ -61,6 +61,12 @@ export class UpdateAgent {
   /** Push: gathers the errored cells announced, and starts a session after the window. */
   evaluate(): void {
     const fw = this.fw;
+    const s = this.#session;
+    if (s && fw.errored()) {
+      // A newer image than the one being sent exists: this session is cancelled.
+      this.#session = undefined;
+      return fw.spawn(this.#cancel(s));
+    }
     if (!this.#isUpdateCell()) return;
     const mine = fw.image!;
     if (fw.config.push) {
@@ -219,6 +225,22 @@ export class UpdateAgent {
       if (t) t.stage = r?.cc === CompletionCode.Success ? 'done' : 'failed';
       this.fw.spawn(this.#maybeEnd());
     });
+  }
+
+  /** Stops the send and sends CancelUpdate to every target still in the session. */
+  async #cancel(s: Session): Promise<void> {
+    const fw = this.fw;
+    this.#wanted.clear();
+    if (s.dmaBusy) {
+      s.dmaBusy = false;
+      await fw.ports.dma.write(DMA.CTRL, FW_DMA_CTRL.TX_ABORT.mask);
+      await fw.ports.ctrl.write(CTRL.PATH_EN, CELL_CTRL_PATH_EN.VC0.mask);
+    }
+    for (const [eid, t] of s.targets) {
+      if (t.stage === 'done' || t.stage === 'failed') continue;
+      t.stage = 'failed';
+      fw.conv.request(eid, 'CancelUpdate', {}, fw.config.request, () => {});
+    }
   }
 
   /** The session ends when no target is left in flight and the send is over. */

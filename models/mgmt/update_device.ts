@@ -19,7 +19,7 @@ import { ImageStatus } from '../cell/image_check_pkg.js';
 import { FlashErr } from '../flash/spi_flash_pkg.js';
 import { eraseCycles } from './config.js';
 import { eidCell } from './mctp.js';
-import type { Firmware, ImageId } from './firmware.js';
+import { compareIds, type Firmware, type ImageId } from './firmware.js';
 import { eraseExtent, programPages } from './flash_jobs.js';
 import { CompletionCode, UpdatePath, type Message } from './messages.js';
 
@@ -125,6 +125,8 @@ export class UpdateDevice {
         await this.#disarm();
         this.#end(this.#resumable());
         reply(CompletionCode.Success, {});
+        // Still errored: ask the update cell of the newest image.
+        this.fw.evaluate();
         return true;
       }
       case 'GetStatus':
@@ -144,6 +146,10 @@ export class UpdateDevice {
     const s = this.#session;
     if (img?.status === ImageStatus.Valid && offer.version <= img.version && !(offer.version === img.version && (offer.crc >>> 0) > (img.crc >>> 0))) return reply(CompletionCode.InvalidData, {});
     if (fw.bad.has(`${src}:${offer.version}:${offer.crc}`)) return reply(CompletionCode.InvalidData, {});
+    // An image older than the newest valid one announced is refused (its holder missed that
+    // announcement, e.g. while it lost arbitration on the line): this cell waits for the newest.
+    const newest = fw.newest();
+    if (newest && compareIds(offer, newest) < 0) return reply(CompletionCode.InvalidData, {});
     if (s && s.ua !== src && !fw.dead.has(s.ua)) return reply(CompletionCode.AlreadyInUpdateMode, {});
     if (s && s.ua !== src) this.#end(this.#resumable());
     if (s && s.ua === src && s.version === offer.version && s.crc === offer.crc && s.stage !== 'acked') return reply(CompletionCode.Success, {});
@@ -171,6 +177,11 @@ export class UpdateDevice {
       if (!hsi) {
         reply(CompletionCode.HsiDown, { start_offset: start });
         return this.#pull(s);
+      }
+      // Resumed with every frame already written: nothing will arrive (no RX_DONE); on to the check.
+      if (start >= s.len) {
+        reply(CompletionCode.Success, { start_offset: start });
+        return this.#transferred(s);
       }
       const cell = eidCell(s.ua)!;
       await fw.ports.dma.batch([writeOp(DMA.RX_SRC, cell), writeOp(DMA.RX_START, start), writeOp(DMA.RX_LEN, s.len), writeOp(DMA.CTRL, FW_DMA_CTRL.RX_ARM.mask)]);
