@@ -6,7 +6,9 @@ NPX   := npx --no-install
 APT_PACKAGES := verilator libzmq3-dev cppzmq-dev ccache lcov
 RTL := $(shell find rtl -name '*.sv' 2>/dev/null | sort)
 # Packages are linted with their users: each file gets its block's and rtl/common's on the command line.
-PKGS = $(wildcard rtl/common/*_pkg.sv $(1)/*_pkg.sv)
+# A block's users: the cell instantiates the UART, flash and HSI blocks, so it lints with theirs too.
+USES_rtl/cell := rtl/uart rtl/flash rtl/hsi
+PKGS = $(wildcard rtl/common/*_pkg.sv $(foreach u,$(USES_$(1)),$(u)/*_pkg.sv) $(1)/*_pkg.sv)
 MODULES = $(filter-out %_pkg.sv,$(RTL))
 
 # Verilator: Debian's 5.006 unless VERILATOR says otherwise. VERILATOR=5.048 is the current release,
@@ -88,7 +90,7 @@ typecheck: types
 # the testbenches.
 lint: types
 	@quiet="$(LINT_QUIET)"; \
-	$(foreach f,$(MODULES),$(VERILATOR_CMD) --lint-only -Wall $$quiet -y rtl/common -y $(dir $(f)) $(call PKGS,$(patsubst %/,%,$(dir $(f)))) $(f) --top-module $(basename $(notdir $(f))) || exit 1;) \
+	$(foreach f,$(MODULES),$(VERILATOR_CMD) --lint-only -Wall $$quiet -y rtl/common $(foreach u,$(USES_$(patsubst %/,%,$(dir $(f)))),-y $(u)) -y $(dir $(f)) $(call PKGS,$(patsubst %/,%,$(dir $(f)))) $(f) --top-module $(basename $(notdir $(f))) || exit 1;) \
 	for t in $(wildcard tb/*/gen/*_reg_top.sv tb/*/gen/*_pkg.sv); do $(VERILATOR_CMD) --lint-only -Wall $$quiet $$t || exit 1; done
 	@echo "verilator lint ($(VERILATOR_CMD)): $(words $(MODULES)) RTL module(s) with their packages ($(words $(filter %_pkg.sv,$(RTL)))), and $(words $(wildcard tb/*/gen/*_reg_top.sv tb/*/gen/*_pkg.sv)) generated testbench file(s) clean"
 
