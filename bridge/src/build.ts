@@ -138,6 +138,9 @@ function lintOverride(spec: TopSpec): TopSpec {
   return process.env.CELLBENCH_LINT === '0' ? { ...spec, lint: false } : spec;
 }
 
+/** The bridge's sources that turn Verilator's description into the signal table and the harness's tables. */
+const DESCRIBERS = ['netlist.ts', 'xml.ts', 'json.ts', 'codegen.ts'];
+
 /** Content hash of everything a build of `spec` depends on. */
 export async function buildKey(topSpec: TopSpec): Promise<string> {
   const spec = lintOverride(topSpec);
@@ -147,6 +150,8 @@ export async function buildKey(topSpec: TopSpec): Promise<string> {
   const files = [...spec.sources, ...(spec.config ?? [])].map((f) => path.join(ROOT, f));
   for (const d of spec.includeDirs ?? []) files.push(...(await filesUnder(path.join(ROOT, d))));
   files.push(...(await filesUnder(HARNESS_DIR)));
+  // What reads Verilator's description and writes the harness's tables shapes the build too.
+  files.push(...DESCRIBERS.map((f) => path.join(ROOT, 'bridge', 'src', f)));
   for (const f of files) {
     h.update(f.startsWith(ROOT) ? path.relative(ROOT, f) : f);
     h.update(await fs.readFile(f).catch(() => {

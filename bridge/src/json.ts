@@ -67,6 +67,12 @@ function netVar(v: Node): NetVar {
   };
 }
 
+/** The instances of a module body, each with the generate blocks (`GENBLOCK`s) around it. */
+function cells(stmts: readonly Node[], blocks: readonly string[]): { cell: Node; blocks: readonly string[] }[] {
+  return stmts.flatMap((s) => (s.type === 'CELL' ? [{ cell: s, blocks }]
+    : s.type === 'GENBLOCK' ? cells(list(s, 'itemsp'), [...blocks, str(s, 'name') ?? '']) : []));
+}
+
 /**
  * The netlist in Verilator's `--json-only` output (`<prefix>.tree.json`, the Verilators that no
  * longer write XML): the top is the level-1 module, the hierarchy its `CELL`s (`modp` names the
@@ -85,10 +91,11 @@ export function netlistFromJson(json: string): Netlist {
       name,
       hier,
       vars: stmts.filter((s) => s.type === 'VAR').map(netVar),
-      children: stmts.filter((s) => s.type === 'CELL').map((c) => {
+      children: cells(stmts, []).map(({ cell: c, blocks }) => {
         const m = modules.get(str(c, 'modp') ?? '');
-        if (!m) throw new SignalTableError(`instance ${hier}.${str(c, 'name')}: its module is missing from the description`);
-        return instance(m, str(c, 'name') ?? '', `${hier}.${str(c, 'name')}`);
+        const name = [...blocks, str(c, 'name') ?? ''].join('.');
+        if (!m) throw new SignalTableError(`instance ${hier}.${name}: its module is missing from the description`);
+        return instance(m, name, `${hier}.${name}`);
       }),
     };
   };

@@ -20,3 +20,8 @@ export function closestText(name: string, names: Iterable<string>): string {
   const near = closest(name, names);
   return near.length ? ` (closest: ${near.join(', ')})` : '';
 }
+
+/** How a test writes a signal's handle: `dut.u_core.state_q`, `dut['g_cell[0]'].u_nor.mem_q`. */
+export function dutPath(name: string): string {
+  return `dut${name.split('.').map((p) => (/^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `['${p}']`)).join('')}`;
+}

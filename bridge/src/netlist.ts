@@ -26,8 +26,12 @@ export interface NetVar {
 
 /** One instance of the elaborated design; the root is the top module itself. */
 export interface NetInstance {
+  /**
+   * The name under its parent, with the generate blocks between them: `u_core`, or
+   * `g_cell[2].u_nor` for an instance in a generate loop (what a test writes: `dut['g_cell[2]'].u_nor`).
+   */
   readonly name: string;
-  /** Hierarchical name from the top module, e.g. `counter.u_core`. */
+  /** Hierarchical name from the top module, generate blocks included (Verilator's scope name): `top.g_cell[2].u_nor`. */
   readonly hier: string;
   readonly vars: readonly NetVar[];
   readonly children: readonly NetInstance[];

@@ -57,6 +57,15 @@ function netVar(v: Node): NetVar {
   };
 }
 
+/** A module body's instances in document order, each with the generate blocks around it. */
+function blockInstances(body: Node, blocks: readonly string[]): { name: string; loc?: string; blocks: readonly string[] }[] {
+  const all = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v && typeof v === 'object' ? [v as Node] : []);
+  return [
+    ...all(body['instance']).map((i) => ({ name: attr(i, 'name') ?? '', loc: attr(i, 'loc'), blocks })),
+    ...all(body['begin']).flatMap((b) => blockInstances(b, [...blocks, attr(b, 'name') ?? ''])),
+  ];
+}
+
 /**
  * The netlist in Verilator's `--xml-only` output (Verilator up to 5.0xx; later ones write JSON):
  * its type table, and its `<cells>` tree with each instance's module.
@@ -77,16 +86,24 @@ export function netlistFromXml(xml: string): Netlist {
     }
   }
   const modules = new Map(children(netlist, 'module').map((m) => [attr(m, 'name') ?? '', m]));
-  const instance = (cell: Node): NetInstance => {
+  const instance = (cell: Node, name: string, hier: string): NetInstance => {
     const mod = modules.get(attr(cell, 'submodname') ?? '');
+    // `<cells>` drops the generate blocks from names and hierarchies (two `u_nor` of a loop are both
+    // `top.u_nor`); the module's body has them: each `<instance>` under its `<begin>`s.
+    const scoped = mod ? blockInstances(mod, []) : [];
     return {
-      name: attr(cell, 'name') ?? '',
-      hier: attr(cell, 'hier') ?? '',
+      name,
+      hier,
       vars: (mod ? children(mod, 'var') : []).map(netVar),
-      children: children(cell, 'cell').map(instance),
+      children: children(cell, 'cell').map((c) => {
+        const cname = attr(c, 'name') ?? '';
+        const k = scoped.findIndex((s) => s.name === cname && s.loc === attr(c, 'loc'));
+        const blocks = k < 0 ? [] : scoped.splice(k, 1)[0]!.blocks;
+        return instance(c, [...blocks, cname].join('.'), [hier, ...blocks, cname].join('.'));
+      }),
     };
   };
   const topCell = children(root['cells'] as Node, 'cell')[0];
   if (!topCell) throw new SignalTableError('no top module in the description');
-  return { types, top: instance(topCell) };
+  return { types, top: instance(topCell, attr(topCell, 'name') ?? '', attr(topCell, 'hier') ?? '') };
 }

@@ -74,6 +74,10 @@ describe.each([
     signalTableFrom(parse(readFileSync(path.join(import.meta.dirname, 'netlists', `${top}-${suffix}`), 'utf8')));
 
   test('types_top: packed arrays, structs, enums, integers, memories', () => expectTypesTop(table('types_top')));
+  test('gen_loop: instances inside generate blocks keep the blocks in their names and scopes', () => {
+    expect(table('gen_loop').internals.map((s) => [s.name, s.scope])).toEqual(['g_cell[0].u_cell', 'g_cell[1].u_cell', 'g_cell[1].g_extra.u_cell']
+      .flatMap((i) => [[`${i}.mem_q`, `TOP.gen_loop.${i}`], [`${i}.count_q`, `TOP.gen_loop.${i}`]]));
+  });
   test('counter: the hierarchy of internal signals, every port', () => {
     const t = table('counter');
     expectCounter(t);

@@ -4,9 +4,10 @@ import {
   Clock, ClockCycles, FallingEdge, ReadOnly, RisingEdge, SignalAccessError, Timer, UnknownSignalError,
 } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
-import { counter } from './tops.js';
+import { counter, genLoop } from './tops.js';
 
 const test = simTest(counter, { simTimeout: [1, 'ms'] });
+const loop = simTest(genLoop, { simTimeout: [1, 'ms'] });
 
 describe('values', () => {
   test('wide signals are bigint, both ways, at 40 and 128 bits', async ({ dut }) => {
@@ -131,6 +132,26 @@ describe('memories', () => {
   test('out-of-range and oversized accesses are refused', async ({ dut }) => {
     await expect(dut.u_core.mem.read(10, 7)).rejects.toThrow(/elements \[10, 17\) lie outside its 16 elements/);
     await expect(dut.u_core.mem.write(0, [256])).rejects.toThrow(/does not fit in 8 bits/);
+  });
+});
+
+describe('instances inside generate blocks', () => {
+  loop('each instance of a loop (and of an if inside it) is its own: memories and registers by block', async ({ sim, dut }) => {
+    const cells = [dut['g_cell[0]'].u_cell, dut['g_cell[1]'].u_cell, dut['g_cell[1]'].g_extra.u_cell];
+    expect(() => cells[0]!.count_q.value, 'the message writes the handle as a test does').toThrow("await sim.watch(dut['g_cell[0]'].u_cell.count_q)");
+    for (const c of cells) await sim.watch(c.count_q);
+    for (const [k, c] of cells.entries()) await c.mem_q.write(0, [0x10 * (k + 1), k, k, k]);
+    for (const [k, c] of cells.entries()) expect(await c.mem_q.read(), `instance ${k}'s memory`).toEqual(Uint8Array.from([0x10 * (k + 1), k, k, k]));
+    new Clock(dut.clk_i, 10, 'ns').start();
+    await ClockCycles(dut.clk_i, 3);
+    await ReadOnly();
+    // The loop's heads come out of the design: each instance's memory reached its own port.
+    expect([dut.first_o.value, dut.last_o.value]).toEqual([0x10, 0x20]);
+    // Each counter steps by its own Step (1, 2, 7) from the same (unreset) start.
+    const counts = cells.map((c) => c.count_q.value);
+    await ClockCycles(dut.clk_i, 1);
+    await ReadOnly();
+    expect(cells.map((c, k) => (c.count_q.value - counts[k]! + 256) % 256)).toEqual([1, 2, 7]);
   });
 });
 

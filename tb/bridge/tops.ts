@@ -2,6 +2,7 @@ import { defineTop } from '../../bridge/src/index.js';
 import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import type { AxisSliceDut } from './gen/axis_slice.js';
 import type { CounterDut } from './gen/counter.js';
+import type { GenLoopDut } from './gen/gen_loop.js';
 import type { LineLoopDut } from './gen/line_loop.js';
 import type { MixedDut } from './gen/mixed.js';
 import type { TickerDut } from './gen/ticker.js';
@@ -60,4 +61,11 @@ export const lineLoop = defineTop<LineLoopDut>({ name: 'line_loop', sources: ['t
 export const mixed = defineTop<MixedDut>({
   name: 'mixed',
   sources: ['rtl/common/axis_slice.sv', 'tb/bridge/hdl/apb_regfile.sv', 'tb/bridge/hdl/line_loop.sv', 'tb/bridge/hdl/mixed.sv'],
+});
+
+/** Instances inside generate blocks: `dut['g_cell[1]'].u_cell`, `dut['g_cell[1]'].g_extra.u_cell`. */
+export const genLoop = defineTop<GenLoopDut>({
+  name: 'gen_loop',
+  sources: ['tb/bridge/hdl/gen_loop_cell.sv', 'tb/bridge/hdl/gen_loop.sv'],
+  config: ['tb/bridge/hdl/gen_loop.vlt'],
 });

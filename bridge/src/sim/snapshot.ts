@@ -1,6 +1,6 @@
 import { SignalAccessError, UnknownSignalError } from '../errors.js';
 import { MemoryHandle, type AnyHandle, SignalHandle, type SignalOwner } from '../handle.js';
-import { closestText } from '../names.js';
+import { closestText, dutPath } from '../names.js';
 import type { Decoder } from '../protocol.js';
 import { Dir, SigFlag, type SignalInfo } from '../signals.js';
 
@@ -85,7 +85,7 @@ export class Snapshot {
     const off = this.offsets[id]!;
     const info = this.table[id]!;
     if (off < 0) {
-      throw new SignalAccessError(`${info.name} is not in the snapshot: call \`await sim.watch(dut.${info.name})\` once, then every trigger brings its value`);
+      throw new SignalAccessError(`${info.name} is not in the snapshot: call \`await sim.watch(${dutPath(info.name)})\` once, then every trigger brings its value`);
     }
     if (info.width <= 32) return this.words_[off]!;
     let v = 0n;
