@@ -26,6 +26,36 @@ export function firmwareFrame(offset: number, bytes: Uint8Array): Uint8Array {
   return p;
 }
 
+/** Why an armed-or-not receiver refuses a vc 1 frame (rtl/cell/README.md, Receiver). */
+export type FrameRefusal = 'not-armed' | 'source' | 'path' | 'empty' | 'long' | 'boundary' | 'region' | 'gap';
+
+/** What the receiver's verdict on a frame depends on. */
+export interface ReceiverState {
+  readonly armed: boolean;
+  /** RX_SRC. */
+  readonly src: number;
+  /** PATH_EN.VC1 (and the link up). */
+  readonly vc1: boolean;
+  /** The next offset in order: frames up to it are taken. */
+  readonly next: number;
+  readonly regionBytes: number;
+}
+
+/** The receiver's rule: why it refuses the frame from cell `src` with `payload`, or undefined when it takes it. */
+export function frameRefusal(r: ReceiverState, src: number, payload: Uint8Array): FrameRefusal | undefined {
+  if (!r.armed) return 'not-armed';
+  if (src !== r.src) return 'source';
+  if (!r.vc1) return 'path';
+  if (payload.length <= FW_FRAME_OFFSET_BYTES) return 'empty';
+  const offset = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
+  const len = payload.length - FW_FRAME_OFFSET_BYTES;
+  if (len > FW_FRAME_BYTES) return 'long';
+  if (offset % FW_FRAME_BYTES) return 'boundary';
+  if (offset + len > r.regionBytes) return 'region';
+  if (offset > r.next) return 'gap';
+  return undefined;
+}
+
 /** What the DMA tells its cell. */
 export interface FwDmaEvents {
   txDone(): void;
@@ -160,10 +190,10 @@ export class FwDmaModel {
       this.#refresh();
       free();
     };
-    if (!this.#armed || src !== this.regs.field('RX_SRC', 'CELL') || !this.events.vc1Enabled() || payload.length <= FW_FRAME_OFFSET_BYTES) return refuse();
+    const state = { armed: this.#armed, src: this.regs.field('RX_SRC', 'CELL'), vc1: this.events.vc1Enabled(), next: this.#nextOffset, regionBytes: this.regionBytes };
+    if (frameRefusal(state, src, payload)) return refuse();
     const offset = new DataView(payload.buffer, payload.byteOffset).getUint32(0, true);
     const data = payload.subarray(FW_FRAME_OFFSET_BYTES);
-    if (offset % FW_FRAME_BYTES || data.length > FW_FRAME_BYTES || offset + data.length > this.regionBytes || offset > this.#nextOffset) return refuse();
     if (offset === this.#nextOffset) this.#nextOffset += data.length;
     else this.frames.repeated++;
     this.frames.taken++;
