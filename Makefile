@@ -8,6 +8,7 @@ RTL := $(shell find rtl -name '*.sv' 2>/dev/null | sort)
 # Packages are linted with their users: each file gets its block's and rtl/common's on the command line.
 # A block's users: the cell instantiates the UART, flash and HSI blocks, so it lints with theirs too.
 USES_rtl/cell := rtl/uart rtl/flash rtl/hsi
+USES_rtl/system := rtl/cell rtl/uart rtl/flash rtl/hsi
 PKGS = $(wildcard rtl/common/*_pkg.sv $(foreach u,$(USES_$(1)),$(u)/*_pkg.sv) $(1)/*_pkg.sv)
 MODULES = $(filter-out %_pkg.sv,$(RTL))
 

@@ -1,0 +1,141 @@
+/**
+ * The cellular system on the RTL (tb/system/hdl/system_tb.sv) with a management processor per
+ * cell: the firmware of models/mgmt, unchanged, as a task of the test on its cell's APB port and
+ * interrupt ({@link rtlPlatform}). What the tests assert comes from passive observers only: the
+ * management line's deframer (a SerialSink on line_o feeding models/fleet's BusMonitor) and bulk
+ * reads of the flash parts. Like every block environment it owns no clock or reset (the Bench does).
+ */
+import { ApbMaster, ClockCycles, MemoryHandle, SerialSink, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
+import type { FlashTiming } from '../../models/cell/flash_timing.js';
+import { ImageStatus } from '../../models/cell/image_check_pkg.js';
+import { type BusMessage, BusMonitor } from '../../models/fleet/bus_monitor.js';
+import { firmwareConfig, type FirmwareConfig } from '../../models/mgmt/config.js';
+import { Firmware } from '../../models/mgmt/firmware.js';
+import type { BlockEnv } from '../common/bench.js';
+import { serialFormat } from '../uart/serial.js';
+import type { SystemTbDut } from './gen/system_tb.js';
+import { rtlPlatform } from './platform.js';
+
+/** The busy times of the tests' parts (system_tb's defaults, flash_tb's short ones). */
+export const SHORT_FLASH_TIMING: FlashTiming = { tPP: 600, tSE: 2000, tBE: 5000 };
+/** The benches' and make sim's parts. */
+export { BENCH_FLASH_TIMING } from '../../models/cell/flash_timing.js';
+
+/** Cells a system_tb has ports for. */
+export const MAX_CELLS = 16;
+/** The clock: 10 ns in 1 ps steps (the tops' timescale). */
+const PERIOD_STEPS = 10_000n;
+
+/** How the system starts. */
+export interface SystemEnvOptions {
+  /** Each cell's flash content at offset 0 (undefined: erased); its length is the top's Cells. */
+  readonly images: readonly (Uint8Array | undefined)[];
+  readonly seed: number;
+  /** The parts' busy times, as the top was built with them. */
+  readonly timing: FlashTiming;
+  /** @defaultValue 1 */
+  readonly uartDiv?: number;
+  /** The cells' ImageRegionBytes. @defaultValue 1 MiB */
+  readonly regionBytes?: number;
+  /** Firmware settings beside the derived ones (as models/fleet takes them). */
+  readonly config?: Partial<FirmwareConfig>;
+}
+
+type Pins = Record<string, SignalHandle<number> | SignalHandle<bigint>>;
+
+/** N cells, their MPs, the line's deframer. */
+export class SystemEnv implements BlockEnv {
+  readonly monitor = new BusMonitor();
+  readonly config: FirmwareConfig;
+  readonly apb: ApbMaster[];
+  /** Each cell's part, by the backdoor. */
+  readonly flash: MemoryHandle<number>[];
+  readonly #line: SerialSink;
+  readonly #mps: Task<unknown>[] = [];
+
+  constructor(readonly sim: Simulator<unknown>, readonly dut: SystemTbDut, readonly options: SystemEnvOptions) {
+    const n = options.images.length;
+    if (n < 2 || n > MAX_CELLS) throw new RangeError(`SystemEnv: ${n} images for ${n} cells; a system has 2..${MAX_CELLS}`);
+    this.config = {
+      ...firmwareConfig({ seed: options.seed, uartDiv: options.uartDiv, flashDiv: 0, timing: options.timing, maxImageBytes: options.regionBytes ?? 1 << 20 }),
+      ...options.config,
+    };
+    const cells = Array.from({ length: n }, (_, i) => i);
+    this.apb = cells.map((i) => ApbMaster.fromPrefix(dut, `c${i}_apb`, dut.clk_i));
+    const blocks = dut as unknown as Record<string, { u_nor: { mem_q: MemoryHandle<number> } } | undefined>;
+    this.flash = cells.map((i) => {
+      const b = blocks[`g_cell[${i}]`];
+      if (!b) throw new RangeError(`SystemEnv: the top has no cell ${i}: build it with Cells = ${n} (tb/system/tops.ts systemTb(${n}))`);
+      return b.u_nor.mem_q;
+    });
+    this.#line = SerialSink.fromPrefix(dut, 'line', dut.clk_i, serialFormat(this.config.uart));
+  }
+
+  get cells(): number {
+    return this.options.images.length;
+  }
+
+  #pin(name: string): SignalHandle<number> {
+    const p = (this.dut as unknown as Pins)[name];
+    if (!p) throw new Error(`SystemEnv: system_tb has no port ${name}`);
+    return p as SignalHandle<number>;
+  }
+
+  idle(): void {
+    this.#pin('line_i').value = 1;
+    for (let i = 0; i < MAX_CELLS; i++) {
+      this.#pin(`c${i}_rst_ni`).value = 1;
+      this.#pin(`c${i}_m_axis_vc0_tready_i`).value = 1;
+      this.#pin(`c${i}_up_seed_i`).value = 2 * i + 1;
+      this.#pin(`c${i}_dn_seed_i`).value = 2 * i + 2;
+    }
+  }
+
+  /** Loads the images and starts every cell's management processor. */
+  async start(): Promise<void> {
+    for (const [i, img] of this.options.images.entries()) {
+      if (img) await this.flash[i]!.write(0, img);
+    }
+    for (let i = 0; i < this.cells; i++) {
+      const platform = rtlPlatform(this.sim, { clock: this.dut.clk_i, irq: this.#pin(`c${i}_irq_o`), apb: this.apb[i]!, periodSteps: PERIOD_STEPS });
+      const fw = new Firmware(platform, { ...this.config, seed: (this.config.seed * 31 + i * 0x9e37) >>> 0 });
+      this.#mps.push(this.sim.startSoon(() => fw.run(), `MP of cell ${i}`));
+    }
+  }
+
+  /** Feeds the deframer every character the line has carried so far (no round trip). */
+  async observe(): Promise<readonly BusMessage[]> {
+    while (this.#line.pending > 0) {
+      const c = await this.#line.recv();
+      this.monitor.char(c.value, c.cycle);
+    }
+    return this.monitor.messages;
+  }
+
+  /**
+   * Runs until every cell of `cells` announced `version` valid on the line after cycle `after`,
+   * looking every `step` cycles; returns the cycle of the last such ANNOUNCE, or undefined at `limit`.
+   */
+  async runUntilAnnounced(cells: readonly number[], version: number, limit: number, after = 0, step = 100_000): Promise<number | undefined> {
+    const left = new Set(cells);
+    let seen = 0;
+    let last: number | undefined;
+    for (;;) {
+      const ms = await this.observe();
+      for (; seen < ms.length; seen++) {
+        const m = ms[seen]!;
+        if (m.name === 'Announce' && m.time > after && m.fields.status === ImageStatus.Valid && m.fields.fw_version === version && left.delete(m.src)) last = m.time;
+      }
+      if (left.size === 0) return last;
+      if (Number(this.sim.now / PERIOD_STEPS) >= limit) return undefined;
+      await ClockCycles(this.dut.clk_i, step);
+    }
+  }
+
+  /** Cell `i`'s part from offset 0, `len` bytes. */
+  async read(i: number, len: number): Promise<Uint8Array> {
+    return Uint8Array.from(await this.flash[i]!.read(0, len) as ArrayLike<number>);
+  }
+
+  async finish(): Promise<void> {}
+}
