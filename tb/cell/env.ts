@@ -21,6 +21,7 @@ import { FLASH_OFFSET, FlashErr } from '../../models/flash/spi_flash_pkg.js';
 import { SpiNor } from '../../models/flash/spi_nor.js';
 import { DeliveryModel, type LinkFrame } from '../../models/hsi/delivery.js';
 import { eraseExtent } from '../../models/mgmt/flash_jobs.js';
+import { windowPort } from '../../models/mgmt/platform.js';
 import { apbPort } from '../common/apb_port.js';
 import { benchTest, idleHigh, type BlockEnv } from '../common/bench.js';
 import { hex } from '../common/hex.js';
@@ -48,16 +49,6 @@ function pin(dut: object, name: string): SignalHandle<number> {
   const s = (dut as Record<string, SignalHandle<number> | undefined>)[name];
   if (!s) throw new Error(`CellEnv: the top has no port ${name}: is the prefix right?`);
   return s;
-}
-
-/** A block's window of the cell's APB port as a RegPort of its own offsets. */
-function windowPort(port: RegPort, window: CellWindow): RegPort {
-  const base = window * WINDOW_BYTES;
-  return {
-    read: (o) => port.read(base + o),
-    write: (o, d) => port.write(base + o, d),
-    batch: (ops) => port.batch(ops.map((op) => ({ ...op, offset: base + op.offset }))),
-  };
 }
 
 /** The firmware DMA's, checker's and cell control's registers, by block. */
