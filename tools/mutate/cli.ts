@@ -4,13 +4,14 @@
 // the report goes to reports/mutation/<block>.json and .md. tools/mutate/README.md tells more.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadTops } from '../../bridge/src/cli/tops.js';
 import { ROOT, cacheDir, verilatorBin } from '../../bridge/src/paths.js';
+import { writeIfChanged } from '../../bridge/src/write-file.js';
 import { baseline } from './baseline.js';
 import { describeDesign } from './design.js';
 import { mutationDiff, mutationPoints, Source, type Mutation } from './points.js';
@@ -125,11 +126,12 @@ async function main(): Promise<void> {
         if (!cached && r.killedBy && (r.outcome === 'killed' || r.outcome === 'timeout')) countKill(r.killedBy);
         if (!cached) {
           results[key] = r;
-          writeFileSync(resultsFile, JSON.stringify(results));
+          await writeIfChanged(resultsFile, JSON.stringify(results));
         }
         if (r.killedBy && (r.outcome === 'killed' || r.outcome === 'timeout') && !values.fresh) {
           killers[m.name] = r.killedBy;
-          writeFileSync(historyFile, `${JSON.stringify(killers, null, 1)}\n`);
+          // Through a rename: another run of the block may be reading it as it starts.
+          await writeIfChanged(historyFile, `${JSON.stringify(killers, null, 1)}\n`);
         }
         entries[i] = { name: m.name, kind: m.kind, file: m.file, line: m.line, col: m.col, from: m.from, to: m.to, diff: mutationDiff(sources.get(m.file)!, m), ...r, ...(cached ? { cached: true } : {}) };
         const verdict = r.outcome === 'killed' || r.outcome === 'timeout' ? `${r.outcome} by ${r.killedBy}` : r.outcome === 'survived' && !r.covered ? 'survived (no test executes the line)' : r.outcome;
