@@ -19,7 +19,7 @@ export {
 } from './triggers.js';
 export type { TimeUnit } from './units.js';
 export { SampledStream, StreamBatch, type StreamOptions } from './stream.js';
-export { ApbMaster, type ApbResponse, type ApbResult } from './bus/apb.js';
+export { ApbMaster, type ApbResponse, type ApbResult, type ApbTransfer } from './bus/apb.js';
 export { AxisMonitor, AxisSink, AxisSource, type AxisFrame, type AxisOptions, type AxisSinkOptions, type ReceivedFrame } from './bus/axis.js';
 export type { Stamp } from './bus/stamp.js';
 export type { Throttle } from './bus/throttle.js';

@@ -11,7 +11,7 @@ import type { RegTarget } from '../common/reg_port.js';
 import { FLASH_OFFSET } from '../flash/spi_flash_pkg.js';
 import type { SpiNor } from '../flash/spi_nor.js';
 import { UartModel } from '../uart/uart.js';
-import { CellWindow, IMAGE_REGION_BYTES, WINDOW_BYTES } from './cell_pkg.js';
+import { CellWindow, IMAGE_REGION_BYTES, UART_FIFO_DEPTH, WINDOW_BYTES } from './cell_pkg.js';
 import { CELL_CTRL_OFFSET, cell_ctrlRegs } from './cell_ctrl_pkg.js';
 import { BENCH_FLASH_TIMING, type FlashTiming } from './flash_timing.js';
 import { FlashArbiter } from './flash_arbiter.js';
@@ -30,7 +30,7 @@ export interface CellOptions {
   readonly timing?: FlashTiming;
   /** ImageRegionBytes. @defaultValue IMAGE_REGION_BYTES */
   readonly regionBytes?: number;
-  /** UART FIFO depth. @defaultValue 16 */
+  /** UART FIFO depth. @defaultValue UART_FIFO_DEPTH */
   readonly uartDepth?: number;
 }
 
@@ -53,7 +53,7 @@ export class CellModel implements RegTarget {
   constructor(readonly options: CellOptions) {
     this.regionBytes = options.regionBytes ?? IMAGE_REGION_BYTES;
     const changed = (): void => this.onChange();
-    this.uart = new UartModel(options.uartDepth ?? 16);
+    this.uart = new UartModel(options.uartDepth ?? UART_FIFO_DEPTH);
     this.flash = new FlashArbiter(options.chip, options.sched, options.timing ?? BENCH_FLASH_TIMING, changed);
     // The write-protect window covers the management code above the image region from reset.
     this.flash.csr.write(FLASH_OFFSET.WP_BASE, this.regionBytes);

@@ -14,6 +14,9 @@ export const FW_FRAME_OFFSET_BYTES = 4;
 /** cells a system may have: the destination mask's and CELL_ID's range */
 export const MAX_CELLS = 16;
 
+/** entries of the management UART's TX and RX FIFOs: a whole DSP0253 frame of a baseline MCTP packet (74 characters unescaped) fits, so the firmware wakes once per frame, not per few characters */
+export const UART_FIFO_DEPTH = 128;
+
 /** apb_paddr_i[11:8]: the block whose 256-byte window an access falls in (no block: pslverr) (4 bits) */
 export enum CellWindow {
   /** rtl/uart: the management UART */

@@ -11,7 +11,7 @@
  */
 import { Rng } from '../common/rng.js';
 import { readOp, writeOp, type RegPort } from '../common/reg_port.js';
-import { CellWindow } from '../cell/cell_pkg.js';
+import { CellWindow, UART_FIFO_DEPTH } from '../cell/cell_pkg.js';
 import { CELL_CTRL_CELL_ID, CELL_CTRL_IRQ_STATUS as IRQ, CELL_CTRL_LINK, CELL_CTRL_OFFSET as CTRL } from '../cell/cell_ctrl_pkg.js';
 import { IMAGE_CHECK_OFFSET as CHK, IMAGE_CHECK_STATUS, IMAGE_HEADER_BYTES, ImageStatus } from '../cell/image_check_pkg.js';
 import { FLASH_OFFSET } from '../flash/spi_flash_pkg.js';
@@ -22,7 +22,7 @@ import { FlashJobs } from './flash_jobs.js';
 import { BROADCAST_EID, cellEid } from './mctp.js';
 import { MgmtLink } from './mgmt_link.js';
 import { ANNOUNCE_FLAGS, decodeMessage, ErrorReason, MessageError, type Message } from './messages.js';
-import { windowPort, type Platform } from './platform.js';
+import { inWindow, windowPort, type Platform } from './platform.js';
 import { UpdateAgent } from './update_agent.js';
 import { UpdateDevice } from './update_device.js';
 
@@ -124,7 +124,7 @@ export class Firmware {
     const id = (await this.ports.ctrl.read(CTRL.CELL_ID)).data;
     this.index = CELL_CTRL_CELL_ID.ID.get(id);
     this.eid = cellEid(this.index);
-    this.#link = new MgmtLink(new UartDriver(this.ports.uart), this.eid, this.config.uart, this.rng, () => this.now());
+    this.#link = new MgmtLink(new UartDriver(this.ports.uart, UART_FIFO_DEPTH), this.eid, this.config.uart, this.rng, () => this.now());
     await this.ports.flash.write(FLASH_OFFSET.CTRL, this.config.flashDiv);
     const [, , link] = await this.ports.ctrl.batch([writeOp(CTRL.IRQ_STATUS, EVENT_BITS), writeOp(CTRL.IRQ_ENABLE, IRQ.UART.mask | IRQ.FLASH.mask | EVENT_BITS), readOp(CTRL.LINK)]);
     this.#linkUp = CELL_CTRL_LINK.UP.get(link!.data) === 1;
@@ -144,12 +144,15 @@ export class Firmware {
   }
 
   async #service(): Promise<void> {
-    const st = (await this.ports.ctrl.read(CTRL.IRQ_STATUS)).data;
+    // The cause and the UART's state in one batch: a wake-up by the bus costs this and the link's
+    // own drain and refill.
+    const [irq, ...uart] = await this.platform.regs.batch([...inWindow(CellWindow.CellCtrl, [readOp(CTRL.IRQ_STATUS)]), ...inWindow(CellWindow.Uart, this.link.snapshotOps())]);
+    const st = irq!.data;
     if (st & EVENT_BITS) await this.ports.ctrl.write(CTRL.IRQ_STATUS, st & EVENT_BITS);
     if (st & IRQ.LINK_DOWN.mask) this.#linkUp = false;
     if (st & IRQ.LINK_UP.mask) this.#linkUp = true;
     if (st & IRQ.UART.mask || this.link.pending) {
-      for (const r of await this.link.service()) await this.#message(r.src, r.body);
+      for (const r of await this.link.service(uart)) await this.#message(r.src, r.body);
     }
     if (st & IRQ.FLASH.mask) await this.flash.service();
     if (st & IRQ.CHECK_DONE.mask) await this.#checked();

@@ -1,16 +1,17 @@
 /**
  * The firmware's side of the management bus: messages split into MCTP packets (mctp.ts), framed
- * (framing.ts) and fed to the UART's TX FIFO as it drains (TX_THRESH), one frame at a time, so a
- * collision (the UART flushed its FIFO) loses exactly the frame in flight, which goes again
- * after a seeded back-off; and the RX FIFO drained on RX_THRESH / RX_TIMEOUT into the unframer
- * and the reassembler. Interrupt-driven through {@link MgmtLink.service}: a few register
- * batches per frame, never a poll per character.
+ * (framing.ts) and fed to the UART's TX FIFO a whole frame at a time (the cell's FIFO holds one:
+ * UART_FIFO_DEPTH), so a collision (the UART flushed its FIFO) loses exactly the frame in flight,
+ * which goes again after a seeded back-off; and the RX FIFO drained at a frame's end (RX_TIMEOUT)
+ * or when nearly full (RX_THRESH) into the unframer and the reassembler. Interrupt-driven
+ * through {@link MgmtLink.service}: a few register batches per frame, never a poll per character.
  */
 import { Rng } from '../common/rng.js';
 import type { LineSettings } from '../uart/line.js';
 import { charCycles } from '../uart/line.js';
 import { UartDriver } from '../uart/uart_driver.js';
-import { UART_EVENTS, UART_FIFOCTL, UART_IE, UART_OFFSET, UART_STATUS, UART_TIMEOUT } from '../uart/uart_pkg.js';
+import { readOp, writeOp, type RegOp, type RegResult } from '../common/reg_port.js';
+import { UART_EVENTS, UART_FIFOCTL, UART_IE, UART_LEVEL, UART_OFFSET, UART_RXDATA, UART_STATUS, UART_TIMEOUT } from '../uart/uart_pkg.js';
 import { frame, Unframer } from './framing.js';
 import { BROADCAST_EID, decodePacket, encodePacket, Reassembler, splitMessage } from './mctp.js';
 
@@ -22,8 +23,16 @@ export interface Received {
   readonly body: Uint8Array;
 }
 
-/** FIFO thresholds: wake with room for half a FIFO, or half a FIFO to drain. */
-const THRESHOLD = 8;
+/**
+ * RX wakes with room left for this many characters (as many character times to drain before an
+ * overrun); a frame's end wakes it sooner (RX_TIMEOUT).
+ */
+const RX_MARGIN = 32;
+/** TX wakes to refill with at most this many characters left (only a frame longer than the FIFO needs it). */
+const TX_REFILL = 16;
+
+/** The UART registers one wake-up starts from: {@link MgmtLink.snapshotOps}'s results, in order. */
+export type LinkSnapshot = readonly RegResult[];
 
 /** The management bus, as one cell's firmware drives it. */
 export class MgmtLink {
@@ -34,6 +43,8 @@ export class MgmtLink {
   readonly #unframer = new Unframer();
   readonly #reassembler = new Reassembler();
   readonly #char: number;
+  /** IE as last written. */
+  #ie = this.#interrupts();
   /** Frames lost to collisions and sent again (tests and the bench). */
   collisions = 0;
 
@@ -45,11 +56,11 @@ export class MgmtLink {
   async init(): Promise<void> {
     await this.uart.configure(this.settings);
     await this.uart.port.batch([
-      { kind: 'write', offset: UART_OFFSET.FIFOCTL, data: UART_FIFOCTL.RXTHR.put(THRESHOLD) | UART_FIFOCTL.TXTHR.put(THRESHOLD) },
-      { kind: 'write', offset: UART_OFFSET.TIMEOUT, data: UART_TIMEOUT.CHARS.put(2) },
-      { kind: 'write', offset: UART_OFFSET.EVENTS, data: 0xffffffff },
+      writeOp(UART_OFFSET.FIFOCTL, UART_FIFOCTL.RXTHR.put(this.uart.fifoDepth - RX_MARGIN) | UART_FIFOCTL.TXTHR.put(TX_REFILL)),
+      writeOp(UART_OFFSET.TIMEOUT, UART_TIMEOUT.CHARS.put(2)),
+      writeOp(UART_OFFSET.EVENTS, 0xffffffff),
+      writeOp(UART_OFFSET.IE, this.#ie),
     ]);
-    await this.#enable();
   }
 
   /** Queues a message (type byte first) for `dst`. */
@@ -72,10 +83,22 @@ export class MgmtLink {
     return this.#current ? undefined : this.#frames.length ? this.#retryAt : undefined;
   }
 
-  /** Handles the UART: collisions, received bytes, TX refill. Returns the messages completed. */
-  async service(): Promise<Received[]> {
-    const events = await this.uart.events();
-    if (events) await this.uart.clearEvents(events);
+  /** The reads a wake-up starts from (EVENTS, LEVEL, STATUS), to batch with the caller's own. */
+  snapshotOps(): RegOp[] {
+    return [readOp(UART_OFFSET.EVENTS), readOp(UART_OFFSET.LEVEL), readOp(UART_OFFSET.STATUS)];
+  }
+
+  /**
+   * Handles the UART: collisions, received bytes, TX refill. Returns the messages completed.
+   * `snap`: {@link snapshotOps}' results when the caller read them (else read here). Costs one
+   * batch to clear the events and drain the RX FIFO, and one to refill the TX FIFO when it can
+   * take a frame: a few round trips per frame on the RTL, whatever its length.
+   */
+  async service(snap?: LinkSnapshot): Promise<Received[]> {
+    const [ev, level, st] = snap ?? await this.uart.port.batch(this.snapshotOps());
+    const events = ev!.data;
+    let lv = UART_LEVEL.RX.get(level!.data);
+    const txLevel = UART_LEVEL.TX.get(level!.data);
     if (events & UART_EVENTS.COLLISION.mask && this.#current) {
       // The UART flushed its TX FIFO: this frame is lost; it goes again after a back-off.
       this.collisions++;
@@ -85,49 +108,59 @@ export class MgmtLink {
       this.#retryAt = this.now() + this.#char * (2 + this.rng.below(4 << Math.min(this.#attempts, 4)));
     }
     const out: Received[] = [];
-    for (let lv = await this.uart.levels(); lv.rx > 0; lv = await this.uart.levels()) {
-      for (const e of this.#unframer.push(await this.uart.drain(lv.rx))) {
-        if (e.kind !== 'packet') continue;
-        const d = decodePacket(e.packet);
-        if (!d.ok || (d.packet.dst !== this.eid && d.packet.dst !== BROADCAST_EID)) continue;
-        for (const m of this.#reassembler.push(d.packet)) {
-          if (m.kind === 'message') out.push({ src: m.src, dst: m.dst, tagOwner: m.tagOwner, body: m.message });
-        }
-      }
+    for (let clear = events; clear || lv > 0; clear = 0) {
+      // LEVEL again at the end: characters that came during the drain are drained now, not
+      // left for an RX_TIMEOUT that was already cleared.
+      const ops = [...(clear ? [writeOp(UART_OFFSET.EVENTS, clear)] : []), ...Array.from({ length: lv }, () => readOp(UART_OFFSET.RXDATA)), readOp(UART_OFFSET.LEVEL)];
+      const got = await this.uart.port.batch(ops);
+      const chars = got.slice(clear ? 1 : 0, -1).filter((r) => UART_RXDATA.VALID.get(r.data)).map((r) => UART_RXDATA.DATA.get(r.data));
+      lv = UART_LEVEL.RX.get(got.at(-1)!.data);
+      this.#receive(chars, out);
     }
-    await this.#refill();
+    await this.#refill(txLevel, UART_STATUS.TX_EMPTY.get(st!.data) === 1);
     return out;
   }
 
-  async #refill(): Promise<void> {
-    const lv = await this.uart.levels();
-    if (this.#current && this.#current.pushed === this.#current.bytes.length && lv.tx === 0) {
-      // All of it went out without a collision (TX_EMPTY would not be set otherwise).
-      const st = (await this.uart.port.read(UART_OFFSET.STATUS)).data;
-      if (UART_STATUS.TX_EMPTY.get(st)) {
-        this.#current = undefined;
-        this.#attempts = 0;
+  #receive(chars: readonly number[], out: Received[]): void {
+    for (const e of this.#unframer.push(chars)) {
+      if (e.kind !== 'packet') continue;
+      const d = decodePacket(e.packet);
+      if (!d.ok || (d.packet.dst !== this.eid && d.packet.dst !== BROADCAST_EID)) continue;
+      for (const m of this.#reassembler.push(d.packet)) {
+        if (m.kind === 'message') out.push({ src: m.src, dst: m.dst, tagOwner: m.tagOwner, body: m.message });
       }
+    }
+  }
+
+  /** `txLevel`, `txEmpty`: LEVEL.TX and STATUS.TX_EMPTY of this wake's snapshot (the FIFO only drained since). */
+  async #refill(txLevel: number, txEmpty: boolean): Promise<void> {
+    if (this.#current && this.#current.pushed === this.#current.bytes.length && txLevel === 0 && txEmpty) {
+      // All of it went out without a collision (TX_EMPTY would not be set otherwise).
+      this.#current = undefined;
+      this.#attempts = 0;
     }
     if (!this.#current && this.#frames.length && (this.#retryAt === undefined || this.now() >= this.#retryAt)) {
       this.#current = { bytes: this.#frames.shift()!, pushed: 0 };
       this.#retryAt = undefined;
     }
+    const ops: RegOp[] = [];
     const c = this.#current;
     if (c && c.pushed < c.bytes.length) {
-      const n = Math.min(this.uart.fifoDepth - lv.tx, c.bytes.length - c.pushed);
-      await this.uart.send(Array.from(c.bytes.subarray(c.pushed, c.pushed + n)));
+      const n = Math.min(this.uart.fifoDepth - txLevel, c.bytes.length - c.pushed);
+      for (const b of c.bytes.subarray(c.pushed, c.pushed + n)) ops.push(writeOp(UART_OFFSET.TXDATA, b));
       c.pushed += n;
     }
-    await this.#enable();
+    const ie = this.#interrupts();
+    if (ie !== this.#ie) ops.push(writeOp(UART_OFFSET.IE, ie));
+    this.#ie = ie;
+    if (ops.length) await this.uart.port.batch(ops);
   }
 
   /** RX and collisions always; TX_THRESH while bytes wait, TX_EMPTY while the last ones leave. */
-  async #enable(): Promise<void> {
+  #interrupts(): number {
     const c = this.#current;
-    const ie = UART_IE.RX_THRESH.mask | UART_IE.RX_TIMEOUT.mask | UART_IE.COLLISION.mask
+    return UART_IE.RX_THRESH.mask | UART_IE.RX_TIMEOUT.mask | UART_IE.COLLISION.mask
       | (c && c.pushed < c.bytes.length ? UART_IE.TX_THRESH.mask : 0)
       | (c && c.pushed === c.bytes.length ? UART_IE.TX_EMPTY.mask : 0);
-    await this.uart.port.write(UART_OFFSET.IE, ie);
   }
 }

@@ -19,13 +19,18 @@ export interface Platform {
   now(): number;
 }
 
+/** `ops` of one block's window, as accesses of the whole cell bus (to batch several blocks' accesses). */
+export function inWindow(window: CellWindow, ops: readonly RegOp[]): RegOp[] {
+  const base = window * WINDOW_BYTES;
+  return ops.map((op) => ({ ...op, offset: base + op.offset }));
+}
+
 /** `port` seen from one block's window: offsets inside the window, as that block's drivers use them. */
 export function windowPort(port: RegPort, window: CellWindow): RegPort {
   const base = window * WINDOW_BYTES;
-  const shift = (op: RegOp): RegOp => ({ ...op, offset: base + op.offset });
   return {
     read: (offset): Promise<RegResult> => port.read(base + offset),
     write: (offset, data): Promise<RegResult> => port.write(base + offset, data),
-    batch: (ops) => port.batch(ops.map(shift)),
+    batch: (ops) => port.batch(inWindow(window, ops)),
   };
 }

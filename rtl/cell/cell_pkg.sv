@@ -10,6 +10,7 @@ package cell_pkg;
   localparam int unsigned FwFrameBytes = 32'd512;  // image bytes of a firmware (vc 1) frame: two whole flash pages
   localparam int unsigned FwFrameOffsetBytes = 32'd4;  // bytes of the image offset (u32, little-endian) that opens a firmware frame's payload
   localparam int unsigned MaxCells = 32'd16;  // cells a system may have: the destination mask's and CELL_ID's range
+  localparam int unsigned UartFifoDepth = 32'd128;  // entries of the management UART's TX and RX FIFOs: a whole DSP0253 frame of a baseline MCTP packet (74 characters unescaped) fits, so the firmware wakes once per frame, not per few characters
 
   // apb_paddr_i[11:8]: the block whose 256-byte window an access falls in (no block: pslverr)
   typedef enum logic [3:0] {

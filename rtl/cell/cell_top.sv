@@ -80,7 +80,7 @@ module cell_top
   logic uart_irq, flash_irq, hsi_irq, link_up, link_down, path_vc0, path_vc1;
   logic dma_tx_done, dma_rx_done, dma_error, check_done;
 
-  uart u_uart (
+  uart #(.FifoDepth(cell_pkg::UartFifoDepth)) u_uart (
     .clk_i,
     .rst_ni,
     .apb_psel_i    (psel[3'(cell_pkg::CellWindowUart)]),

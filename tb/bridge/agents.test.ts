@@ -168,6 +168,24 @@ describe('APB transactor', () => {
     }
     await Promise.all(pending);
   });
+
+  onRegs('a batch runs back to back and resumes once, each result stamped with its own end', async ({ sim, dut }) => {
+    await clockAndReset(dut);
+    const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
+    const ops = Array.from({ length: 12 }, (_, i) => ({ kind: 'write' as const, addr: 4 * i, data: 0x100 + i }));
+    sim.resetStats();
+    const w = await apb.batch(ops);
+    expect(sim.perf().roundTrips, 'one round trip for 12 writes').toBe(1);
+    const r = await apb.batch([...ops.map((o) => ({ kind: 'read' as const, addr: o.addr })), { kind: 'read', addr: 0x40 }]);
+    expect(r.map((x) => x.data)).toEqual([...ops.map((o) => o.data), 0]);
+    expect(r.map((x) => x.slverr)).toEqual([...ops.map(() => false), true]);
+    // Back to back: each transfer ends a whole number (>= 2, SETUP and ACCESS) of cycles after the one before.
+    const cycles = [...w, ...r].map((x) => x.cycle);
+    for (let i = 1; i < cycles.length; i++) expect(cycles[i]! - cycles[i - 1]!, `transfer ${i}`).toBeGreaterThanOrEqual(2);
+    // The test resumes at the last one's end, as a single transfer's wait does.
+    expect(BigInt(sim.now)).toBe(r.at(-1)!.time);
+    expect(await apb.batch([])).toEqual([]);
+  });
 });
 
 describe('coverage', () => {

@@ -21,6 +21,11 @@ class Result extends Stamped implements ApbResult {
   }
 }
 
+/** One transfer of {@link ApbMaster.batch}. */
+export type ApbTransfer =
+  | { readonly kind: 'read'; readonly addr: number }
+  | { readonly kind: 'write'; readonly addr: number; readonly data: number };
+
 const NONE = 0xffffffff;
 
 /**
@@ -74,22 +79,37 @@ export class ApbMaster implements AgentHandler {
     this.failure ??= reason;
   }
 
-  private transfer(write: boolean, addr: number, data: number): Promise<ApbResult> {
+  /** Queues one transfer in the harness; returns its number (1, 2, … in this master's order). */
+  private push(write: boolean, addr: number, data: number): number {
     const payload = new Uint8Array(9);
     const v = new DataView(payload.buffer);
     v.setUint8(0, write ? 1 : 0);
     v.setUint32(1, addr >>> 0, true);
     v.setUint32(5, data >>> 0, true);
     this.sim.pushAgent(this.id, payload);
-    const k = ++this.queued;
-    // Withdrawable (a loser of First): the transfer still runs; its result is left unclaimed.
+    return ++this.queued;
+  }
+
+  /** Waits for transfers `first`..`last` (one wake-up, at the end of `last`'s ACCESS cycle). */
+  private collect(first: number, last: number, what: () => string): Promise<ApbResult[]> {
+    // Withdrawable (a loser of First): the transfers still run; their results are left unclaimed.
     return withdrawableBody(this.sim, async (wait) => {
-      await wait(AgentDone(this.sim, this.id, k, () => `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`));
-      const r = this.results[k - 1];
-      if (!r) throw this.failure ?? new Error(`APB transfer ${k} completed without a result`);
-      this.sim.observe(r.time, r.cycle, r.data, r.slverr ? 1 : 0);
-      return r;
+      await wait(AgentDone(this.sim, this.id, last, what));
+      const out: ApbResult[] = [];
+      for (let k = first; k <= last; k++) {
+        const r = this.results[k - 1];
+        if (!r) throw this.failure ?? new Error(`${this.name}: transfer ${k} completed without a result`);
+        this.sim.observe(r.time, r.cycle, r.data, r.slverr ? 1 : 0);
+        out.push(r);
+      }
+      return out;
     });
+  }
+
+  private async transfer(write: boolean, addr: number, data: number): Promise<ApbResult> {
+    const k = this.push(write, addr, data);
+    const [r] = await this.collect(k, k, () => `${this.name}: ${write ? 'write' : 'read'} 0x${(addr >>> 0).toString(16)} (transfer ${k})`);
+    return r!;
   }
 
   /** Writes `data` at `addr`; resolves when the transfer completes. */
@@ -100,5 +120,21 @@ export class ApbMaster implements AgentHandler {
   /** Reads `addr`; resolves with prdata and pslverr. */
   read(addr: number): Promise<ApbResult> {
     return this.transfer(false, addr, 0);
+  }
+
+  /**
+   * Runs `transfers` back to back and resolves once, when the last completes: one round trip
+   * for the lot (awaiting each of several {@link read}s resumes the test at each one's end).
+   * Each result carries its own completion time; an empty batch resolves at once.
+   */
+  async batch(transfers: readonly ApbTransfer[]): Promise<ApbResult[]> {
+    if (transfers.length === 0) return [];
+    let first = 0;
+    let last = 0;
+    for (const t of transfers) {
+      last = this.push(t.kind === 'write', t.addr, t.kind === 'write' ? t.data : 0);
+      first ||= last;
+    }
+    return this.collect(first, last, () => `${this.name}: a batch of ${transfers.length} transfers (${first}..${last})`);
   }
 }
