@@ -32,7 +32,7 @@ LINT_QUIET = $(shell $(VERILATOR_CMD) --quiet-stats --version >/dev/null 2>&1 &&
 .PHONY: deps sim demo test types typecheck lint bench mutate clean-cache help
 
 help:
-	@echo "make sim [CELLS=n] [IMAGE=size] [ERRORED=cell:kind,...] [SEED=s] [MODELS=1] - the headline heal: a timeline, reports/sim.{html,md,svg}"
+	@echo "make sim [CELLS=n] [IMAGE=size] [ERRORED=cell:kind,...] [SEED=s] [MODELS=1] [WAVES=0] [LANES=1] - the headline heal on the RTL: a timeline, waves/system.fst, reports/sim.{html,md,svg}"
 	@echo "make demo   - the bridge on an AXI-Stream register slice, writing waves/demo.fst"
 	@echo "make test   - types, type-check, RTL lint, then every vitest testbench (SHARD=i/n for a slice)"
 	@echo "make bench  - benchmarks, JSON under bench/out/"
@@ -105,7 +105,7 @@ test: typecheck lint
 	@$(if $(filter-out 1/%,$(SHARD)),,$(NPX) tsx bridge/src/cli/digest-check.ts $(DIGEST_TESTS))
 
 sim: deps
-	@$(NPX) tsx sim/cli.ts $(if $(CELLS),--cells '$(CELLS)') $(if $(IMAGE),--image '$(IMAGE)') $(if $(ERRORED),--errored '$(ERRORED)') $(if $(SEED),--seed '$(SEED)') $(if $(filter 1,$(MODELS)),--models)
+	@$(NPX) tsx sim/cli.ts $(if $(CELLS),--cells '$(CELLS)') $(if $(IMAGE),--image '$(IMAGE)') $(if $(ERRORED),--errored '$(ERRORED)') $(if $(SEED),--seed '$(SEED)') $(if $(filter 1,$(MODELS)),--models) $(if $(filter 0,$(WAVES)),--no-waves) $(if $(filter 1,$(LANES)),--lanes)
 
 demo: deps
 	@$(NPX) tsx sim/demo.ts

@@ -6,12 +6,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../bridge/src/paths.js';
 import { HeadlineError, parseErrored, parseSize, type Headline } from './headline.js';
+import type { SimEvent } from './events.js';
 import { runOnModels } from './models.js';
+import { runOnRtl } from './rtl.js';
 import { writeReport } from './report.js';
 import { Timeline } from './timeline.js';
 
-const USAGE = `usage: make sim [CELLS=n] [IMAGE=size] [ERRORED=cell:kind,…] [SEED=s] [MODELS=1]
-   or: npx tsx sim/cli.ts [--cells n] [--image size] [--errored cell:kind,…] [--seed s] [--models] [--limit cycles] [--report dir]
+const USAGE = `usage: make sim [CELLS=n] [IMAGE=size] [ERRORED=cell:kind,…] [SEED=s] [MODELS=1] [WAVES=0] [LANES=1]
+   or: npx tsx sim/cli.ts [--cells n] [--image size] [--errored cell:kind,…] [--seed s] [--models]
+                          [--no-waves] [--lanes] [--limit cycles] [--report dir]
 
   --cells     cells in the system, 2..16 (default 4)
   --image     the image's size with its header: bytes, or K/M (default 64K)
@@ -19,15 +22,17 @@ const USAGE = `usage: make sim [CELLS=n] [IMAGE=size] [ERRORED=cell:kind,…] [S
               corrupt-body, outdated (default 1:missing,2:corrupt,3:outdated)
   --seed      the run's seed: images, back-offs, jitter (default 1)
   --models    run on the fleet model (models/fleet) instead of the RTL
+  --no-waves  on the RTL, write no waveform (default: waves/system.fst and system.gtkw)
+  --lanes     trace the lanes' scramblers, block lock and fault channels too (a bigger file)
   --limit     give up after this many cycles (default: 40 heal bounds)
   --report    where the report goes (default reports/)`;
 
-function options(): { h: Headline; models: boolean; limit?: number; report: string } {
+function options(): { h: Headline; models: boolean; waves: boolean; lanes: boolean; limit?: number; report: string } {
   const { values } = parseArgs({
     options: {
       cells: { type: 'string', default: '4' }, image: { type: 'string', default: '64K' },
       errored: { type: 'string', default: '1:missing,2:corrupt,3:outdated' }, seed: { type: 'string', default: '1' },
-      models: { type: 'boolean', default: false }, limit: { type: 'string' }, report: { type: 'string', default: 'reports' },
+      models: { type: 'boolean', default: false }, 'no-waves': { type: 'boolean', default: false }, lanes: { type: 'boolean', default: false }, limit: { type: 'string' }, report: { type: 'string', default: 'reports' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -43,7 +48,7 @@ function options(): { h: Headline; models: boolean; limit?: number; report: stri
   };
   const cells = whole('cells', values.cells, 2, 16);
   const h: Headline = { cells, imageBytes: parseSize(values.image), errored: parseErrored(values.errored, cells), seed: whole('seed', values.seed, 0, 2 ** 31 - 1), version: 3 };
-  return { h, models: values.models, limit: values.limit === undefined ? undefined : whole('limit', values.limit, 1, Number.MAX_SAFE_INTEGER), report: path.resolve(ROOT, values.report) };
+  return { h, models: values.models, waves: !values['no-waves'], lanes: values.lanes, limit: values.limit === undefined ? undefined : whole('limit', values.limit, 1, Number.MAX_SAFE_INTEGER), report: path.resolve(ROOT, values.report) };
 }
 
 let o: ReturnType<typeof options>;
@@ -54,15 +59,14 @@ try {
   process.exit(2);
 }
 const { h } = o;
-if (!o.models) {
-  // The system top is issue 16's next step; until it lands the headline runs where it can.
-  console.log('make sim: the RTL system top (rtl/system) is not built yet: running the headline on the fleet model (--models)');
-}
 console.log(`make sim: ${h.cells} cells, a ${h.imageBytes}-byte image (v${h.version}), errored ${[...h.errored].map(([c, k]) => `${c}:${k}`).join(', ')}, seed ${h.seed}\n`);
 const timeline = new Timeline(h.imageBytes);
 // A heal takes about 140 cycles a byte on the benches' flash part; 40 of them is room for retries and faults.
 const limit = o.limit ?? 40 * (140 * h.imageBytes + 1_000_000);
-const run = await runOnModels(h, (e) => timeline.event(e), limit);
+const onEvent = (e: SimEvent): void => timeline.event(e);
+const wave = 'waves/system.fst';
+const rtl = o.models ? undefined : await runOnRtl(h, onEvent, limit, { waves: o.waves ? wave : undefined, lanes: o.lanes });
+const run = rtl ?? await runOnModels(h, onEvent, limit);
 timeline.end();
 const files = writeReport(run, o.report);
 console.log('');
@@ -78,5 +82,9 @@ for (const c of run.cells) {
   console.log(`make sim: cell ${c.cell} (${c.errored}) healed by cell ${c.updater} at cycle ${c.healedAt.toLocaleString('en-US')}${ratio}`);
 }
 console.log(`make sim: ${run.end.toLocaleString('en-US')} cycles simulated in ${run.wallSeconds.toFixed(2)} s on the ${run.engine === 'models' ? 'fleet model' : 'RTL'}`);
+if (rtl) {
+  console.log(`make sim: ${rtl.roundTrips.toLocaleString('en-US')} round trips for ${rtl.messages} messages on the line (${(rtl.roundTrips / Math.max(1, rtl.messages)).toFixed(1)} a message); vc 0 traffic: ${rtl.traffic.delivered} of ${rtl.traffic.sent} frames delivered intact`);
+  if (rtl.waves) console.log(`make sim: waveform ${rtl.waves} (open with: gtkwave ${rtl.waves.replace(/\.fst$/, '.gtkw')})`);
+}
 console.log(`make sim: report ${path.relative(process.cwd(), files.html)} (and ${path.relative(process.cwd(), files.md)}, ${path.relative(process.cwd(), files.svg)})`);
 process.exit(ok ? 0 : 1);

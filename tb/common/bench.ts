@@ -1,9 +1,9 @@
 // Composing block environments (STYLE.md, testbenches): a block environment binds its bus
 // components by prefix and owns its checkers and scoreboards, but never the clock or the reset;
 // a Bench owns those for everything it composes, so one reset reaches every block of a cell,
-// and one finish() checks them all.
-import { Clock, ClockCycles, type SignalHandle, type Simulator, type TopSpec } from '../../bridge/src/index.js';
-import { simTest, type SimTestOptions } from '../../bridge/src/vitest.js';
+// and one finish() checks them all. (benchTest, the vitest fixture of a Bench, is in bench_test.ts,
+// so a script outside vitest, make sim, composes a Bench too.)
+import { Clock, ClockCycles, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
 
 /** A top with the system's one clock and reset (DESIGN.md section 3). */
 export interface ClockResetDut {
@@ -82,24 +82,6 @@ export class Bench<D extends ClockResetDut = ClockResetDut> {
   async finish(): Promise<void> {
     for (const e of this.envs) await e.finish();
   }
-}
-
-/**
- * `simTest(top, options)` extended with `bench`: the {@link Bench} of the current run of the
- * model (made at the first call after each `restart()`, so a property test gets one per case),
- * which the block fixtures compose their environments on.
- */
-export function benchTest<D extends ClockResetDut>(top: TopSpec<D>, options: SimTestOptions = {}, bench: BenchOptions = {}) {
-  return simTest(top, options).extend<{ bench: () => Bench<D> }>({
-    bench: async ({ sim }, use) => {
-      let current: Bench<D> | undefined;
-      const drop = sim.afterRestart(() => {
-        current = undefined;
-      });
-      await use(() => (current ??= new Bench(sim, bench)));
-      drop();
-    },
-  });
 }
 
 /**

@@ -14,7 +14,8 @@ import { FLASH_OFFSET, FlashErr, FlashOp, FlashReq, FlashRsp, SpiNorCmd } from '
 import { SpiFlashCtrl, type FlashRequest, type FlashResult } from '../../models/flash/spi_flash_ctrl.js';
 import { SpiNor, type SpiNorBusy } from '../../models/flash/spi_nor.js';
 import { apbPort } from '../common/apb_port.js';
-import { benchTest, type BlockEnv } from '../common/bench.js';
+import { type BlockEnv } from '../common/bench.js';
+import { benchTest } from '../common/bench_test.js';
 import { hex } from '../common/hex.js';
 import type { FlashTbDut } from './gen/flash_tb.js';
 import { SpiChecker } from './spi_checker.js';

@@ -5,7 +5,7 @@
  * management line's deframer (a SerialSink on line_o feeding models/fleet's BusMonitor) and bulk
  * reads of the flash parts. Like every block environment it owns no clock or reset (the Bench does).
  */
-import { ApbMaster, ClockCycles, MemoryHandle, SerialSink, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
+import { ApbMaster, ClockCycles, MemoryHandle, SampledStream, SerialSink, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
 import type { FlashTiming } from '../../models/cell/flash_timing.js';
 import { ImageStatus } from '../../models/cell/image_check_pkg.js';
 import { type BusMessage, BusMonitor } from '../../models/fleet/bus_monitor.js';
@@ -15,6 +15,7 @@ import type { BlockEnv } from '../common/bench.js';
 import { serialFormat } from '../uart/serial.js';
 import type { SystemTbDut } from './gen/system_tb.js';
 import { rtlPlatform } from './platform.js';
+import { SystemTraffic, type TrafficOptions } from './traffic.js';
 
 /** The busy times of the tests' parts (system_tb's defaults, flash_tb's short ones). */
 export const SHORT_FLASH_TIMING: FlashTiming = { tPP: 600, tSE: 2000, tBE: 5000 };
@@ -39,6 +40,30 @@ export interface SystemEnvOptions {
   readonly regionBytes?: number;
   /** Firmware settings beside the derived ones (as models/fleet takes them). */
   readonly config?: Partial<FirmwareConfig>;
+  /** Normal vc 0 traffic between every pair of cells from the reset on. @defaultValue none */
+  readonly traffic?: Omit<TrafficOptions, 'seed'>;
+}
+
+/** An image frame a cell's DMA receiver took (fw_dma_rx: the last beat of a frame it accepted). */
+export interface TakenFrame {
+  /** The clock edge of its last beat. */
+  readonly cycle: number;
+  /** The receiver. */
+  readonly cell: number;
+  readonly src: number;
+  readonly offset: number;
+  /** Image bytes (the payload after its offset). */
+  readonly bytes: number;
+}
+
+/** The receiver's signals the frame observer samples (system_tb.vlt makes them public). */
+interface RxProbe {
+  readonly take: SignalHandle<number>;
+  readonly ok: SignalHandle<number>;
+  readonly s_axis_tlast_i: SignalHandle<number>;
+  readonly offset: SignalHandle<number>;
+  readonly src: SignalHandle<number>;
+  readonly data_len: SignalHandle<number>;
 }
 
 type Pins = Record<string, SignalHandle<number> | SignalHandle<bigint>>;
@@ -50,8 +75,13 @@ export class SystemEnv implements BlockEnv {
   readonly apb: ApbMaster[];
   /** Each cell's part, by the backdoor. */
   readonly flash: MemoryHandle<number>[];
+  /** Every image frame a receiver took, in time order per cell. */
+  readonly taken: TakenFrame[] = [];
+  readonly traffic: SystemTraffic | undefined;
   readonly #line: SerialSink;
   readonly #mps: Task<unknown>[] = [];
+  readonly #rx: { readonly cell: number; readonly stream: SampledStream; readonly probe: RxProbe }[];
+  #observing = false;
 
   constructor(readonly sim: Simulator<unknown>, readonly dut: SystemTbDut, readonly options: SystemEnvOptions) {
     const n = options.images.length;
@@ -69,6 +99,14 @@ export class SystemEnv implements BlockEnv {
       return b.u_nor.mem_q;
     });
     this.#line = SerialSink.fromPrefix(dut, 'line', dut.clk_i, serialFormat(this.config.uart));
+    const sys = (dut as unknown as { u_system: Record<string, { u_cell: { u_dma: { u_rx: RxProbe } } }> }).u_system;
+    this.#rx = cells.map((cell) => {
+      const probe = sys[`g_cell[${cell}]`]!.u_cell.u_dma.u_rx;
+      // One record per frame taken, one round trip each: a frame is 512 image bytes.
+      const stream = SampledStream.open(sim, { clock: dut.clk_i, signals: [probe.offset, probe.src, probe.data_len], when: { allOf: [probe.take, probe.s_axis_tlast_i, probe.ok] }, batch: 1 });
+      return { cell, stream, probe };
+    });
+    this.traffic = options.traffic ? new SystemTraffic(sim, dut, n, { ...options.traffic, seed: options.seed ^ 0x7c0 }) : undefined;
   }
 
   get cells(): number {
@@ -91,8 +129,20 @@ export class SystemEnv implements BlockEnv {
     }
   }
 
-  /** Loads the images and starts every cell's management processor. */
+  /** Loads the images and starts every cell's management processor (and the observers, once). */
   async start(): Promise<void> {
+    if (!this.#observing) {
+      this.#observing = true;
+      for (const { cell, stream, probe } of this.#rx) {
+        this.sim.startSoon(async () => {
+          for await (const b of stream) {
+            const [off, src, len] = [b.column(probe.offset), b.column(probe.src), b.column(probe.data_len)];
+            for (let k = 0; k < b.length; k++) this.taken.push({ cycle: b.cycles[k]!, cell, src: src[k]!, offset: off[k]!, bytes: len[k]! });
+          }
+        }, `frames taken by cell ${cell}`);
+      }
+      this.traffic?.start();
+    }
     for (const [i, img] of this.options.images.entries()) {
       if (img) await this.flash[i]!.write(0, img);
     }

@@ -3,7 +3,7 @@
 // of the flash parts.
 import { describe, expect } from 'vitest';
 import { buildImage, checkImage, patternBody } from '../../models/image.js';
-import { benchTest } from '../common/bench.js';
+import { benchTest } from '../common/bench_test.js';
 import { SHORT_FLASH_TIMING, SystemEnv } from './env.js';
 import { systemTb } from './tops.js';
 import { expectInOrder, healSteps } from '../fleet/observe.js';

@@ -18,13 +18,19 @@ const FLASH: Record<SystemFlash, Record<string, number>> = {
   bench: { SizeBytes: 1 << 21, TppCycles: 20000, TseCycles: 100000, TbeCycles: 400000, TceCycles: 2000000 },
 };
 
-/** The system of `cells` cells (2..16) on `flash`'s parts: one build per size and part. */
-export function systemTb(cells: number, flash: SystemFlash = 'short') {
+/** How a system top is built beside its size and part. */
+export interface SystemBuild {
+  /** Trace the lanes' PCS, scramblers and fault channels (they barely compress). @defaultValue false */
+  readonly lanes?: boolean;
+}
+
+/** The system of `cells` cells (2..16) on `flash`'s parts: one build per size, part and tracing. */
+export function systemTb(cells: number, flash: SystemFlash = 'short', build: SystemBuild = {}) {
   return defineTop<SystemTbDut>({
-    name: `system_tb_${cells}_${flash}`,
+    name: `system_tb_${cells}_${flash}${build.lanes ? '_lanes' : ''}`,
     module: 'system_tb',
     sources,
-    config: ['tb/system/hdl/system_tb.vlt'],
+    config: ['tb/system/hdl/system_tb.vlt', ...(build.lanes ? [] : ['tb/system/hdl/system_tb_quiet.vlt'])],
     parameters: { Cells: cells, ...FLASH[flash] },
   });
 }
