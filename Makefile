@@ -122,6 +122,7 @@ bench: types
 	@$(NPX) tsx bench/hsi.ts
 	@$(NPX) tsx bench/mutation.ts
 	@$(NPX) tsx bench/fleet.ts
+	@$(NPX) tsx bench/heal.ts
 
 # Mutation testing of one block's testbench (not part of make test: it takes minutes to an hour).
 mutate: deps

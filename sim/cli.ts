@@ -84,6 +84,10 @@ for (const c of run.cells) {
 console.log(`make sim: ${run.end.toLocaleString('en-US')} cycles simulated in ${run.wallSeconds.toFixed(2)} s on the ${run.engine === 'models' ? 'fleet model' : 'RTL'}`);
 if (rtl) {
   console.log(`make sim: ${rtl.roundTrips.toLocaleString('en-US')} round trips for ${rtl.messages} messages on the line (${(rtl.roundTrips / Math.max(1, rtl.messages)).toFixed(1)} a message); vc 0 traffic: ${rtl.traffic.delivered} of ${rtl.traffic.sent} frames delivered intact`);
+  const healed = run.cells.filter((c) => c.healedAt !== undefined).map((c) => c.cell);
+  const differ = healed.filter((c) => !rtl.intact.includes(c));
+  if (differ.length) ok = false;
+  console.log(differ.length ? `make sim: cell(s) ${differ.join(', ')} announced the image valid but their flash differs from it` : `make sim: the flash of cell(s) ${healed.join(', ')} holds the image byte for byte (a backdoor read)`);
   if (rtl.waves) console.log(`make sim: waveform ${rtl.waves} (open with: gtkwave ${rtl.waves.replace(/\.fst$/, '.gtkw')})`);
 }
 console.log(`make sim: report ${path.relative(process.cwd(), files.html)} (and ${path.relative(process.cwd(), files.md)}, ${path.relative(process.cwd(), files.svg)})`);

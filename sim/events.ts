@@ -27,3 +27,22 @@ export type SimEvent = MessageEvent | ChunkEvent;
 export function byTime(events: readonly SimEvent[]): SimEvent[] {
   return [...events].sort((a, b) => a.time - b.time || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1));
 }
+
+/**
+ * The management path's chunks as the line shows them: a RequestFirmwareData response with CC 0
+ * carries no offset, so each belongs to the request its receiver sent last.
+ */
+export class MgmtChunks {
+  readonly #asked = new Map<number, number>();
+
+  /** The chunk `m` delivers, if it is one. */
+  take(m: BusMessage): ChunkEvent | undefined {
+    if (m.name !== 'RequestFirmwareData') return undefined;
+    if (m.request) {
+      this.#asked.set(m.src, m.fields.offset as number);
+      return undefined;
+    }
+    if (m.cc !== 0 || m.dst === undefined) return undefined;
+    return { kind: 'chunk', time: m.time, src: m.src, dst: m.dst, offset: this.#asked.get(m.dst) ?? 0, bytes: (m.fields.data as Uint8Array).length, path: 'mgmt' };
+  }
+}

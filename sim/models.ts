@@ -4,7 +4,7 @@
  */
 import { Fleet } from '../models/fleet/fleet.js';
 import { charCycles } from '../models/uart/line.js';
-import type { ChunkEvent, SimEvent } from './events.js';
+import { MgmtChunks, type ChunkEvent, type SimEvent } from './events.js';
 import { headlineImages, type Headline } from './headline.js';
 import { outcomes, SIM_PLATFORM, type SimRun } from './run.js';
 
@@ -18,8 +18,7 @@ export async function runOnModels(h: Headline, onEvent: (e: SimEvent) => void, l
     onEvent(e);
   };
   const left = new Set(h.errored.keys());
-  /** The chunk each cell asked for last over the management bus: its response carries no offset. */
-  const asked = new Map<number, number>();
+  const mgmt = new MgmtChunks();
   let messages = 0;
   let frames = 0;
   const end = await f.run(limit, () => {
@@ -28,10 +27,8 @@ export async function runOnModels(h: Headline, onEvent: (e: SimEvent) => void, l
     for (; messages < f.monitor.messages.length; messages++) {
       const m = f.monitor.messages[messages]!;
       batch.push({ ...m, kind: 'message' });
-      if (m.name === 'RequestFirmwareData' && m.request) asked.set(m.src, m.fields.offset as number);
-      if (m.name === 'RequestFirmwareData' && !m.request && m.cc === 0 && m.dst !== undefined) {
-        batch.push({ kind: 'chunk', time: m.time, src: m.src, dst: m.dst, offset: asked.get(m.dst) ?? 0, bytes: (m.fields.data as Uint8Array).length, path: 'mgmt' });
-      }
+      const chunk = mgmt.take(m);
+      if (chunk) batch.push(chunk);
       if (m.name === 'Announce' && m.fields.status === 1 && m.fields.fw_version === h.version
         && events.some((e) => e.kind === 'chunk' && e.dst === m.src)) left.delete(m.src);
     }

@@ -10,7 +10,7 @@ import { ROOT } from '../bridge/src/paths.js';
 import { Bench } from '../tb/common/bench.js';
 import { SystemEnv } from '../tb/system/env.js';
 import { systemTb } from '../tb/system/tops.js';
-import type { ChunkEvent, SimEvent } from './events.js';
+import { MgmtChunks, type ChunkEvent, type SimEvent } from './events.js';
 import { headlineImages, type Headline } from './headline.js';
 import { outcomes, SIM_PLATFORM, type SimRun } from './run.js';
 import { charCycles } from '../models/uart/line.js';
@@ -32,6 +32,10 @@ export interface RtlRun extends SimRun {
   readonly messages: number;
   /** vc 0 frames sent and delivered intact during the run. */
   readonly traffic: { readonly sent: number; readonly delivered: number };
+  /** The healed cells whose flash holds the image, byte for byte (a backdoor read at the end). */
+  readonly intact: readonly number[];
+  /** Wall time from the reset's release to the last heal (the simulation, without the start and the checks). */
+  readonly loopSeconds: number;
   readonly waves?: string;
 }
 
@@ -48,7 +52,9 @@ export async function runOnRtl(h: Headline, onEvent: (e: SimEvent) => void, limi
     }));
     await bench.reset();
     sim.resetStats();
+    const tLoop = performance.now();
     const events: SimEvent[] = [];
+    const mgmt = new MgmtChunks();
     const left = new Set(h.errored.keys());
     let messages = 0;
     let frames = 0;
@@ -60,7 +66,11 @@ export async function runOnRtl(h: Headline, onEvent: (e: SimEvent) => void, limi
       await env.traffic!.drain();
       env.traffic!.check(false);
       const batch: SimEvent[] = [];
-      for (; messages < ms.length; messages++) batch.push({ ...ms[messages]!, kind: 'message' });
+      for (; messages < ms.length; messages++) {
+        batch.push({ ...ms[messages]!, kind: 'message' });
+        const chunk = mgmt.take(ms[messages]!);
+        if (chunk) batch.push(chunk);
+      }
       for (; frames < env.taken.length; frames++) {
         const f = env.taken[frames]!;
         batch.push({ kind: 'chunk', time: f.cycle, src: f.src, dst: f.cell, offset: f.offset, bytes: f.bytes, path: 'hsi' } satisfies ChunkEvent);
@@ -72,6 +82,12 @@ export async function runOnRtl(h: Headline, onEvent: (e: SimEvent) => void, limi
         if (e.kind === 'message' && e.name === 'Announce' && e.fields.status === 1 && e.fields.fw_version === h.version
           && events.some((c) => c.kind === 'chunk' && c.dst === e.src)) left.delete(e.src);
       }
+    }
+    const loopSeconds = (performance.now() - tLoop) / 1000;
+    const { image } = headlineImages(h);
+    const intact: number[] = [];
+    for (const cell of h.errored.keys()) {
+      if (Buffer.compare(Buffer.from(await env.read(cell, image.length)), Buffer.from(image)) === 0) intact.push(cell);
     }
     // The traffic in flight arrives; then every flow must be whole.
     env.traffic!.stop();
@@ -86,7 +102,7 @@ export async function runOnRtl(h: Headline, onEvent: (e: SimEvent) => void, limi
     const ch = charCycles(env.config.uart);
     return {
       engine: 'rtl', headline: h, events, end: now, cells: outcomes(h, events, ch), wallSeconds: (performance.now() - t0) / 1000, charCycles: ch,
-      roundTrips, messages, traffic: env.traffic!.totals, waves: options.waves,
+      roundTrips, messages, traffic: env.traffic!.totals, intact, loopSeconds, waves: options.waves,
     };
   } finally {
     await sim.close();

@@ -43,11 +43,12 @@ export function outcomes(h: Headline, events: readonly SimEvent[], charCycles: n
     const healed = events.find((e) => e.kind === 'message' && e.name === 'Announce' && e.src === cell
       && e.fields.status === 1 && e.fields.fw_version === h.version && e.time > 0
       && events.some((c) => c.kind === 'chunk' && c.dst === cell && c.time < e.time));
-    const chunks = events.filter((e) => e.kind === 'chunk' && e.dst === cell);
-    const updater = chunks.at(-1)?.src;
+    const last = events.flatMap((e) => (e.kind === 'chunk' && e.dst === cell ? [e] : [])).at(-1);
+    const updater = last?.src;
     const messages = events.flatMap((e) => (e.kind === 'message' ? [e] : []));
+    // The path that finished the image: a transfer that fell back to the management bus is held to that path's bound.
     const bound = updater === undefined ? undefined : healBound(messages, updater, cell, {
-      imageBytes: h.imageBytes, timing: SIM_PLATFORM.timing, flashDiv: SIM_PLATFORM.flashDiv, charCycles,
+      imageBytes: h.imageBytes, timing: SIM_PLATFORM.timing, flashDiv: SIM_PLATFORM.flashDiv, charCycles, path: last?.path,
     });
     return { cell, errored, healedAt: healed?.time, updater, bound };
   });

@@ -3,7 +3,9 @@
  * + the handshake (each message between the update cell and the healed cell once, its framed
  * characters plus one idle character, at the UART's character time) + the erase of the image's
  * extent + the slowest stream (the sender's flash read, the HSI at ceil(P/8) + 2 blocks a frame,
- * the receiver's page programs with their SPI shift and tPP) + the verify read. The fleet bench,
+ * the receiver's page programs with their SPI shift and tPP) + the verify read. On the
+ * management path (claim 31) the stream's line term is the RequestFirmwareData chunks instead:
+ * each chunk's request and response once, framed, plus an idle character each. The fleet bench,
  * `make sim`'s report and the RTL heal bench all use this one function.
  */
 import { flashOpCycles, type FlashTiming } from '../cell/flash_timing.js';
@@ -29,6 +31,8 @@ export interface HealBoundOptions {
   readonly flashDiv: number;
   /** Cycles of one character on the management line. */
   readonly charCycles: number;
+  /** The path the image took. @defaultValue 'hsi' */
+  readonly path?: 'hsi' | 'mgmt';
 }
 
 /** The bound and its terms, in cycles. */
@@ -39,7 +43,8 @@ export interface HealBound {
     readonly handshake: number;
     readonly erase: number;
     readonly stream: number;
-    readonly stream_terms: { readonly sender_read: number; readonly hsi: number; readonly receiver_programs: number };
+    /** `hsi` on the HSI path, `mgmt_bus` on the management path. */
+    readonly stream_terms: { readonly sender_read: number; readonly hsi?: number; readonly mgmt_bus?: number; readonly receiver_programs: number };
     readonly verify_read: number;
   };
 }
@@ -58,19 +63,38 @@ export function framedChars(m: BusMessage): number {
  */
 export function healBound(messages: readonly BusMessage[], updater: number, healed: number, o: HealBoundOptions): HealBound {
   const read = (n: number): number => flashOpCycles(o.timing, o.flashDiv, FlashOp.Read, 0, n);
-  const handshake = messages
-    .filter((m) => m.name !== 'Announce' && ((m.src === updater && m.dst === healed) || (m.src === healed && m.dst === updater)))
+  const between = messages.filter((m) => m.name !== 'Announce' && ((m.src === updater && m.dst === healed) || (m.src === healed && m.dst === updater)));
+  const idleChar = (m: BusMessage): number => framedChars(m) * o.charCycles + o.charCycles;
+  const handshake = between
+    .filter((m) => m.name !== 'RequestFirmwareData')
     .filter((m, i, all) => all.findIndex((x) => x.name === m.name && x.request === m.request && x.src === m.src) === i)
-    .reduce((c, m) => c + framedChars(m) * o.charCycles + o.charCycles, 0);
+    .reduce((c, m) => c + idleChar(m), 0);
   const erase = eraseExtent(o.imageBytes).reduce((c, r) => c + flashOpCycles(o.timing, o.flashDiv, r.op, r.addr, r.len), 0);
   const frames = Math.ceil(o.imageBytes / FRAME_BYTES);
   const senderRead = frames * read(FRAME_BYTES);
-  const hsi = frames * 2 * frameBlocks(FRAME_BYTES + 4);
   const programs = frames * flashOpCycles(o.timing, o.flashDiv, FlashOp.Program, 0, FRAME_BYTES);
-  const stream = Math.max(senderRead, hsi, programs);
+  const line = o.path === 'mgmt' ? { mgmt_bus: chunkCycles(between, healed, idleChar) } : { hsi: frames * 2 * frameBlocks(FRAME_BYTES + 4) };
+  const stream = Math.max(senderRead, line.mgmt_bus ?? line.hsi ?? 0, programs);
   const imageRead = read(HEADER_BYTES) + read(o.imageBytes - HEADER_BYTES);
   return {
     total: imageRead + handshake + erase + stream + imageRead,
-    terms: { image_read: imageRead, handshake, erase, stream, stream_terms: { sender_read: senderRead, hsi, receiver_programs: programs }, verify_read: imageRead },
+    terms: { image_read: imageRead, handshake, erase, stream, stream_terms: { sender_read: senderRead, ...line, receiver_programs: programs }, verify_read: imageRead },
   };
+}
+
+/** Each chunk's RequestFirmwareData and its answer once (a response belongs to the request before it; escapes make their lengths differ). */
+function chunkCycles(between: readonly BusMessage[], healed: number, cycles: (m: BusMessage) => number): number {
+  const byOffset = new Map<number, { req: number; rsp?: number }>();
+  let last: number | undefined;
+  for (const m of between) {
+    if (m.name !== 'RequestFirmwareData') continue;
+    if (m.request && m.src === healed) {
+      last = m.fields.offset as number;
+      if (!byOffset.has(last)) byOffset.set(last, { req: cycles(m) });
+    } else if (!m.request && last !== undefined && m.cc === 0) {
+      const c = byOffset.get(last)!;
+      c.rsp ??= cycles(m);
+    }
+  }
+  return [...byOffset.values()].reduce((t, c) => t + c.req + (c.rsp ?? 0), 0);
 }

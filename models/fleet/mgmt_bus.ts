@@ -1,7 +1,9 @@
 /**
  * The shared management line of the fleet, a transmission at a time, with the UART's rules
- * (DESIGN.md section 3): a UART starts only after one idle character time following the last
- * character on the line; its own queued characters go back to back; UARTs that start on the same
+ * (DESIGN.md section 3): a UART starts only after one idle character time following another
+ * sender's last character; its own queued characters go back to back, and the UART whose character
+ * was the last on the line may start again at once (rtl/uart's own_last: a firmware refilling its
+ * FIFO between the frames of one message keeps the line); UARTs that start on the same
  * bit arbitrate bit by bit, LSB first, the wired-AND's 0 winning (receivers see the winner's
  * character intact; a loser flushes its whole TX FIFO and flags COLLISION), so a frame is
  * collided or not as a whole, as on the RTL. Costs come from the bit rate: a character is
@@ -45,6 +47,8 @@ interface Transmission {
 export class MgmtBus {
   #tx: Transmission | undefined;
   #lastEnd = -Infinity;
+  /** The cells whose character was the last on the line (they need no idle character before their next). */
+  #owners = new Set<number>();
   /** The idle timeout after #lastEnd was delivered, or a new transmission came first. */
   #idleDone = true;
   #cancel: (() => void) | undefined;
@@ -92,7 +96,7 @@ export class MgmtBus {
   #wake(): void {
     this.#cancel = undefined;
     this.sync();
-    if (!this.#tx && this.q.now() >= this.#lastEnd + this.charCycles) this.#begin();
+    if (!this.#tx) this.#begin();
     for (let i = 0; i < this.cells; i++) if (this.uart(i)) this.changed(i);
     this.#dirty = true;
     this.update();
@@ -108,9 +112,15 @@ export class MgmtBus {
     return out;
   }
 
-  /** Carrier sense allowed it: every UART with a character queued starts now. */
+  /** Those of `ready` carrier sense lets start at `now`: the last character's owners from its end, anyone one idle character later. */
+  #startable(ready: Sender[], now: number): Sender[] {
+    if (now >= this.#lastEnd + this.charCycles) return ready;
+    return now >= this.#lastEnd ? ready.filter((s) => this.#owners.has(s.cell)) : [];
+  }
+
+  /** Carrier sense allowed it: every UART it allows with a character queued starts now. */
   #begin(): void {
-    const senders = this.#ready();
+    const senders = this.#startable(this.#ready(), this.q.now());
     if (!senders.length) return;
     // A start before the idle timeout ran out cancels it (sync delivered it if it had).
     this.#idleDone = true;
@@ -133,6 +143,7 @@ export class MgmtBus {
     if (!tx.senders.length) {
       this.#tx = undefined;
       this.#lastEnd = end;
+      this.#owners = new Set(on.map((s) => s.cell));
       this.#idleDone = false;
       return;
     }
@@ -163,7 +174,9 @@ export class MgmtBus {
     const tx = this.#tx;
     if (!tx) {
       const idle = this.#idleDone ? undefined : this.#lastEnd + IDLE_TIMEOUT_CHARS * C;
-      const start = this.#ready().length ? Math.max(this.q.now(), this.#lastEnd + C) : undefined;
+      const ready = this.#ready();
+      const now = this.q.now();
+      const start = !ready.length ? undefined : this.#startable(ready, now).length ? now : Math.max(now, this.#lastEnd + C);
       return idle === undefined ? start : start === undefined ? idle : Math.min(idle, start);
     }
     // Several senders: they arbitrate character by character (a loser's collision is an interrupt).

@@ -64,7 +64,8 @@ export class HsiLinkModel {
   /** Why the link last went down. */
   downReason?: DownReason;
 
-  constructor() {
+  /** `followPeer`: hsi_link's FollowPeer (a crossbar port): Down restarts itself when the peer trains. */
+  constructor(private readonly followPeer = false) {
     this.regs = new RegBlockModel(hsiRegs, { onWrite: (reg, data) => this.onWrite(reg, data) });
     // ENABLE resets to 1: out of reset the link trains.
     this.enableChanged();
@@ -104,6 +105,15 @@ export class HsiLinkModel {
     this.downReason = reason;
     this.stateQ = LinkState.Down;
     this.regs.raise('STATUS', 'DOWN');
+    this.refresh();
+  }
+
+  /** An FC with init 1 came in (the peer trains): an up link goes down; a following one that is down trains again. */
+  peerTrains(): void {
+    if (this.stateQ === LinkState.Up) return this.fail('peer-restart');
+    if (this.stateQ !== LinkState.Down || !this.followPeer) return;
+    this.stateQ = LinkState.Train;
+    this.clears++;
     this.refresh();
   }
 

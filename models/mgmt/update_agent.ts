@@ -41,9 +41,10 @@ export class UpdateAgent {
 
   constructor(private readonly fw: Firmware) {}
 
-  /** A send is running (the DMA reads the flash). */
+  /** A send is running: the DMA reads the flash, or a cell pulls chunks over the management bus (each a flash read here). */
   get busy(): boolean {
-    return !!this.#session?.dmaBusy;
+    const s = this.#session;
+    return !!s && (s.dmaBusy || [...s.targets.values()].some((t) => t.stage === 'mgmt'));
   }
 
   /** Cells that refused this image (a failed check there): not pushed again until they ask. */

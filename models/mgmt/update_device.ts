@@ -34,6 +34,9 @@ interface Session extends ImageId {
   stage: Stage;
   /** Bytes written in order: the last whole frame's end. */
   written: number;
+  /** On the management path: bytes asked for in order (received, or the one request out), and whether a request is out. */
+  fetched: number;
+  fetching: boolean;
   /** When the session last moved (a message from the update cell, a frame written). */
   progress: number;
   progressAt: number;
@@ -155,7 +158,7 @@ export class UpdateDevice {
     if (s && s.ua === src && s.version === offer.version && s.crc === offer.crc && s.stage !== 'acked') return reply(CompletionCode.Success, {});
     const partial = this.#session ? this.#resumable() : this.#partial;
     this.#partial = partial && partial.version === offer.version && partial.crc === offer.crc && partial.len === f.image_len ? partial : undefined;
-    this.#session = { ua: src, version: offer.version, crc: offer.crc, len: f.image_len, path: f.path, stage: 'acked', written: 0, progress: 0, progressAt: fw.now() };
+    this.#session = { ua: src, version: offer.version, crc: offer.crc, len: f.image_len, path: f.path, stage: 'acked', written: 0, fetched: 0, fetching: false, progress: 0, progressAt: fw.now() };
     this.#askedUntil = 0;
     // Claim 35's acknowledgement: before any image byte moves.
     reply(CompletionCode.Success, {});
@@ -224,18 +227,34 @@ export class UpdateDevice {
     this.#pull(s);
   }
 
-  /** The management path: RequestFirmwareData chunk by chunk, each programmed page by page. */
+  /** The management path, from the last whole frame written. */
   #pull(s: Session): void {
     s.stage = 'mgmt';
+    s.fetched = s.written;
+    s.fetching = false;
+    this.#fetch(s);
+  }
+
+  /**
+   * RequestFirmwareData chunk by chunk, each programmed page by page; the next chunk is asked
+   * for while the one before programs (two chunks held at most), so the line and the part work
+   * at once and the slower of the two paces the transfer.
+   */
+  #fetch(s: Session): void {
     const fw = this.fw;
+    if (this.#session !== s || s.stage !== 'mgmt') return;
     if (s.written >= s.len) return this.fw.spawn(this.#transferred(s));
-    const offset = s.written;
+    if (s.fetching || s.fetched >= s.len || s.fetched - s.written >= 2 * FW_FRAME_BYTES) return;
+    const offset = s.fetched;
     const len = Math.min(FW_FRAME_BYTES, s.len - offset);
+    s.fetching = true;
     fw.conv.request(s.ua, 'RequestFirmwareData', { offset, len }, fw.config.dataRequest, (r) => {
       if (this.#session !== s) return;
+      s.fetching = false;
       const data = r?.fields.data;
       if (!r || r.cc !== CompletionCode.Success || !(data instanceof Uint8Array) || data.length !== len) return this.fw.spawn(this.#giveUp(s, !r));
       this.#moved();
+      s.fetched = offset + len;
       const pages = programPages(offset, data);
       let failed = false;
       pages.forEach((p, i) => fw.flash.add(p, (err) => {
@@ -243,8 +262,9 @@ export class UpdateDevice {
         if (i < pages.length - 1 || this.#session !== s) return;
         if (failed) return this.fw.spawn(this.#giveUp(s, false));
         s.written = offset + len;
-        this.#pull(s);
+        this.#fetch(s);
       }));
+      this.#fetch(s);
     });
   }
 

@@ -16,7 +16,8 @@ module hsi_link #(
   parameter int unsigned LockTimeout = (hsi_pkg::ReplayLimit - 1) * ReplayTimeout,  // lost lock that takes the link down
   parameter int unsigned FcPeriod = 1024,      // cycles between FC refreshes when up
   parameter int unsigned TrainFcPeriod = 16,   // cycles between FCs while training
-  parameter int unsigned FcBatch = 2           // freed credits that send an FC at once
+  parameter int unsigned FcBatch = 2,          // freed credits that send an FC at once
+  parameter bit          FollowPeer = 1'b0     // Down restarts itself when the peer trains (a crossbar port, which has no MP)
 ) (
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
@@ -114,7 +115,7 @@ module hsi_link #(
   logic [63:0]         wr_data;
   logic [10:0]         commit_len;
   logic [7:0]          commit_src, commit_dst;
-  logic                ack_req, nak_req, peer_ack, peer_nak, peer_fc, peer_ready, peer_restart;
+  logic                ack_req, nak_req, peer_ack, peer_nak, peer_fc, peer_ready, peer_init;
   logic [SeqBits-1:0]  ack_seq, peer_seq;
   logic [0:0]          peer_fc_vc;
   logic [CreditBits-1:0] peer_fc_credits;
@@ -267,7 +268,6 @@ module hsi_link #(
     .rst_ni,
     .clear_i           (clear),
     .active_i          (send),
-    .up_i              (up),
     .valid_i           (rx_valid),
     .block_i           (rx_block),
     .lock_i            (lock_q),
@@ -290,14 +290,15 @@ module hsi_link #(
     .peer_fc_credits_o (peer_fc_credits),
     .fc_seen_o         (fc_seen),
     .peer_ready_o      (peer_ready),
-    .peer_restart_o    (peer_restart),
+    .peer_init_o       (peer_init),
     .frame_ok_o        (frame_ok),
     .crc_error_o       (crc_error),
     .frame_error_o     (frame_error)
   );
 
   hsi_link_state #(
-    .LockTimeout (LockTimeout)
+    .LockTimeout (LockTimeout),
+    .FollowPeer  (FollowPeer)
   ) u_state (
     .clk_i,
     .rst_ni,
@@ -307,7 +308,7 @@ module hsi_link #(
     .fc_seen_i      (fc_seen),
     .peer_ready_i   (peer_ready),
     .replay_down_i  (replay_down),
-    .peer_restart_i (peer_restart),
+    .peer_init_i    (peer_init),
     .state_o        (state),
     .clear_o        (clear),
     .down_o         (went_down),

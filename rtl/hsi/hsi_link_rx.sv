@@ -14,7 +14,6 @@ module hsi_link_rx (
   input  wire logic                           rst_ni,
   input  wire logic                           clear_i,
   input  wire logic                           active_i,
-  input  wire logic                           up_i,
   input  wire logic                           valid_i,
   input  wire logic [65:0]                    block_i,
   input  wire logic                           lock_i,
@@ -40,7 +39,7 @@ module hsi_link_rx (
   output      logic [hsi_pkg::CreditBits-1:0] peer_fc_credits_o,
   output      logic [hsi_pkg::Vcs-1:0]        fc_seen_o,   // an FC of each vc arrived since the clear
   output      logic                           peer_ready_o, // an FC with init 0 arrived: the peer has ours
-  output      logic                           peer_restart_o, // pulse: an FC with init 1 while up
+  output      logic                           peer_init_o,    // pulse: an FC with init 1 (the peer trains)
   // events for the counters
   output      logic                           frame_ok_o,
   output      logic                           crc_error_o,
@@ -91,6 +90,8 @@ module hsi_link_rx (
   assign ack = ack_block_t'(pl);
   assign fc = fc_block_t'(pl);
   assign ctrl_ok = pl[63:48] == crc16;
+  // In any state, Down included (where nothing else is taken): a following link restarts on it.
+  assign peer_init_o = valid_i && lock_i && block_i[1:0] == SyncHeaderCtrl && ctrl_ok && pl[7:0] == BlockTypeFc && fc.init;
 
   always_comb begin
     take = valid_i && lock_i && active_i;
@@ -123,7 +124,6 @@ module hsi_link_rx (
     peer_ack_o = 1'b0;
     peer_nak_o = 1'b0;
     peer_fc_o = 1'b0;
-    peer_restart_o = 1'b0;
     frame_ok_o = 1'b0;
     crc_error_o = 1'b0;
     frame_error_o = 1'b0;
@@ -204,7 +204,6 @@ module hsi_link_rx (
             peer_fc_o = 1'b1;
             seen_d[fc.vc[0]] = 1'b1;
             if (!fc.init) ready_d = 1'b1;
-            peer_restart_o = fc.init && up_i;
             stray_d = 1'b0;
           end
           BlockTypeIdle: stray_d = 1'b0;

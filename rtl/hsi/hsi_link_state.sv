@@ -1,13 +1,17 @@
 // The link's state: Disabled (CTRL.ENABLE 0), Train (lock and the InitFC exchange), Up, and the
 // sticky Down, entered from Up when the replay budget is spent (replay_down_i), when block lock
 // stays lost for LockTimeout cycles, or when the peer restarted (an FC with init 1 while up).
-// Down stays until restart_i (CTRL.RESTART) or ENABLE going 0; clear_o empties the link's
-// buffers, seq numbers and credits while disabled and in the cycle of a restart.
+// Down stays until restart_i (CTRL.RESTART) or ENABLE going 0; with FollowPeer (a crossbar port:
+// no management processor restarts it) also until the peer trains again (an FC with init 1
+// while down), so a cell that was reset or restarted its link finds the crossbar following it.
+// clear_o empties the link's buffers, seq numbers and credits while disabled and in the cycle of
+// a restart.
 // Clock/reset: clk_i, asynchronous active-low rst_ni. The rules: rtl/hsi/README.md.
 `default_nettype none
 
 module hsi_link_state #(
-  parameter int unsigned LockTimeout = 3072  // cycles of lost lock while up that take the link down
+  parameter int unsigned LockTimeout = 3072, // cycles of lost lock while up that take the link down
+  parameter bit          FollowPeer = 1'b0   // Down restarts when the peer trains
 ) (
   input  wire logic                  clk_i,
   input  wire logic                  rst_ni,
@@ -17,7 +21,7 @@ module hsi_link_state #(
   input  wire logic [hsi_pkg::Vcs-1:0] fc_seen_i,
   input  wire logic                  peer_ready_i,
   input  wire logic                  replay_down_i,
-  input  wire logic                  peer_restart_i,
+  input  wire logic                  peer_init_i,
   output hsi_pkg::link_state_e       state_o,
   output      logic                  clear_o,
   output      logic                  down_o,       // pulse: the link went down
@@ -49,15 +53,15 @@ module hsi_link_state #(
         if (lock_i && &fc_seen_i && peer_ready_i) state_d = LinkStateUp;
       end
       LinkStateUp: begin
-        if (replay_down_i || peer_restart_i || lost_q == TimerBits'(LockTimeout - 1) && !lock_i) begin
+        if (replay_down_i || peer_init_i || lost_q == TimerBits'(LockTimeout - 1) && !lock_i) begin
           state_d = LinkStateDown;
           down_o = 1'b1;
         end
       end
-      LinkStateDown: ;
+      LinkStateDown: ;  // sticky (FollowPeer's way out is with restart_i below)
       default: state_d = LinkStateDisabled;
     endcase
-    if (restart_i && enable_i) begin
+    if ((restart_i || FollowPeer && state_q == LinkStateDown && peer_init_i) && enable_i) begin
       state_d = LinkStateTrain;
       clear_o = 1'b1;
       down_o = 1'b0;

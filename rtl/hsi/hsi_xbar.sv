@@ -92,7 +92,8 @@ module hsi_xbar #(
     hsi_link #(
       .TxSlots       (TxSlots),
       .RxBuffers     (RxBuffers),
-      .ReplayTimeout (ReplayTimeout)
+      .ReplayTimeout (ReplayTimeout),
+      .FollowPeer    (1'b1)
     ) u_link (
       .clk_i,
       .rst_ni,

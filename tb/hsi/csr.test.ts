@@ -5,9 +5,11 @@ import { describe, expect } from 'vitest';
 import { ClockCycles } from '../../bridge/src/index.js';
 import { HSI_CTRL, HSI_OFFSET, HSI_STATUS, LinkState } from '../../models/hsi/hsi_pkg.js';
 import { hsiTest } from './env.js';
+import { hsiLinkFollowTb } from './tops.js';
 import { BOUNDS, CLOCK_NS, FC_PERIOD, RX_BUFFERS } from './link_params.js';
 
 const test = hsiTest({ simTimeout: [2, 'ms'] });
+const follow = hsiTest({ simTimeout: [2, 'ms'] }, hsiLinkFollowTb);
 
 describe('hsi_link CSRs', () => {
   test('ENABLE 0 disables an end (its peer goes down: the lane carries zeros); ENABLE 1 and a restart of the peer bring it up', async ({ link }) => {
@@ -40,7 +42,7 @@ describe('hsi_link CSRs', () => {
     await a.restart();
     const t0 = a.sim.time('ns');
     await b.waitDown();
-    b.model.fail('peer-restart');
+    b.model.peerTrains();
     const cycles = (a.sim.time('ns') - t0) / CLOCK_NS;
     expect(cycles, 'cycles from the restart to the peer down').toBeLessThan(200);
     expect(await b.state()).toBe(LinkState.Down);
@@ -62,5 +64,27 @@ describe('hsi_link CSRs', () => {
     await a.expectRegs({ FRAMES_SENT: 1 }, [RX_BUFFERS, RX_BUFFERS]);
     expect(a.irq, 'irq').toBe(true);
     await b.finish();
+  });
+
+  follow('a following end (FollowPeer, a crossbar port) that went down because its peer restarted trains with it again by itself; with no peer training it stays down', async ({ link }) => {
+    const { a, b, up } = await link({ b: { followPeer: true } });
+    await up();
+    await a.restart();
+    await b.waitDown();
+    b.model.peerTrains();
+    expect(b.model.state, 'the model: down on the peer\'s InitFC').toBe(LinkState.Down);
+    // The restarted a keeps sending InitFC while it trains: b follows without a restart of its own.
+    b.model.peerTrains();
+    expect(b.model.state, 'the model: a following end trains on the next one').toBe(LinkState.Train);
+    await up();
+    expect(await b.state(), 'b up again without CTRL.RESTART').toBe(LinkState.Up);
+    b.model.trained();
+    await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
+    await b.expectRegs({}, [RX_BUFFERS, RX_BUFFERS]);
+    // A lane cut long enough takes both down; the follower stays down until its peer trains.
+    await a.writeReg(HSI_OFFSET.CTRL, 0);
+    await b.waitDown();
+    await ClockCycles(a.dut.clk_i, 2000);
+    expect(await b.state(), 'no peer training: still down').toBe(LinkState.Down);
   });
 });

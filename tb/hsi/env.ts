@@ -35,6 +35,8 @@ export interface HsiEnvOptions {
   readonly sourceThrottle?: readonly [Throttle?, Throttle?];
   /** vcs whose sink stays closed (tready low) until {@link HsiEnv.openSink}. @defaultValue none */
   readonly stalled?: readonly VcIndex[];
+  /** The endpoint is built with FollowPeer (a crossbar port's rule). @defaultValue false */
+  readonly followPeer?: boolean;
 }
 
 /** The signals one endpoint has on the top, found by prefix. */
@@ -58,7 +60,7 @@ const REG_NAME = new Map<number, string>(Object.entries(HSI_OFFSET).map(([k, v])
 export class HsiEnv implements BlockEnv {
   readonly apb: ApbMaster;
   /** The register-level reference of this endpoint. */
-  readonly model = new HsiLinkModel();
+  readonly model: HsiLinkModel;
   /** Per vc, the contract of the frames arriving here (fed by the peer's {@link send}); set by {@link connect}. */
   inbound: readonly [DeliveryModel, DeliveryModel];
   private readonly sources: readonly [AxisSource, AxisSource];
@@ -69,6 +71,7 @@ export class HsiEnv implements BlockEnv {
   constructor(readonly sim: Simulator<unknown>, readonly dut: ClockResetDut & object, readonly options: HsiEnvOptions) {
     const p = options.prefix;
     const clk = dut.clk_i;
+    this.model = new HsiLinkModel(options.followPeer ?? false);
     this.apb = ApbMaster.fromPrefix(dut, `${p}_apb`, clk);
     this.sources = [0, 1].map((v) => AxisSource.fromPrefix(dut, `${p}_s_axis_vc${v}`, clk, options.sourceThrottle?.[v] ? { throttle: options.sourceThrottle[v] } : {})) as [AxisSource, AxisSource];
     this.pins = {

@@ -68,6 +68,13 @@ export const hsiLinkTapTb = defineTop<HsiLinkTbDut>({
   config: ['tb/hsi/hdl/hsi_link_taps.vlt'],
 });
 
+/** hsi_link_tap_tb whose b end follows its peer (FollowPeer, as a crossbar port); one described interface with it. */
+export const hsiLinkFollowTb = defineTop<HsiLinkTbDut>({
+  ...hsiLinkTapTb,
+  name: 'hsi_link_follow_tb',
+  parameters: { FollowB: 1 },
+});
+
 /** Four cells' hsi_link endpoints (c0..c3), each on two hsi_channel lanes to its port of hsi_xbar (Ports 4). */
 export const hsiXbarTb = defineTop<HsiXbarTbDut>({
   name: 'hsi_xbar_tb',

@@ -5,12 +5,13 @@
  * management line's deframer (a SerialSink on line_o feeding models/fleet's BusMonitor) and bulk
  * reads of the flash parts. Like every block environment it owns no clock or reset (the Bench does).
  */
-import { ApbMaster, ClockCycles, MemoryHandle, SampledStream, SerialSink, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
+import { ApbMaster, ClockCycles, MemoryHandle, SampledStream, SerialSink, SimEvent, type SignalHandle, type Simulator, type Task } from '../../bridge/src/index.js';
 import type { FlashTiming } from '../../models/cell/flash_timing.js';
 import { ImageStatus } from '../../models/cell/image_check_pkg.js';
 import { type BusMessage, BusMonitor } from '../../models/fleet/bus_monitor.js';
 import { firmwareConfig, type FirmwareConfig } from '../../models/mgmt/config.js';
 import { Firmware } from '../../models/mgmt/firmware.js';
+import type { Platform } from '../../models/mgmt/platform.js';
 import type { BlockEnv } from '../common/bench.js';
 import { serialFormat } from '../uart/serial.js';
 import type { SystemTbDut } from './gen/system_tb.js';
@@ -68,6 +69,20 @@ interface RxProbe {
 
 type Pins = Record<string, SignalHandle<number> | SignalHandle<bigint>>;
 
+/**
+ * `p`, whose every wait and access never resolves once `off.stopped`: the firmware stops where it
+ * waits. (On an event nobody sets, so the bridge sees the task blocked, not running.)
+ */
+function stoppable(p: Platform, off: { readonly stopped: boolean }): Platform {
+  const never = <T>(): Promise<T> => new SimEvent('the cell is off').wait() as Promise<T>;
+  const gate = <T>(f: () => Promise<T>): Promise<T> => (off.stopped ? never<T>() : f().then((r) => (off.stopped ? never<T>() : r)));
+  return {
+    now: () => p.now(),
+    waitInterrupt: (t) => gate(() => p.waitInterrupt(t)),
+    regs: { read: (a) => gate(() => p.regs.read(a)), write: (a, d) => gate(() => p.regs.write(a, d)), batch: (ops) => gate(() => p.regs.batch(ops)) },
+  };
+}
+
 /** N cells, their MPs, the line's deframer. */
 export class SystemEnv implements BlockEnv {
   readonly monitor = new BusMonitor();
@@ -79,9 +94,12 @@ export class SystemEnv implements BlockEnv {
   readonly taken: TakenFrame[] = [];
   readonly traffic: SystemTraffic | undefined;
   readonly #line: SerialSink;
-  readonly #mps: Task<unknown>[] = [];
+  /** Each cell's running MP, and the switch that stops it where it waits (a reset or a power loss). */
+  readonly #mps: { readonly task: Task<unknown>; readonly off: { stopped: boolean } }[] = [];
   readonly #rx: { readonly cell: number; readonly stream: SampledStream; readonly probe: RxProbe }[];
   #observing = false;
+  /** Boots of each cell after its first (their MPs' seeds differ). */
+  readonly #boots = new Map<number, number>();
 
   constructor(readonly sim: Simulator<unknown>, readonly dut: SystemTbDut, readonly options: SystemEnvOptions) {
     const n = options.images.length;
@@ -146,10 +164,56 @@ export class SystemEnv implements BlockEnv {
     for (const [i, img] of this.options.images.entries()) {
       if (img) await this.flash[i]!.write(0, img);
     }
-    for (let i = 0; i < this.cells; i++) {
-      const platform = rtlPlatform(this.sim, { clock: this.dut.clk_i, irq: this.#pin(`c${i}_irq_o`), apb: this.apb[i]!, periodSteps: PERIOD_STEPS });
-      const fw = new Firmware(platform, { ...this.config, seed: (this.config.seed * 31 + i * 0x9e37) >>> 0 });
-      this.#mps.push(this.sim.startSoon(() => fw.run(), `MP of cell ${i}`));
+    for (let i = 0; i < this.cells; i++) this.#mps[i] = this.#boot(i);
+  }
+
+  /** A fresh MP on cell `i`, its platform switched off for good by the next {@link restartCell}. */
+  #boot(i: number, generation = 0): { task: Task<unknown>; off: { stopped: boolean } } {
+    const off = { stopped: false };
+    const platform = stoppable(rtlPlatform(this.sim, { clock: this.dut.clk_i, irq: this.#pin(`c${i}_irq_o`), apb: this.apb[i]!, periodSteps: PERIOD_STEPS }), off);
+    const fw = new Firmware(platform, { ...this.config, seed: (this.config.seed * 31 + i * 0x9e37 + generation * 0x51ed) >>> 0 });
+    return { task: this.sim.startSoon(() => fw.run(), `MP of cell ${i}${generation ? ` (boot ${generation + 1})` : ''}`), off };
+  }
+
+  /**
+   * Cell `i` goes off: its MP stops where it waits (as a processor held in reset), rst_ni goes low
+   * and, with `power`, its part loses power too (a program or erase in progress is cut, leaving
+   * the bytes the part model chose). It stays off until {@link startCell}.
+   */
+  stopCell(i: number, o: { readonly power?: boolean } = {}): void {
+    this.#mps[i]!.off.stopped = true;
+    this.#pin(`c${i}_rst_ni`).value = 0;
+    if (o.power) this.#pin(`c${i}_power_loss_i`).value = 1;
+  }
+
+  /** Cell `i` comes back on: power, then rst_ni released, then a fresh MP boots from its flash as at power-on. */
+  async startCell(i: number): Promise<void> {
+    this.#pin(`c${i}_power_loss_i`).value = 0;
+    this.#pin(`c${i}_rst_ni`).value = 1;
+    await ClockCycles(this.dut.clk_i, 2);
+    const g = (this.#boots.get(i) ?? 0) + 1;
+    this.#boots.set(i, g);
+    this.#mps[i] = this.#boot(i, g);
+  }
+
+  /**
+   * Cell `i` off for `cycles` and on again. A reset shorter than the links' LockTimeout (3072
+   * cycles) can leave the crossbar's port up on stale state (rtl/system/README.md), so the
+   * default is a board's reset pulse, longer than that.
+   */
+  async restartCell(i: number, o: { readonly power?: boolean; readonly cycles?: number } = {}): Promise<void> {
+    this.stopCell(i, o);
+    await ClockCycles(this.dut.clk_i, o.cycles ?? 10_000);
+    await this.startCell(i);
+  }
+
+  /** Runs, looking at the line every `step` cycles, until `done` holds (true) or `limit` cycles (false). */
+  async runUntil(done: () => boolean, limit: number, step = 20_000): Promise<boolean> {
+    for (;;) {
+      await this.observe();
+      if (done()) return true;
+      if (Number(this.sim.now / PERIOD_STEPS) >= limit) return false;
+      await ClockCycles(this.dut.clk_i, step);
     }
   }
 

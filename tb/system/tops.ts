@@ -35,5 +35,7 @@ export function systemTb(cells: number, flash: SystemFlash = 'short', build: Sys
   });
 }
 
-/** The one `make types` describes (every size has the same ports). */
+/** The one `make types` describes (every size has the same ports); with the others tb/system runs, built before the tests. */
 export const systemTb4 = systemTb(4);
+export const systemTb2 = systemTb(2);
+export const systemTb3 = systemTb(3);

@@ -5,7 +5,8 @@
 
 module hsi_link_tb #(
   parameter int unsigned Latency = 4,          // each channel's
-  parameter int unsigned ReplayTimeout = 1024  // both endpoints'
+  parameter int unsigned ReplayTimeout = 1024, // both endpoints'
+  parameter int unsigned FollowB = 0           // 1: b's FollowPeer (b as a crossbar port)
 ) (
   input  wire logic        clk_i,
   input  wire logic        rst_ni,
@@ -161,7 +162,8 @@ module hsi_link_tb #(
   );
 
   hsi_link #(
-    .ReplayTimeout (ReplayTimeout)
+    .ReplayTimeout (ReplayTimeout),
+    .FollowPeer    (FollowB != 0)
   ) u_b (
     .clk_i,
     .rst_ni,
