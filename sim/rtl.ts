@@ -42,12 +42,13 @@ export interface RtlRun extends SimRun {
 /** Runs `h` on the RTL until every errored cell announced the newest version valid, or `limit` cycles. */
 export async function runOnRtl(h: Headline, onEvent: (e: SimEvent) => void, limit: number, options: RtlOptions = {}): Promise<RtlRun> {
   const t0 = performance.now();
+  const { image, images } = headlineImages(h);
   const sim = await Simulator.start(systemTb(h.cells, 'bench', { lanes: options.lanes }));
   try {
     if (options.waves) await sim.trace(options.waves);
     const bench = new Bench(sim);
     const env = bench.compose(new SystemEnv(sim as never, sim.dut, {
-      images: headlineImages(h).images, seed: h.seed, timing: SIM_PLATFORM.timing, uartDiv: SIM_PLATFORM.uartDiv, regionBytes: SIM_PLATFORM.regionBytes,
+      images, seed: h.seed, timing: SIM_PLATFORM.timing, uartDiv: SIM_PLATFORM.uartDiv, regionBytes: SIM_PLATFORM.regionBytes,
       traffic: { every: 8192, maxBytes: 1024 },
     }));
     await bench.reset();
@@ -84,7 +85,6 @@ export async function runOnRtl(h: Headline, onEvent: (e: SimEvent) => void, limi
       }
     }
     const loopSeconds = (performance.now() - tLoop) / 1000;
-    const { image } = headlineImages(h);
     const intact: number[] = [];
     for (const cell of h.errored.keys()) {
       if (Buffer.compare(Buffer.from(await env.read(cell, image.length)), Buffer.from(image)) === 0) intact.push(cell);

@@ -88,7 +88,7 @@ describe('errored images heal over the HSI (claims 27-30, 32-34)', () => {
     }
     expect(new Set(env.taken.map((x) => x.src)), 'one sender').toEqual(new Set([0]));
     expect(env.monitor.named('RequestFirmwareData')).toEqual([]);
-    // The send's order: each offset to the three before the next offset (paced by the slowest).
+    // One send to the whole destination mask: offset 0 reached all three.
     const firstOffset = env.taken.filter((x) => x.offset === 0).length;
     expect(firstOffset).toBe(3);
     await env.traffic!.drain();
