@@ -43,6 +43,8 @@ export interface FabricCells {
 
 interface Waiting {
   readonly src: number;
+  /** Where a stalled frame goes once its lane is back or down. */
+  readonly dst?: number;
   readonly payload: Uint8Array;
   readonly accepted: () => void;
   cancelled: boolean;
@@ -55,6 +57,9 @@ export class HsiFabric {
   readonly #waiting: Waiting[][];
   readonly #laneFree: number[];
   readonly #up: boolean[];
+  /** Lanes cut and not yet reported down: frames to or from them wait (the replays of a short cut). */
+  readonly #cut: boolean[];
+  readonly #stalled: Waiting[] = [];
   /** Bit-error probability per frame, per lane (a fault window). */
   readonly errorRate: number[];
   readonly #rng: Rng;
@@ -68,6 +73,7 @@ export class HsiFabric {
     this.#waiting = Array.from({ length: cells }, () => []);
     this.#laneFree = new Array<number>(cells).fill(0);
     this.#up = new Array<boolean>(cells).fill(true);
+    this.#cut = new Array<boolean>(cells).fill(false);
     this.errorRate = new Array<number>(cells).fill(0);
     this.#rng = new Rng(seed);
   }
@@ -96,6 +102,10 @@ export class HsiFabric {
     const offset = new DataView(w.payload.buffer, w.payload.byteOffset).getUint32(0, true);
     const receive = dst < this.cells ? this.fleet.receive(dst) : undefined;
     if (!this.#up[w.src]) return;  // the sender's own lane is down: nothing leaves; the DMA waits
+    if (this.#cut[w.src] || (dst < this.cells && this.#cut[dst] && this.#up[dst])) {
+      this.#stalled.push({ ...w, dst });
+      return;
+    }
     if (!receive || !this.#up[dst]) {
       // The crossbar drops a frame for an absent cell or a lane that is down, counting it.
       const at = Math.max(now, this.#laneFree[w.src]!) + hop;
@@ -140,24 +150,42 @@ export class HsiFabric {
     }
   }
 
-  /** Cuts cell `cell`'s lane: it reports down after four replays; frames waiting for it are dropped. */
+  /**
+   * Cuts cell `cell`'s lane: frames to and from it wait; restored within four replays it resumes
+   * them after a replay timer (no loss, no duplicate), else it reports down and the crossbar drops
+   * frames for it. Frames already on the wire arrive (they are at most a frame's time early).
+   */
   cut(cell: number): void {
+    if (!this.#up[cell] || this.#cut[cell]) return;
+    this.#cut[cell] = true;
     this.q.at(this.q.now() + REPLAYS_TO_DOWN * REPLAY_TIMER_CYCLES, () => {
-      if (!this.#up[cell]) return;
+      if (!this.#cut[cell]) return;
+      this.#cut[cell] = false;
       this.#up[cell] = false;
       this.fleet.setLink(cell, false);
       const queue = this.#waiting[cell]!.splice(0);
       this.#credits[cell] = RX_BUFFERS;
       for (const w of queue) if (!w.cancelled) this.#offer(cell, w);
+      this.#resume();
     });
   }
 
-  /** The lane works again: link-up, credits initialised. */
+  /** The lane works again: a short cut's frames go on after the replay timer; after a down, link-up with credits initialised. */
   restore(cell: number): void {
+    if (this.#cut[cell]) {
+      this.#cut[cell] = false;
+      this.q.at(this.q.now() + REPLAY_TIMER_CYCLES, () => this.#resume());
+      return;
+    }
     if (this.#up[cell]) return;
     this.#up[cell] = true;
     this.#credits[cell] = RX_BUFFERS;
     this.fleet.setLink(cell, true);
+  }
+
+  /** Offers the stalled frames again (in their order): each waits on, leaves, or is dropped. */
+  #resume(): void {
+    for (const w of this.#stalled.splice(0)) if (!w.cancelled) this.#offer(w.dst!, w);
   }
 
   /** A cell was reset: its buffers are empty again. */

@@ -39,6 +39,8 @@ export interface FirmwareConfig {
   readonly dataRequest: RetryPolicy;
   /** A receiving cell that sees no progress for this long takes its update cell for dead. */
   readonly stallTimeout: number;
+  /** A receiving cell on the HSI that gets no frame for this long goes on over the management bus (the sender's lane may be down). */
+  readonly frameStall: number;
 }
 
 /** Options of {@link firmwareConfig}. */
@@ -83,6 +85,8 @@ export function firmwareConfig(o: ConfigOptions): FirmwareConfig {
     dataRequest: { timeout: shortTimeout + 2 * LONGEST_RESPONSE_CHARS * ch + 2 * page, retries: 4, backoff: 64 * ch },
     // Eight frames' page programs, or an erase of the largest image, with a request's time on top.
     stallTimeout: Math.max(16 * page, erase) + 2 * shortTimeout,
+    // On the HSI the erase is done: eight frames' page programs (a slower receiver paces the send) and a request's time.
+    frameStall: 16 * page + 2 * shortTimeout,
   };
 }
 

@@ -159,7 +159,10 @@ export class Firmware {
     if (st & IRQ.DMA_RX_DONE.mask) await this.device.rxDone();
     if (st & IRQ.DMA_TX_DONE.mask) await this.agent.txDone();
     if (st & IRQ.DMA_ERROR.mask) await this.device.dmaError();
-    if (st & IRQ.LINK_DOWN.mask) await this.device.linkDown();
+    if (st & IRQ.LINK_DOWN.mask) {
+      await this.device.linkDown();
+      await this.agent.linkDown();
+    }
     this.conv.tick();
     const now = this.now();
     const due = this.#timers.filter((t) => t.at <= now);

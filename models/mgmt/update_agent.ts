@@ -182,6 +182,9 @@ export class UpdateAgent {
     const hsi = ts.filter(([, t]) => t.stage === 'hsi');
     if (!hsi.length) return this.#maybeEnd();
     s.dmaStarted = true;
+    // This cell's own link went down since the requests: no frame would leave; the targets' stall
+    // watch takes them to the management path.
+    if (!fw.linkUp) return;
     s.dmaBusy = true;
     const mask = hsi.reduce((m, [eid]) => m | (1 << eidCell(eid)!), 0);
     const start = Math.min(...hsi.map(([, t]) => t.start));
@@ -195,6 +198,20 @@ export class UpdateAgent {
     s.dmaBusy = false;
     await this.fw.ports.ctrl.write(CTRL.PATH_EN, CELL_CTRL_PATH_EN.VC0.mask);
     await this.#maybeEnd();
+  }
+
+  /** This cell's link reported down: a running send can never finish; its targets go on over the management bus. */
+  async linkDown(): Promise<void> {
+    const s = this.#session;
+    if (!s?.dmaBusy) return;
+    await this.#stopSend(s);
+    await this.#maybeEnd();
+  }
+
+  async #stopSend(s: Session): Promise<void> {
+    s.dmaBusy = false;
+    await this.fw.ports.dma.write(DMA.CTRL, FW_DMA_CTRL.TX_ABORT.mask);
+    await this.fw.ports.ctrl.write(CTRL.PATH_EN, CELL_CTRL_PATH_EN.VC0.mask);
   }
 
   async #leaveMask(eid: number): Promise<void> {
@@ -232,11 +249,7 @@ export class UpdateAgent {
   async #cancel(s: Session): Promise<void> {
     const fw = this.fw;
     this.#wanted.clear();
-    if (s.dmaBusy) {
-      s.dmaBusy = false;
-      await fw.ports.dma.write(DMA.CTRL, FW_DMA_CTRL.TX_ABORT.mask);
-      await fw.ports.ctrl.write(CTRL.PATH_EN, CELL_CTRL_PATH_EN.VC0.mask);
-    }
+    if (s.dmaBusy) await this.#stopSend(s);
     for (const [eid, t] of s.targets) {
       if (t.stage === 'done' || t.stage === 'failed') continue;
       t.stage = 'failed';

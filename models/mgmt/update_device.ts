@@ -64,9 +64,9 @@ export class UpdateDevice {
     return !!this.#session;
   }
 
-  /** Any message from the update cell shows it alive. */
+  /** Any message from the update cell shows it alive; on the HSI only frames written are progress (its lane may be down). */
   heard(src: number): void {
-    if (this.#session?.ua === src) this.#moved();
+    if (this.#session?.ua === src && this.#session.stage !== 'hsi') this.#moved();
   }
 
   /** Asks the update cell for valid firmware when this cell is errored (pull). */
@@ -221,7 +221,15 @@ export class UpdateDevice {
   /** The HSI reported down: go on over the management bus from the last whole frame written. */
   async linkDown(): Promise<void> {
     const s = this.#session;
-    if (!s || s.stage !== 'hsi') return;
+    if (s?.stage === 'hsi') await this.#toMgmt(s);
+  }
+
+  /**
+   * Leaves the HSI for the management bus, from the last whole frame written: this cell's link
+   * went down, or no frame came for a stall period (the update cell's own link is down, or it
+   * died: then its silence on the management bus gives up on it too).
+   */
+  async #toMgmt(s: Session): Promise<void> {
     const [, w] = await this.fw.ports.dma.batch([writeOp(DMA.CTRL, FW_DMA_CTRL.RX_DISARM.mask), readOp(DMA.RX_WRITTEN)]);
     s.written = w!.data - (w!.data % FW_FRAME_BYTES);
     this.#pull(s);
@@ -335,7 +343,7 @@ export class UpdateDevice {
     if (s) s.progressAt = this.fw.now();
   }
 
-  /** A watchdog per session: no message from the update cell and no byte written for stallTimeout = it died. */
+  /** A watchdog per session: frames that stop for frameStall on the HSI = the management path; no progress for stallTimeout otherwise = the update cell died. */
   #watch(): void {
     const fw = this.fw;
     const s = this.#session!;
@@ -348,10 +356,16 @@ export class UpdateDevice {
           this.#moved();
         }
       }
-      const limit = fw.config.stallTimeout + (s.stage === 'acked' || s.stage === 'preparing' ? eraseCycles(fw.config, s.len) : 0);
-      if (fw.now() - s.progressAt > limit) return this.#giveUp(s, true);
-      fw.timer(fw.now() + (fw.config.stallTimeout >> 2), tick);
+      // Frames flowing: frameStall. Before the first one the send waits for every target's erase.
+      const flowing = s.stage === 'hsi' && s.progress > s.written;
+      const limit = flowing ? fw.config.frameStall : fw.config.stallTimeout + (s.stage === 'acked' || s.stage === 'preparing' || s.stage === 'hsi' ? eraseCycles(fw.config, s.len) : 0);
+      if (fw.now() - s.progressAt > limit) {
+        if (s.stage !== 'hsi') return this.#giveUp(s, true);
+        this.#moved();
+        await this.#toMgmt(s);
+      }
+      fw.timer(fw.now() + (fw.config.frameStall >> 2), tick);
     };
-    fw.timer(fw.now() + (fw.config.stallTimeout >> 2), tick);
+    fw.timer(fw.now() + (fw.config.frameStall >> 2), tick);
   }
 }

@@ -80,6 +80,38 @@ describe('the management path (claim 31)', () => {
   });
 });
 
+describe('the lanes of the update cell, and short cuts', () => {
+  test('the update cell\'s own lane goes down during the send: it stops the send; the errored cell goes on over the management bus', async () => {
+    const f = new Fleet({ images: [IMAGE, undefined], seed: 5 });
+    await f.run(LIMIT, () => f.hsi.frames.filter((x) => x.dst === 1).length >= 4);
+    f.inject({ kind: 'cut', cell: 0, at: f.q.now() });
+    const end = await runUntilAnnounced(f, [1], 3, LIMIT);
+    expect(end, 'healed although the sender\'s lane stayed down').toBeDefined();
+    expectHolds(f, 1, IMAGE);
+    const chunks = f.monitor.named('RequestFirmwareData', true).filter((m) => m.src === 1);
+    expect(chunks.length, 'the rest came over the management bus').toBeGreaterThan(0);
+    expect(chunks[0]!.fields.offset, 'from the last whole frame written, not from 0').toBeGreaterThan(0);
+    expectInOrder(f.monitor.conversation(0, 1), [step(1, 0, 'RequestFirmwareData'), step(1, 0, 'TransferComplete'), step(0, 1, 'ActivateFirmware'), step(1, 0, 'ActivateFirmware', CompletionCode.Success)], 'fallback after the sender\'s cut');
+  });
+
+  test('a cut shorter than the replay budget (4 x 1024 cycles) stalls the lane and resumes: every frame once, none over the management bus', async () => {
+    for (const cell of [0, 1]) {
+      const f = new Fleet({ images: [IMAGE, undefined], seed: 5 });
+      await f.run(LIMIT, () => f.hsi.frames.filter((x) => x.dst === 1).length >= 4);
+      const at = f.q.now();
+      f.inject({ kind: 'cut', cell, at, until: at + 1000 });
+      const end = await runUntilAnnounced(f, [1], 3, LIMIT);
+      expect(end, `healed after a short cut of cell ${cell}'s lane`).toBeDefined();
+      expectHolds(f, 1, IMAGE);
+      const got = f.hsi.frames.filter((x) => x.dst === 1);
+      expect(got.map((x) => x.fate), 'nothing dropped').not.toContain('dropped');
+      expect(got.map((x) => x.offset), 'every frame once, in order').toEqual(Array.from({ length: IMAGE.length / 512 }, (_, k) => k * 512));
+      expect(got.some((x) => x.time > at && x.time < at + 1000 + 1024), 'no frame arrived during the cut and its replay wait').toBe(false);
+      expect(f.monitor.named('RequestFirmwareData')).toEqual([]);
+    }
+  });
+});
+
 describe('faults', () => {
   test('the update cell stops mid-transfer: the next holder finishes, resuming where the transfer stood', async () => {
     const f = new Fleet({ images: [IMAGE, IMAGE, undefined], seed: 6 });

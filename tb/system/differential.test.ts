@@ -7,7 +7,7 @@ import { runUntilAnnounced } from '../../models/fleet/converge.js';
 import { Fleet } from '../../models/fleet/fleet.js';
 import { buildImage, patternBody, variant } from '../../models/image.js';
 import { benchTest } from '../common/bench_test.js';
-import { SHORT_FLASH_TIMING, SystemEnv } from './env.js';
+import { SHORT_FLASH_TIMING, SYSTEM_TEST_WALL_MS, SystemEnv } from './env.js';
 import { systemTb } from './tops.js';
 
 const IMAGE = buildImage(3, patternBody(4096 - 24, 3));
@@ -39,5 +39,5 @@ describe('the RTL and the fleet model agree', () => {
     expect(modelEnd! / rtlEnd!, `heal cycles: model ${modelEnd}, RTL ${rtlEnd}`).toBeGreaterThan(0.95);
     expect(modelEnd! / rtlEnd!, `heal cycles: model ${modelEnd}, RTL ${rtlEnd}`).toBeLessThan(1.05);
     console.log(`differential: RTL healed at ${rtlEnd}, the model at ${modelEnd} (${(modelEnd! / rtlEnd!).toFixed(4)}); ${env.monitor.messages.length} / ${f.monitor.messages.length} messages`);
-  }, 180_000);
+  }, SYSTEM_TEST_WALL_MS);
 });

@@ -18,6 +18,13 @@ import type { SystemTbDut } from './gen/system_tb.js';
 import { rtlPlatform } from './platform.js';
 import { SystemTraffic, type TrafficOptions } from './traffic.js';
 
+/**
+ * The wall-clock budget of one system test (vitest's timeout): a run takes 10-60 s alone and up to
+ * three times that beside another test file on 2 vCPUs. It is no hang detector: each test's
+ * simulated-time limit (simTimeout) fails a hang at a definite time.
+ */
+export const SYSTEM_TEST_WALL_MS = 300_000;
+
 /** The busy times of the tests' parts (system_tb's defaults, flash_tb's short ones). */
 export const SHORT_FLASH_TIMING: FlashTiming = { tPP: 600, tSE: 2000, tBE: 5000 };
 /** The benches' and make sim's parts. */

@@ -4,7 +4,7 @@
 import { describe, expect } from 'vitest';
 import { buildImage, checkImage, patternBody } from '../../models/image.js';
 import { benchTest } from '../common/bench_test.js';
-import { SHORT_FLASH_TIMING, SystemEnv } from './env.js';
+import { SHORT_FLASH_TIMING, SYSTEM_TEST_WALL_MS, SystemEnv } from './env.js';
 import { systemTb } from './tops.js';
 import { expectInOrder, healSteps } from '../fleet/observe.js';
 
@@ -24,5 +24,5 @@ describe('heal on the RTL', () => {
     expect(Buffer.compare(Buffer.from(got), Buffer.from(IMAGE)), 'cell 1 holds the image').toBe(0);
     expect(checkImage(got).status).toBe(1);
     console.log(`heal on the RTL: cell 1 healed at cycle ${end}; ${sim.perf().roundTrips} round trips for ${ms.length} messages`);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 });

@@ -11,7 +11,7 @@ import { ANNOUNCE_FLAGS, CompletionCode } from '../../models/mgmt/messages.js';
 import type { Bench } from '../common/bench.js';
 import { benchTest } from '../common/bench_test.js';
 import { expectInOrder, healSteps, step } from '../fleet/observe.js';
-import { SHORT_FLASH_TIMING, SystemEnv, type SystemEnvOptions } from './env.js';
+import { SHORT_FLASH_TIMING, SYSTEM_TEST_WALL_MS, SystemEnv, type SystemEnvOptions } from './env.js';
 import type { SystemTbDut } from './gen/system_tb.js';
 import { systemTb } from './tops.js';
 
@@ -97,7 +97,7 @@ describe('errored images heal over the HSI (claims 27-30, 32-34)', () => {
     await env.traffic!.drain();
     env.traffic!.check(true);
     expect(env.traffic!.totals.delivered, 'vc 0 frames flowed during the heal').toBeGreaterThan(20);
-  }, 240_000);
+  }, SYSTEM_TEST_WALL_MS);
 });
 
 describe('who starts', () => {
@@ -110,7 +110,7 @@ describe('who starts', () => {
     expect(ack, 'claim 27: the update cell acknowledged the request for valid firmware').toBeDefined();
     expect(env.taken[0]!.cycle).toBeGreaterThan(ack!.time);
     expectNoFrameBeforeAck(env, 0, 1);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 
   test2('push (claims 33, 35): RequestUpdate without any FW_ERROR_NOTIFY, its CC 0 acknowledgement before any frame', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
@@ -119,7 +119,7 @@ describe('who starts', () => {
     expect(env.monitor.named('FwErrorNotify')).toEqual([]);
     expectInOrder(env.monitor.conversation(0, 1), healSteps(0, 1, false), 'push');
     expectNoFrameBeforeAck(env, 0, 1);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 });
 
 describe('the management path (claim 31)', () => {
@@ -130,7 +130,7 @@ describe('the management path (claim 31)', () => {
     expect(env.taken, 'no frame came over the HSI').toEqual([]);
     expect([...new Set(chunkOffsets(env, 1))]).toEqual(whole);
     expectInOrder(env.monitor.conversation(0, 1), [step(0, 1, 'HsiLinkEnable'), step(1, 0, 'HsiLinkEnable', CompletionCode.HsiDown), step(1, 0, 'RequestFirmwareData'), step(1, 0, 'TransferComplete'), step(0, 1, 'ActivateFirmware')], 'fallback');
-  });
+  }, SYSTEM_TEST_WALL_MS);
 
   test2('the lanes are cut during the transfer: the management path goes on from the last whole frame, nothing erased again', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
@@ -149,7 +149,7 @@ describe('the management path (claim 31)', () => {
     expect(before.length).toBeGreaterThan(0);
     // One HsiLinkEnable (one erase): the fallback did not prepare again.
     expect(env.monitor.named('HsiLinkEnable', false).filter((m) => m.src === 1 && m.cc === CompletionCode.Success).length).toBe(1);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 });
 
 describe('faults', () => {
@@ -169,7 +169,7 @@ describe('faults', () => {
     const back = Number(f.sim.now / 10_000n);
     await env.startCell(0);
     await healed(env, [0], back);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 
   test3('the update cell is reset mid-transfer and comes back: the send completes, the image whole', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
@@ -179,7 +179,7 @@ describe('faults', () => {
     await env.restartCell(0);
     await healed(env, [2], at);
     expect(env.monitor.named('HsiLinkEnable', false).some((m) => m.src === 2 && m.time > at && (m.fields.start_offset as number) > 0), 'a later send resumed where the transfer stood').toBe(true);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 
   test2('power loss while programming: missing or corrupt at the next check, then healed', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
@@ -191,7 +191,7 @@ describe('faults', () => {
     await healed(env, [1], at);
     const after = env.monitor.messages.find((m) => m.name === 'Announce' && m.src === 1 && m.time > at)!;
     expect([ImageStatus.Missing, ImageStatus.CorruptHeader, ImageStatus.CorruptBody], 'the rebooted cell found its image broken').toContain(after.fields.status);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 
   test3('a faulty peer\'s image (wrong bytes behind a good CRC claim) is rejected, never activated; another holder heals', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
@@ -204,7 +204,7 @@ describe('faults', () => {
     expect(verdicts, 'cell 1 reported the image from cell 0 bad').toContain(1);
     expect(env.monitor.named('ActivateFirmware', false).filter((m) => m.src === 1 && m.dst === 0 && m.cc === CompletionCode.Success)).toEqual([]);
     expect(env.monitor.named('ActivateFirmware', false).some((m) => m.src === 1 && m.dst === 2 && m.cc === CompletionCode.Success), 'cell 2 healed it').toBe(true);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 
   test2('no valid image anywhere: every cell reports it, nothing is written', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
@@ -219,5 +219,5 @@ describe('faults', () => {
     expect(Array.from(await env.read(0, IMAGE.length)).every((b) => b === 0xff), 'cell 0 stays erased').toBe(true);
     expect(Buffer.compare(Buffer.from(await env.read(1, IMAGE.length)), Buffer.from(bad)), 'cell 1 unchanged').toBe(0);
     expect(env.monitor.messages.filter((m) => m.name !== 'Announce')).toEqual([]);
-  });
+  }, SYSTEM_TEST_WALL_MS);
 });
