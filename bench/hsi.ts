@@ -10,6 +10,9 @@
 //   ber_sweep:        one-way 512-byte frames (1 MiB) with both lanes at BER 1e-8 .. 1e-4
 //   tb_speed_ratio:   a randomized run with the checker on against the top free-running (ClockCycles only)
 //   native_cycles_per_s: the link top in a plain Verilator loop (bench/native/hsi_link_main.cpp)
+//   xbar_4to1_*:      hsi_xbar_tb (4 cells): cells 0..3 each send 256 512-byte frames to cell 0 at
+//                     once; output 0's rate over 64/66 and each source's share (tb/hsi/xbar_traffic.ts)
+//   xbar_permutation_efficiency: cell i to cell i + 1 (mod 4), all at once; each flow over 64/66
 // Efficiency = payload (image) bytes of frames 2..N / (cycles between the deliveries of frame 1
 // and frame N x 8), from the sink's stamps.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,7 +26,8 @@ import type { HsiLinkTbDut } from '../tb/hsi/gen/hsi_link_tb.js';
 import { berRate } from '../tb/hsi/hsi_channel.js';
 import { RX_BUFFERS, REPLAY_TIMEOUT } from '../tb/hsi/link_params.js';
 import { type LaneDecoder, LaneTap, tapPins } from '../tb/hsi/tap.js';
-import { hsiLinkTb, hsiLinkTapTb } from '../tb/hsi/tops.js';
+import { hsiLinkTb, hsiLinkTapTb, hsiXbarTb } from '../tb/hsi/tops.js';
+import { fourToOne, permutation } from '../tb/hsi/xbar_traffic.js';
 import { type Account, efficiency, Flow, resetLink } from '../tb/hsi/traffic.js';
 import { atMostBound } from './check.js';
 import { median, nativeBinary, run } from './native.js';
@@ -178,6 +182,19 @@ for (let i = 0; i < 3; i++) nativeRuns.push(JSON.parse((await run(nativeBin, ['4
 if (nativeRuns.some((r) => r.frames < 1000)) throw new Error(`bench self-check: the native loop delivered only ${nativeRuns.map((r) => r.frames).join(', ')} frames in 400000 cycles`);
 const nativeRate = median(nativeRuns.map((r) => r.cycles / r.seconds));
 
+// The crossbar: every frame checked by its scoreboard; figures are ratios to the framing bound.
+const XBAR_FRAMES = Number(process.env.BENCH_XBAR_FRAMES ?? 256);
+const xsim = await Simulator.start(hsiXbarTb);
+const x41 = await fourToOne(xsim, XBAR_FRAMES);
+const xperm = await permutation(xsim, XBAR_FRAMES);
+await xsim.close();
+atMostBound('xbar_4to1_efficiency', x41.efficiency, 1);
+for (const [k, e] of xperm.entries()) atMostBound(`xbar_permutation_efficiency flow ${k}`, e, 1);
+if (x41.frames !== 4 * XBAR_FRAMES) throw new Error(`bench self-check: four to one delivered ${x41.frames} of ${4 * XBAR_FRAMES} frames`);
+const shareMin = Math.min(...x41.shares);
+const shareMax = Math.max(...x41.shares);
+const permMin = Math.min(...xperm);
+
 const at1e6 = sweep.find((s) => s.ber === 1e-6)!;
 const out = {
   clock_ns: 10,
@@ -194,6 +211,13 @@ const out = {
   tb_checked_cycles_per_s: Math.round(checkedRate),
   tb_free_cycles_per_s: Math.round(freeRate),
   native_cycles_per_s: Math.round(nativeRate),
+  xbar_frames_per_source: XBAR_FRAMES,
+  xbar_4to1_efficiency: x41.efficiency,
+  xbar_4to1_shares: x41.shares,
+  xbar_4to1_share_min: shareMin,
+  xbar_4to1_share_max: shareMax,
+  xbar_permutation_efficiency: permMin,
+  xbar_permutation_flows: xperm,
   lost: totals.lost,
   duplicated: totals.duplicated,
   corrupted: totals.corrupted,
@@ -203,6 +227,9 @@ const out = {
     efficiency_bidir: { ok: Math.min(effBi.ab, effBi.ba) >= 0.97 * BOUND_512, ratio: Math.min(effBi.ab, effBi.ba) / BOUND_512, want: '>= 0.97 x 64/66 each way', cause: 'see efficiency_bidir_lanes: control blocks and idle cycles per frame each lane carried' },
     ber_1e6: { ok: at1e6.efficiency >= 0.95 * BOUND_512, ratio: at1e6.efficiency / BOUND_512, want: '>= 0.95 x 64/66 at BER 1e-6' },
     tb_speed_ratio: { ok: checkedRate / freeRate >= 0.3, ratio: checkedRate / freeRate, want: '>= 0.3' },
+    xbar_4to1_efficiency: { ok: x41.efficiency >= 0.97, ratio: x41.efficiency, want: '>= 0.97 of 64/66' },
+    xbar_4to1_share: { ok: shareMin >= 0.25 - 0.0125 && shareMax <= 0.25 + 0.0125, want: 'each 0.25 +- 0.0125' },
+    xbar_permutation_efficiency: { ok: permMin >= 0.97, ratio: permMin, want: '>= 0.97 of 64/66, each flow' },
     lost_duplicated_corrupted: { ok: totals.lost + totals.duplicated + totals.corrupted === 0, want: '0 (losses counted at BER <= 1e-5)' },
   },
 };
@@ -211,7 +238,8 @@ writeFileSync(path.join(ROOT, 'bench', 'out', 'hsi.json'), `${JSON.stringify(out
 writeFileSync(path.join(ROOT, 'bench', 'out', 'hsi_ber.svg'), berSvg(sweep, BOUND_512));
 const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
 console.log(`bench: hsi efficiency_512 ${pct(eff512 / BOUND_512)} of 64/66, fw ${pct(effFw / BOUND_FW)} of 64/67, bidir ${pct(effBi.ab / BOUND_512)} / ${pct(effBi.ba / BOUND_512)}; ` +
-  `BER ${sweep.map((s) => `${s.ber}: ${pct(s.efficiency / BOUND_512)}${s.downs ? ' (down)' : ''}`).join(', ')}; tb_speed_ratio ${out.tb_speed_ratio.toFixed(2)}, native ${out.native_cycles_per_s} cycles/s`);
+  `BER ${sweep.map((s) => `${s.ber}: ${pct(s.efficiency / BOUND_512)}${s.downs ? ' (down)' : ''}`).join(', ')}; tb_speed_ratio ${out.tb_speed_ratio.toFixed(2)}, native ${out.native_cycles_per_s} cycles/s; ` +
+  `xbar 4 to 1 ${pct(x41.efficiency)} of 64/66 (shares ${shareMin.toFixed(4)}..${shareMax.toFixed(4)}), permutation ${pct(permMin)} the least flow`);
 
 /** The sweep as an SVG line plot: efficiency against log10(BER), with the framing bound. */
 function berSvg(points: readonly { ber: number; efficiency: number; downs: number }[], bound: number): string {

@@ -18,10 +18,8 @@ import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 import { berRate, blockRate } from './hsi_channel.js';
 import { hsiLinkTb } from './tops.js';
 
-/** A vc of the user side. */
-export type VcIndex = 0 | 1;
-/** Both vcs, in order. */
-export const VCS: readonly VcIndex[] = [0, 1];
+import { VCS, type VcIndex } from './traffic.js';
+export { VCS, type VcIndex };
 
 /** Options of an {@link HsiEnv}. */
 export interface HsiEnvOptions {

@@ -5,6 +5,11 @@
 import { AxisSink, AxisSource, Clock, ClockCycles, type ReceivedFrame, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
 import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 
+/** A vc of the user side. */
+export type VcIndex = 0 | 1;
+/** Both vcs, in order. */
+export const VCS: readonly VcIndex[] = [0, 1];
+
 /** Clock period of these runs (ns) and in simulator steps (1 ps). */
 export const PERIOD_NS = 10;
 export const PERIOD_STEPS = BigInt(PERIOD_NS * 1000);

@@ -4,21 +4,31 @@
 // (models/hsi/delivery.ts: exactly once, in order, bit-exact, src and dst kept), and every
 // frame out of the sink of its dst's cell only. No vitest here: the bench runs it too.
 import {
-  ApbMaster, AxisSink, AxisSource, Clock, ClockCycles, type ReceivedFrame, type SignalHandle, type Simulator, type Throttle,
+  ApbMaster, AxisSink, AxisSource, Clock, ClockCycles, CoverGroup, type ReceivedFrame, type SignalHandle, type Simulator, type Throttle,
 } from '../../bridge/src/index.js';
 import { DeliveryModel, DeliveryError, type DeliveryTally, type LinkFrame } from '../../models/hsi/delivery.js';
 import { HSI_OFFSET } from '../../models/hsi/hsi_pkg.js';
 import { HSI_XBAR_OCCUPANCY, HSI_XBAR_OFFSET } from '../../models/hsi/hsi_xbar_pkg.js';
-import { VCS, type VcIndex } from './env.js';
 import type { HsiXbarTbDut } from './gen/hsi_xbar_tb.js';
 import { berRate, blockRate } from './hsi_channel.js';
-import { PERIOD_NS } from './traffic.js';
+import { PERIOD_NS, VCS, type VcIndex } from './traffic.js';
 
 /** The cells the top has ports for. */
 export const XBAR_TB_CELLS = 8;
 /** A port's APB window on the crossbar, and the crossbar's registers in it. */
 export const XBAR_PORT_WINDOW = 0x200;
 export const XBAR_REGS = 0x100;
+
+/**
+ * The crossbar's functional coverage, sampled by every XbarEnv: at each frame out of a cell, how
+ * many sources had frames outstanding to that output on its vc (contention), whether the other
+ * vc had some too, and its (src, dst) pair; a frame sent for no port; one sent to a down output.
+ */
+export const xbarCoverage = new CoverGroup('hsi_xbar');
+const contention = xbarCoverage.point<number>('sources contending for one output', { '1': (n) => n === 1, '2': (n) => n === 2, '3': (n) => n === 3, '4+': (n) => n >= 4 });
+const bothVcs = xbarCoverage.point<boolean>('both vcs contending for one output', { yes: (b) => b });
+const pairs = xbarCoverage.point<string>('(src, dst) pair of 4 cells', Object.fromEntries(Array.from({ length: 16 }, (_, k) => `${k >> 2}->${k & 3}`).map((p) => [p, (v: string) => v === p])));
+const dropped = xbarCoverage.point<'bad dst' | 'down output'>('frame dropped for', { 'bad dst': (v) => v === 'bad dst', 'down output': (v) => v === 'down output' });
 
 /** A frame as it came out of a cell's sink, with the cycle it did. */
 export interface Arrival {
@@ -52,6 +62,13 @@ export class XbarScoreboard {
     const s = this.stream(got.id, cell, vc);
     if (!s) throw new DeliveryError(`cell ${cell} vc${vc} at ${when}: a frame from cell ${got.id} (${got.data.length} bytes), which sent none here on vc${vc}`);
     s.delivered(frame, when);
+  }
+
+  /** Sources with frames still to come out of cell `dst`'s vc sink. */
+  contending(dst: number, vc: VcIndex): number {
+    let n = 0;
+    for (const [k, s] of this.streams) if (k.endsWith(`->${dst} vc${vc}`) && s.due > 0) n++;
+    return n;
   }
 
   /** Frames still to come out, over every stream. */
@@ -170,7 +187,16 @@ export class XbarEnv {
 
   /** Cell `src` queues `frame` on vc with no delivery expected (one the crossbar must drop). */
   sendUnchecked(src: number, vc: VcIndex, frame: LinkFrame): Promise<void> {
+    if (frame.dst >= this.options.ports) dropped.sample('bad dst');
+    else if (!this.portUp(frame.dst)) dropped.sample('down output');
     return this.cell(src).sources[vc].send({ data: frame.data, dest: frame.dst }) as unknown as Promise<void>;
+  }
+
+  /** Cuts both of cell c's lanes (they carry all-zero blocks), or joins them again. */
+  cut(c: number, on: boolean): void {
+    this.cell(c);
+    const v = this.dut.cut_i.value;
+    this.dut.cut_i.value = on ? v | (1 << c) : v & ~(1 << c);
   }
 
   /** Opens cell c's vc sink (a stalled one starts taking frames now). */
@@ -192,6 +218,9 @@ export class XbarEnv {
         const n = sink?.pending ?? 0;
         if (!sink || !n) continue;
         for (const f of await sink.recvMany(n)) {
+          contention.sample(this.scoreboard.contending(cell.index, v));
+          bothVcs.sample(this.scoreboard.contending(cell.index, v === 0 ? 1 : 0) > 0);
+          if (this.options.ports === 4) pairs.sample(`${f.id}->${cell.index}`);
           this.scoreboard.delivered(cell.index, v, f, this.sim.describeTime());
           this.arrivals.push({ cell: cell.index, vc: v, src: f.id, bytes: f.data.length, cycle: Number(f.time / BigInt(PERIOD_NS * 1000)) });
         }

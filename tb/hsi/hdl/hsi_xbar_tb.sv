@@ -134,6 +134,7 @@ module hsi_xbar_tb #(
   input  wire logic [63:0] ber_i,
   input  wire logic [31:0] drop_rate_i,
   input  wire logic [31:0] slip_rate_i,
+  input  wire logic [7:0]  cut_i,         // bit c: both of cell c's lanes carry nothing
   output      logic [63:0] flips_o,
   output      logic [31:0] drops_o,
   output      logic [31:0] slips_o
@@ -172,7 +173,7 @@ module hsi_xbar_tb #(
       .slip_rate_i,
       .drop_i      (1'b0),
       .slip_i      (1'b0),
-      .cut_i       (1'b0),
+      .cut_i       (cut_i[c]),
       .valid_o     (xbar_rx_valid[c]),
       .lane_o      (xbar_rx[c]),
       .flips_o     (flips[2 * c]),
@@ -192,7 +193,7 @@ module hsi_xbar_tb #(
       .slip_rate_i,
       .drop_i      (1'b0),
       .slip_i      (1'b0),
-      .cut_i       (1'b0),
+      .cut_i       (cut_i[c]),
       .valid_o     (cell_rx_valid[c]),
       .lane_o      (cell_rx[c]),
       .flips_o     (flips[2 * c + 1]),
