@@ -4,11 +4,12 @@
  * with time ({@link FlashArbiter}), the firmware DMA, the image checker and cell control, and the
  * interrupt. The HSI link itself is not modelled here: the DMA speaks to a {@link FirmwareLink}
  * (the fleet's frame model) and the link's state comes in through {@link CellModel.setLink}; its
- * window answers pslverr. The flash part ({@link SpiNor}) outlives resets and power losses.
+ * window holds the link's CSRs, of which CTRL.RESTART acts (the way out of Down). The flash part ({@link SpiNor}) outlives resets and power losses.
  */
 import { RegBlockModel, type RegAccess } from '../common/regmap.js';
 import type { RegTarget } from '../common/reg_port.js';
 import { FLASH_OFFSET } from '../flash/spi_flash_pkg.js';
+import { HSI_CTRL, hsiRegs } from '../hsi/hsi_pkg.js';
 import type { SpiNor } from '../flash/spi_nor.js';
 import { UartModel } from '../uart/uart.js';
 import { CellWindow, IMAGE_REGION_BYTES, UART_FIFO_DEPTH, WINDOW_BYTES } from './cell_pkg.js';
@@ -32,6 +33,8 @@ export interface CellOptions {
   readonly regionBytes?: number;
   /** UART FIFO depth. @defaultValue UART_FIFO_DEPTH */
   readonly uartDepth?: number;
+  /** The MP wrote the HSI link's CTRL.RESTART (the way out of a sticky Down). @defaultValue nothing */
+  readonly restartLink?: () => void;
 }
 
 /** The IRQ_STATUS events a block raises. */
@@ -44,6 +47,8 @@ export class CellModel implements RegTarget {
   readonly dma: FwDmaModel;
   readonly checker: ImageCheckerModel;
   readonly ctrl = new RegBlockModel(cell_ctrlRegs, {});
+  /** The HSI link's CSRs: CTRL acts (RESTART), the counters and state stay at their reset values (the fleet's link is frame-level). */
+  readonly hsi: RegBlockModel;
   readonly regionBytes: number;
   /** Runs after anything that may change the interrupt or the UART's TX side. */
   onChange: () => void = () => {};
@@ -52,6 +57,7 @@ export class CellModel implements RegTarget {
 
   constructor(readonly options: CellOptions) {
     this.regionBytes = options.regionBytes ?? IMAGE_REGION_BYTES;
+    this.hsi = new RegBlockModel(hsiRegs, { onWrite: (reg, data) => reg === 'CTRL' && HSI_CTRL.RESTART.get(data) && options.restartLink?.() });
     const changed = (): void => this.onChange();
     this.uart = new UartModel(options.uartDepth ?? UART_FIFO_DEPTH);
     this.flash = new FlashArbiter(options.chip, options.sched, options.timing ?? BENCH_FLASH_TIMING, changed);
@@ -85,6 +91,7 @@ export class CellModel implements RegTarget {
       case CellWindow.Flash: r = this.flash.write(off, data); break;
       case CellWindow.FwDma: r = this.dma.write(off, data); break;
       case CellWindow.ImageCheck: r = this.checker.write(off, data); break;
+      case CellWindow.Hsi: r = this.hsi.write(off, data); break;
       case CellWindow.CellCtrl:
         r = this.ctrl.write(off, data);
         this.dma.kick();
@@ -107,6 +114,7 @@ export class CellModel implements RegTarget {
       case CellWindow.Flash: return this.flash.read(off);
       case CellWindow.FwDma: return this.dma.read(off);
       case CellWindow.ImageCheck: return this.checker.read(off);
+      case CellWindow.Hsi: return this.hsi.read(off);
       case CellWindow.CellCtrl:
         this.#refresh();
         return this.ctrl.read(off);

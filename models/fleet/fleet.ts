@@ -131,7 +131,7 @@ export class Fleet {
   #boot(i: number): void {
     this.bus.sync();
     const life = { alive: true };
-    const cell = new CellModel({ index: i, chip: this.chips[i]!, sched: this.q, link: this.hsi.linkOf(i, () => life.alive), timing: this.options.timing ?? BENCH_FLASH_TIMING, regionBytes: this.regionBytes });
+    const cell = new CellModel({ index: i, chip: this.chips[i]!, sched: this.q, link: this.hsi.linkOf(i, () => life.alive), restartLink: () => this.hsi.restart(i), timing: this.options.timing ?? BENCH_FLASH_TIMING, regionBytes: this.regionBytes });
     const inc: Incarnation = { cell, waiter: undefined, life };
     inc.cell.setLink(this.hsi.isUp(i));
     inc.cell.onChange = () => this.#changed(i);

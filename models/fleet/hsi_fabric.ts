@@ -17,6 +17,9 @@ export const REPLAY_TIMER_CYCLES = 1024;
 /** Replays without progress before a link reports down. */
 export const REPLAYS_TO_DOWN = 4;
 
+/** Cycles from a restart (or a lane back) to link-up: block lock's 64 good headers and the InitFC exchange. */
+export const TRAIN_CYCLES = 200;
+
 /** Blocks (cycles) one frame of `payloadBytes` takes on a lane. */
 export const frameBlocks = (payloadBytes: number): number => Math.ceil(payloadBytes / 8) + 2;
 
@@ -59,6 +62,10 @@ export class HsiFabric {
   readonly #up: boolean[];
   /** Lanes cut and not yet reported down: frames to or from them wait (the replays of a short cut). */
   readonly #cut: boolean[];
+  /** Lanes that carry nothing (cut, reported down, not yet restored). */
+  readonly #dark: boolean[];
+  /** The cell's link trains (after reset, or a restart out of Down): it comes up once its lane works. */
+  readonly #training: boolean[];
   readonly #stalled: Waiting[] = [];
   /** Bit-error probability per frame, per lane (a fault window). */
   readonly errorRate: number[];
@@ -74,6 +81,8 @@ export class HsiFabric {
     this.#laneFree = new Array<number>(cells).fill(0);
     this.#up = new Array<boolean>(cells).fill(true);
     this.#cut = new Array<boolean>(cells).fill(false);
+    this.#dark = new Array<boolean>(cells).fill(false);
+    this.#training = new Array<boolean>(cells).fill(false);
     this.errorRate = new Array<number>(cells).fill(0);
     this.#rng = new Rng(seed);
   }
@@ -161,6 +170,7 @@ export class HsiFabric {
     this.q.at(this.q.now() + REPLAYS_TO_DOWN * REPLAY_TIMER_CYCLES, () => {
       if (!this.#cut[cell]) return;
       this.#cut[cell] = false;
+      this.#dark[cell] = true;
       this.#up[cell] = false;
       this.fleet.setLink(cell, false);
       const queue = this.#waiting[cell]!.splice(0);
@@ -170,17 +180,37 @@ export class HsiFabric {
     });
   }
 
-  /** The lane works again: a short cut's frames go on after the replay timer; after a down, link-up with credits initialised. */
+  /**
+   * The lane works again: a short cut's frames go on after the replay timer; after a down, the
+   * link comes up only if its cell restarted it (Down is sticky until CTRL.RESTART).
+   */
   restore(cell: number): void {
     if (this.#cut[cell]) {
       this.#cut[cell] = false;
       this.q.at(this.q.now() + REPLAY_TIMER_CYCLES, () => this.#resume());
       return;
     }
+    this.#dark[cell] = false;
+    this.#train(cell);
+  }
+
+  /** Cell `cell` wrote its link's CTRL.RESTART: out of Down, it trains until its lane works. */
+  restart(cell: number): void {
     if (this.#up[cell]) return;
-    this.#up[cell] = true;
-    this.#credits[cell] = RX_BUFFERS;
-    this.fleet.setLink(cell, true);
+    this.#training[cell] = true;
+    this.#train(cell);
+  }
+
+  /** A training link on a working lane: up after the training time, credits initialised. */
+  #train(cell: number): void {
+    if (this.#up[cell] || this.#dark[cell] || !this.#training[cell]) return;
+    this.q.at(this.q.now() + TRAIN_CYCLES, () => {
+      if (this.#up[cell] || this.#dark[cell] || !this.#training[cell]) return;
+      this.#training[cell] = false;
+      this.#up[cell] = true;
+      this.#credits[cell] = RX_BUFFERS;
+      this.fleet.setLink(cell, true);
+    });
   }
 
   /** Offers the stalled frames again (in their order): each waits on, leaves, or is dropped. */
@@ -188,8 +218,9 @@ export class HsiFabric {
     for (const w of this.#stalled.splice(0)) if (!w.cancelled) this.#offer(w.dst!, w);
   }
 
-  /** A cell was reset: its buffers are empty again. */
+  /** A cell was reset: its buffers are empty again, and its link trains from reset. */
   resetCell(cell: number): void {
+    this.restart(cell);
     this.#credits[cell] = RX_BUFFERS;
     const queue = this.#waiting[cell]!.splice(0);
     for (const w of queue) if (!w.cancelled) this.#offer(cell, w);

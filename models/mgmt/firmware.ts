@@ -15,6 +15,7 @@ import { CellWindow, UART_FIFO_DEPTH } from '../cell/cell_pkg.js';
 import { CELL_CTRL_CELL_ID, CELL_CTRL_IRQ_STATUS as IRQ, CELL_CTRL_LINK, CELL_CTRL_OFFSET as CTRL } from '../cell/cell_ctrl_pkg.js';
 import { IMAGE_CHECK_OFFSET as CHK, IMAGE_CHECK_STATUS, IMAGE_HEADER_BYTES, ImageStatus } from '../cell/image_check_pkg.js';
 import { FLASH_OFFSET } from '../flash/spi_flash_pkg.js';
+import { HSI_CTRL, HSI_OFFSET } from '../hsi/hsi_pkg.js';
 import { UartDriver } from '../uart/uart_driver.js';
 import type { FirmwareConfig } from './config.js';
 import { Conversations } from './conversations.js';
@@ -57,7 +58,7 @@ type CheckPurpose = 'boot' | 'periodic' | 'verify';
 
 /** One management processor. */
 export class Firmware {
-  readonly ports: Readonly<Record<'uart' | 'flash' | 'dma' | 'check' | 'ctrl', RegPort>>;
+  readonly ports: Readonly<Record<'uart' | 'flash' | 'dma' | 'check' | 'ctrl' | 'hsi', RegPort>>;
   readonly rng: Rng;
   #link: MgmtLink | undefined;
   readonly conv: Conversations;
@@ -85,7 +86,7 @@ export class Firmware {
 
   constructor(readonly platform: Platform, readonly config: FirmwareConfig) {
     const w = (x: CellWindow): RegPort => windowPort(platform.regs, x);
-    this.ports = { uart: w(CellWindow.Uart), flash: w(CellWindow.Flash), dma: w(CellWindow.FwDma), check: w(CellWindow.ImageCheck), ctrl: w(CellWindow.CellCtrl) };
+    this.ports = { uart: w(CellWindow.Uart), flash: w(CellWindow.Flash), dma: w(CellWindow.FwDma), check: w(CellWindow.ImageCheck), ctrl: w(CellWindow.CellCtrl), hsi: w(CellWindow.Hsi) };
     this.rng = new Rng(config.seed);
     this.conv = new Conversations({ send: (dst, body, rq) => this.link.send(dst, body, rq), now: () => platform.now() }, this.rng);
     this.flash = new FlashJobs(this.ports.flash);
@@ -162,6 +163,8 @@ export class Firmware {
     if (st & IRQ.LINK_DOWN.mask) {
       await this.device.linkDown();
       await this.agent.linkDown();
+      // Down is sticky: restart at once, so the link trains until its lanes work again (then LINK_UP).
+      await this.ports.hsi.write(HSI_OFFSET.CTRL, HSI_CTRL.ENABLE.mask | HSI_CTRL.RESTART.mask);
     }
     this.conv.tick();
     const now = this.now();

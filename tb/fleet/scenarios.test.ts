@@ -94,6 +94,14 @@ describe('the lanes of the update cell, and short cuts', () => {
     expectInOrder(f.monitor.conversation(0, 1), [step(1, 0, 'RequestFirmwareData'), step(1, 0, 'TransferComplete'), step(0, 1, 'ActivateFirmware'), step(1, 0, 'ActivateFirmware', CompletionCode.Success)], 'fallback after the sender\'s cut');
   });
 
+  test('a lane cut beyond the budget and joined again: Down is sticky, the MP restarts its link at once, it comes back up', async () => {
+    const { f, end } = await healed({ images: [IMAGE, undefined], seed: 4, faults: [{ kind: 'cut', cell: 1, at: 0, until: 40_000_000 }] }, [1]);
+    expect(end, 'healed over the management bus while the lane was dark').toBeLessThan(40_000_000);
+    expect(f.hsi.isUp(1)).toBe(false);
+    await f.run(40_000_000 + 10_000, () => false);
+    expect(f.hsi.isUp(1), 'the link trained once its lane worked').toBe(true);
+  });
+
   test('a cut shorter than the replay budget (4 x 1024 cycles) stalls the lane and resumes: every frame once, none over the management bus', async () => {
     for (const cell of [0, 1]) {
       const f = new Fleet({ images: [IMAGE, undefined], seed: 5 });

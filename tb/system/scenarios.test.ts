@@ -152,6 +152,29 @@ describe('the management path (claim 31)', () => {
   }, SYSTEM_TEST_WALL_MS);
 });
 
+describe('the link after a cut', () => {
+  test2('lanes cut beyond the budget and joined again: the MP restarts its link at once, it comes back up, vc 0 frames reach the cell again', async ({ sim, dut, bench }) => {
+    const f: Fixture = { sim, dut, bench };
+    const env = await start(f, { images: [IMAGE, IMAGE], seed: 31, traffic: { every: 2048, maxBytes: 256 } });
+    const traffic = env.traffic!;
+    const now = (): number => Number(f.sim.now / 10_000n);
+    await env.runUntil(() => false, 20_000, 5000);
+    const pins = f.dut as unknown as Record<string, { value: number }>;
+    pins.c1_up_cut_i!.value = pins.c1_dn_cut_i!.value = 1;
+    const cut = now();
+    await env.runUntil(() => false, cut + 20_000, 5000);  // beyond LockTimeout (3072 cycles): both ends Down
+    await traffic.drain();
+    expect(traffic.got[1]!.filter((x) => x.cycle > cut + 5000), 'nothing reached cell 1 while its lanes were cut').toEqual([]);
+    pins.c1_up_cut_i!.value = pins.c1_dn_cut_i!.value = 0;
+    const joined = now();
+    await env.runUntil(() => false, joined + 40_000, 5000);
+    traffic.stop();
+    await traffic.drain();
+    const after = traffic.got[1]!.filter((x) => x.cycle > joined + 5000);
+    expect(after.length, `frames from cell 0 reached cell 1 after its lanes were joined at cycle ${joined}`).toBeGreaterThan(3);
+  }, SYSTEM_TEST_WALL_MS);
+});
+
 describe('faults', () => {
   test3('the update cell goes off mid-transfer: the next holder finishes, resuming where the transfer stood', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
