@@ -86,9 +86,12 @@ async function main(): Promise<void> {
   for (const top of tops) for (const m of mutationPoints(await describeDesign(top), sources)) if (!points.has(m.name)) points.set(m.name, m);
   const all = [...points.values()].sort((a, b) => (a.file === b.file ? a.start - b.start : a.file.localeCompare(b.file)));
   const waivers = loadWaivers(path.join(ROOT, waiverFile));
-  const chosen = values.only?.length ? all.filter((m) => values.only!.some((o) => m.name.includes(o))) : sample(all, max ?? all.length, seed);
-  if (!chosen.length) throw new UsageError(`no mutation point matches ${values.only?.join(', ')}`);
-  log(`${all.length} mutation points in ${rtlFiles.join(', ')}; running ${chosen.length}${chosen.length < all.length ? ` (${values.only ? '--only' : `a sample, SEED=${seed}`})` : ''}, ${jobs} job(s)`);
+  // --only narrows the points (e.g. to one module's file); --max then samples among those.
+  const pool = values.only?.length ? all.filter((m) => values.only!.some((o) => m.name.includes(o))) : all;
+  if (!pool.length) throw new UsageError(`no mutation point matches ${values.only?.join(', ')}`);
+  const chosen = max !== undefined && max < pool.length ? sample(pool, max, seed) : pool;
+  const how = [values.only ? '--only' : '', chosen.length < pool.length ? `a sample, SEED=${seed}` : ''].filter(Boolean).join(', ');
+  log(`${all.length} mutation points in ${rtlFiles.join(', ')}; running ${chosen.length}${how ? ` (${how})` : ''}, ${jobs} job(s)`);
 
   const slots: Slot[] = [];
   try {
