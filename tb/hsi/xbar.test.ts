@@ -13,7 +13,8 @@ import { simTest, wavePath } from '../../bridge/src/vitest.js';
 import type { VcIndex } from './env.js';
 import type { HsiXbarTbDut } from './gen/hsi_xbar_tb.js';
 import { hsiXbarTb } from './tops.js';
-import { type Arrival, xbarCoverage, XbarEnv } from './xbar_env.js';
+import { HSI_XBAR_CONFIG, HSI_XBAR_OFFSET } from '../../models/hsi/hsi_xbar_pkg.js';
+import { type Arrival, XBAR_PORT_WINDOW, XBAR_REGS, xbarCoverage, XbarEnv } from './xbar_env.js';
 import { caseArb, frameOf, runCase } from './xbar_random.js';
 import { fourToOne, permutation } from './xbar_traffic.js';
 
@@ -69,6 +70,23 @@ describe('hsi_xbar: every pair', () => {
     expect(await env.settle(20_000)).toBe(true);
     env.finish();
     for (let p = 0; p < 4; p++) expect(await env.portRegs(p), `port ${p}'s counters`).toEqual({ routed: 8, badDst: 2, down: 0, occupancy: [0, 0] });
+  });
+});
+
+describe('hsi_xbar: its APB', () => {
+  simTest(hsiXbarTb, { simTimeout: [1, 'ms'] })('each port\'s CONFIG names the parameters; an offset no register has and an address past the last port answer pslverr with data 0', async ({ sim }) => {
+    const env = new XbarEnv(sim, { ports: 4, seed: 9 });
+    await env.reset();
+    for (let p = 0; p < 4; p++) {
+      const config = await env.readX(p * XBAR_PORT_WINDOW + XBAR_REGS + HSI_XBAR_OFFSET.CONFIG);
+      expect([HSI_XBAR_CONFIG.PORTS.get(config), HSI_XBAR_CONFIG.QUEUE_FRAMES.get(config)], `port ${p}'s CONFIG`).toEqual([4, 4]);
+      const hole = await env.apb.read(p * XBAR_PORT_WINDOW + XBAR_REGS + 0x14);
+      expect([hole.slverr, hole.data], `port ${p}, crossbar offset 0x14`).toEqual([true, 0]);
+    }
+    for (const addr of [4 * XBAR_PORT_WINDOW, 4 * XBAR_PORT_WINDOW + XBAR_REGS, 7 * XBAR_PORT_WINDOW + XBAR_REGS + HSI_XBAR_OFFSET.CONFIG]) {
+      const r = await env.apb.read(addr);
+      expect([r.slverr, r.data], `address 0x${addr.toString(16)}, past the last port`).toEqual([true, 0]);
+    }
   });
 });
 
