@@ -46,8 +46,6 @@ export interface FabricCells {
 
 interface Waiting {
   readonly src: number;
-  /** Where a stalled frame goes once its lane is back or down. */
-  readonly dst?: number;
   readonly payload: Uint8Array;
   readonly accepted: () => void;
   cancelled: boolean;
@@ -66,7 +64,8 @@ export class HsiFabric {
   readonly #dark: boolean[];
   /** The cell's link trains (after reset, or a restart out of Down): it comes up once its lane works. */
   readonly #training: boolean[];
-  readonly #stalled: Waiting[] = [];
+  /** Frames held by a short cut, with their dst, in order. */
+  readonly #stalled: { readonly w: Waiting; readonly dst: number }[] = [];
   /** Bit-error probability per frame, per lane (a fault window). */
   readonly errorRate: number[];
   readonly #rng: Rng;
@@ -112,7 +111,7 @@ export class HsiFabric {
     const receive = dst < this.cells ? this.fleet.receive(dst) : undefined;
     if (!this.#up[w.src]) return;  // the sender's own lane is down: nothing leaves; the DMA waits
     if (this.#cut[w.src] || (dst < this.cells && this.#cut[dst] && this.#up[dst])) {
-      this.#stalled.push({ ...w, dst });
+      this.#stalled.push({ w, dst });
       return;
     }
     if (!receive || !this.#up[dst]) {
@@ -165,7 +164,11 @@ export class HsiFabric {
    * frames for it. Frames already on the wire arrive (they are at most a frame's time early).
    */
   cut(cell: number): void {
-    if (!this.#up[cell] || this.#cut[cell]) return;
+    if (!this.#up[cell]) {
+      this.#dark[cell] = true;  // a down link's lane cut again: a restart waits for the next restore
+      return;
+    }
+    if (this.#cut[cell]) return;
     this.#cut[cell] = true;
     this.q.at(this.q.now() + REPLAYS_TO_DOWN * REPLAY_TIMER_CYCLES, () => {
       if (!this.#cut[cell]) return;
@@ -215,7 +218,7 @@ export class HsiFabric {
 
   /** Offers the stalled frames again (in their order): each waits on, leaves, or is dropped. */
   #resume(): void {
-    for (const w of this.#stalled.splice(0)) if (!w.cancelled) this.#offer(w.dst!, w);
+    for (const { w, dst } of this.#stalled.splice(0)) if (!w.cancelled) this.#offer(dst, w);
   }
 
   /** A cell was reset: its buffers are empty again, and its link trains from reset. */
