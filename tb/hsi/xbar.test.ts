@@ -16,7 +16,7 @@ import { hsiXbarTb } from './tops.js';
 import { HSI_XBAR_CONFIG, HSI_XBAR_OFFSET } from '../../models/hsi/hsi_xbar_pkg.js';
 import { type Arrival, XBAR_PORT_WINDOW, XBAR_REGS, xbarCoverage, XbarEnv } from './xbar_env.js';
 import { caseArb, frameOf, runCase } from './xbar_random.js';
-import { fourToOne, permutation } from './xbar_traffic.js';
+import { flowEfficiency, fourToOne, permutation } from './xbar_traffic.js';
 
 describe('hsi_xbar randomized end to end', () => {
   simTest(hsiXbarTb, { simTimeout: [40, 'ms'] })('4 cells: every frame exactly once, in order per (src, dst, vc), bit-exact, to its dst only; bad dst dropped and counted', async ({ sim, seed, task }) => {
@@ -26,11 +26,7 @@ describe('hsi_xbar randomized end to end', () => {
 });
 
 /** A flow's payload bytes per cycle between its first and its last frame out (the first one's bytes not counted). */
-function rate(arrivals: readonly Arrival[], src: number, dst: number): number {
-  const got = arrivals.filter((a) => a.src === src && a.cell === dst);
-  if (got.length < 2) throw new Error(`flow ${src}->${dst}: ${got.length} frame(s) came out, too few to measure`);
-  return got.slice(1).reduce((n, a) => n + a.bytes, 0) / (got.at(-1)!.cycle - got[0]!.cycle);
-}
+const rate = (arrivals: readonly Arrival[], src: number, dst: number): number => 8 * flowEfficiency(arrivals.filter((a) => a.src === src && a.cell === dst));
 
 const FLOWS = [[0, 1], [1, 2], [2, 0]] as const;
 const FLOW_FRAMES = 48;
