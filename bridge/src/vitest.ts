@@ -22,7 +22,8 @@ export interface SimTestOptions {
   /**
    * Trace every test to `waves/<file>/<test>.fst`. @defaultValue `WAVES=1`; under CI (`CI` set)
    * every test is traced and the waveform kept only when the test fails (a passing test leaves
-   * no file or folder).
+   * no file or folder), except a test that has a retry ({@link REPLAY_FOR_WAVES}): it runs
+   * untraced, and its waveform comes from the replay of a failure.
    */
   readonly waves?: boolean;
 }
@@ -91,9 +92,29 @@ function dropWave(file: string): void {
   }
 }
 
-/** The `seed` fixture: `$SEED`, else a random one; a failing test prints how to replay it. */
-async function seedFixture({ onTestFailed, task }: { onTestFailed: (fn: () => void) => void; task: NamedTask & { meta: object; file: { filepath: string } } }, use: (seed: number) => Promise<void>): Promise<void> {
-  const seed = process.env.SEED ? Number(process.env.SEED) : randomInt(2 ** 31);
+/** The attempt of a test vitest is running: 0, then 1 for the replay of a failure (a test with a retry). */
+function attempt(task: { result?: { retryCount?: number } }): number {
+  return task.result?.retryCount ?? 0;
+}
+
+/**
+ * `describe(name, REPLAY_FOR_WAVES, …)`: under CI, tests whose tracing costs several times their
+ * run (the system tops) run untraced; a test that fails runs once more with the same seed,
+ * traced, and its waveform is kept. A run is a pure function of its seed, so the replay is the
+ * failure itself; a replay that passes fails too ({@link ReplayPassedError}), so a retry never
+ * turns a failure green. Outside CI (or with `WAVES=1`, which traces every run) no retry.
+ */
+export const REPLAY_FOR_WAVES: { readonly retry: number } = { retry: process.env.CI && process.env.WAVES !== '1' ? 1 : 0 };
+
+/** The replay of a failed test passed: the first run's failure was not a function of its seed (or was the wall clock's). */
+export class ReplayPassedError extends Error {
+  override readonly name = 'ReplayPassedError';
+}
+
+/** The `seed` fixture: `$SEED`, else a random one (the first attempt's on a replay); a failing test prints how to replay it. */
+async function seedFixture({ onTestFailed, task }: { onTestFailed: (fn: () => void) => void; task: NamedTask & { meta: object; file: { filepath: string }; result?: { retryCount?: number } } }, use: (seed: number) => Promise<void>): Promise<void> {
+  const first = (task.meta as Record<string, unknown>).seed;
+  const seed = process.env.SEED ? Number(process.env.SEED) : attempt(task) > 0 && typeof first === 'number' ? first : randomInt(2 ** 31);
   (task.meta as Record<string, unknown>).seed = seed;
   onTestFailed(() => {
     console.error(`seed ${seed}: replay with ${replayCommand(task.file.filepath, task, seed)}`);
@@ -146,7 +167,9 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       slot.fresh = false;
       const sim = (slot.sim as Simulator<D>).activate();
       const waves = options.waves ?? process.env.WAVES === '1';
-      const failuresOnly = !waves && !!process.env.CI;
+      const replay = attempt(task) > 0;
+      // A test with a retry takes its waveform from the replay of a failure (REPLAY_FOR_WAVES).
+      const failuresOnly = !waves && !!process.env.CI && (replay || !(task.retry ?? 0));
       const wave = waves || failuresOnly ? wavePath(task.file.filepath, task.name) : undefined;
       if (wave) {
         mkdirSync(path.dirname(wave), { recursive: true });
@@ -204,6 +227,7 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       }
       const failure = sim.failed;
       if (wave && failuresOnly && !failure && task.result?.state !== 'fail') {
+        // (A replay that passed leaves none either: it is not the failure.)
         // Closed first: while open, the FST writer keeps a .hier file beside the waveform. A
         // harness that died (a test may kill one on purpose) closed nothing: its .hier stays.
         await sim.trace(undefined).catch(() => undefined);
@@ -225,6 +249,9 @@ export function simTest<D>(top: TopSpec<D>, options: SimTestOptions = {}): TestA
       }
       // A failure the test already threw (its awaited trigger rejected with it) is reported once.
       if (failure && !task.result?.errors?.some((e) => e.message === failure.message)) throw failure;
+      if (replay && !failure && task.result?.state !== 'fail') {
+        throw new ReplayPassedError(`the first run of this test failed (above), and its replay with the same seed passed: a run must be a pure function of its seed, so either the failure was the wall clock's (a vitest timeout under load) or something the test sees depends on timing; the test fails`);
+      }
     },
     dut: async ({ sim }: { sim: Simulator<D> }, use: (d: D) => Promise<void>) => {
       await use(sim.dut);

@@ -46,6 +46,23 @@ describe('a run of vitest on failing fixtures', () => {
     expect(existsSync(path.join(waves, 'passing.fixture.ts'))).toBe(false);
   });
 
+  test('under CI a test with REPLAY_FOR_WAVES runs untraced; a failure runs once more with its seed, traced, and a replay that passes fails too', () => {
+    const seen = (name: string): string[] => [...first.out.matchAll(new RegExp(`^retry\\.fixture: ${name} run (\\d) seed (\\d+)$`, 'gm'))].map((m) => `${m[1]}:${m[2]}`);
+    const every = seen('every');
+    expect(every, first.out).toHaveLength(2);
+    expect(every[1]!.slice(2), 'the replay has the first run\'s seed').toBe(every[0]!.slice(2));
+    expect(seen('first')).toHaveLength(2);
+    expect(seen('passes'), 'a passing test runs once').toHaveLength(1);
+    const byName = Object.fromEntries(results.map((r) => [r.fullName, r]));
+    expect(byName['replayed for waves fails on every run']?.status).toBe('failed');
+    expect(byName['replayed for waves fails on every run']?.failureMessages).toEqual([expect.stringMatching(/fails on purpose, at cycle 5/), expect.stringMatching(/fails on purpose, at cycle 5/)]);
+    expect(byName['replayed for waves fails on its first run only']?.status).toBe('failed');
+    expect(byName['replayed for waves fails on its first run only']?.failureMessages).toEqual([expect.stringMatching(/on the first run only/), expect.stringMatching(/^ReplayPassedError: the first run of this test failed .*its replay with the same seed passed/)]);
+    expect(byName['replayed for waves passes']?.status).toBe('passed');
+    // The one waveform is the replay of the failure; a first run leaves none, nor does a replay that passed.
+    expect(readdirSync(path.join(waves, 'retry.fixture.ts')).filter((f) => f.endsWith('.fst'))).toEqual(['fails_on_every_run.fst']);
+  });
+
   test('the printed replay line runs exactly the failing test, with its seed; the summary counts the others as skipped', async () => {
     const lines = [...first.out.matchAll(/^seed (\d+): replay with (.*replay\.fixture\.ts.*)$/gm)];
     expect(lines, first.out).toHaveLength(1);

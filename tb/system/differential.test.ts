@@ -3,6 +3,7 @@
 // between two cells, ANNOUNCEs aside) and the final flash contents must agree, and the heal's
 // cycle counts stay within 5 % of each other (the model's claim to stand for the RTL).
 import { describe, expect } from 'vitest';
+import { REPLAY_FOR_WAVES } from '../../bridge/src/vitest.js';
 import { runUntilAnnounced } from '../../models/fleet/converge.js';
 import { Fleet } from '../../models/fleet/fleet.js';
 import { buildImage, patternBody, variant } from '../../models/image.js';
@@ -14,7 +15,7 @@ const IMAGE = buildImage(3, patternBody(4096 - 24, 3));
 const LIMIT = 12_000_000;
 const test3 = benchTest(systemTb(3), { simTimeout: [200, 'ms'] });
 
-describe('the RTL and the fleet model agree', () => {
+describe('the RTL and the fleet model agree', REPLAY_FOR_WAVES, () => {
   test3('two errored cells (missing, outdated) healed by the one holder: the same conversations, the same flash', async ({ sim, dut, bench }) => {
     const images = [IMAGE, undefined, variant(IMAGE, 'outdated')];
     const seed = 31;

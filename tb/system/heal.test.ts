@@ -2,6 +2,7 @@
 // running the firmware of models/mgmt unchanged, asserted from the line's deframer and bulk reads
 // of the flash parts.
 import { describe, expect } from 'vitest';
+import { REPLAY_FOR_WAVES } from '../../bridge/src/vitest.js';
 import { buildImage, checkImage, patternBody } from '../../models/image.js';
 import { benchTest } from '../common/bench_test.js';
 import { SHORT_FLASH_TIMING, SYSTEM_TEST_WALL_MS, SystemEnv } from './env.js';
@@ -11,7 +12,7 @@ import { expectInOrder, healSteps } from '../fleet/observe.js';
 const IMAGE = buildImage(3, patternBody(4096 - 24, 3));
 const test2 = benchTest(systemTb(2), { simTimeout: [200, 'ms'] });
 
-describe('heal on the RTL', () => {
+describe('heal on the RTL', REPLAY_FOR_WAVES, () => {
   test2('a missing image is healed over the HSI by the only holder', async ({ sim, dut, bench }) => {
     const b = bench();
     const env = b.compose(new SystemEnv(sim as never, dut, { images: [IMAGE, undefined], seed: 1, timing: SHORT_FLASH_TIMING }));

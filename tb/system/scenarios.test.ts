@@ -5,6 +5,7 @@
 // the flash parts; never from what a firmware says of itself. Small images and the short flash
 // timings keep each run within a few hundred thousand cycles.
 import { describe, expect } from 'vitest';
+import { REPLAY_FOR_WAVES } from '../../bridge/src/vitest.js';
 import { type Simulator, Until } from '../../bridge/src/index.js';
 import { buildImage, checkImage, ImageStatus, patternBody, variant } from '../../models/image.js';
 import { ANNOUNCE_FLAGS, CompletionCode } from '../../models/mgmt/messages.js';
@@ -72,7 +73,7 @@ const offsets = (env: SystemEnv, fd: number): number[] => env.taken.filter((x) =
 const chunkOffsets = (env: SystemEnv, fd: number): number[] => env.monitor.named('RequestFirmwareData', true).filter((m) => m.src === fd).map((m) => m.fields.offset as number);
 const whole = Array.from({ length: FRAMES }, (_, k) => k * 512);
 
-describe('errored images heal over the HSI (claims 27-30, 32-34)', () => {
+describe('errored images heal over the HSI (claims 27-30, 32-34)', REPLAY_FOR_WAVES, () => {
   test4('corrupt header, corrupt body and outdated at once, one sender for all three, vc 0 traffic intact throughout', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
     const images = [IMAGE, variant(IMAGE, 'corrupt-header', 11), variant(IMAGE, 'corrupt-body', 12), variant(IMAGE, 'outdated')];
@@ -100,7 +101,7 @@ describe('errored images heal over the HSI (claims 27-30, 32-34)', () => {
   }, SYSTEM_TEST_WALL_MS);
 });
 
-describe('who starts', () => {
+describe('who starts', REPLAY_FOR_WAVES, () => {
   test2('pull (claim 27): FW_ERROR_NOTIFY, its CC 0 acknowledgement, then the push sequence', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
     const env = await start(f, { images: [IMAGE, undefined], seed: 22, config: { push: false } });
@@ -122,7 +123,7 @@ describe('who starts', () => {
   }, SYSTEM_TEST_WALL_MS);
 });
 
-describe('the management path (claim 31)', () => {
+describe('the management path (claim 31)', REPLAY_FOR_WAVES, () => {
   test2('the errored cell\'s lanes are cut before the transfer: RequestFirmwareData chunks complete it', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
     const env = await start(f, { images: [IMAGE, undefined], seed: 24, cut: [1] });
@@ -152,7 +153,7 @@ describe('the management path (claim 31)', () => {
   }, SYSTEM_TEST_WALL_MS);
 });
 
-describe('the link after a cut', () => {
+describe('the link after a cut', REPLAY_FOR_WAVES, () => {
   test2('lanes cut beyond the budget and joined again: the MP restarts its link at once, it comes back up, vc 0 frames reach the cell again', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
     const env = await start(f, { images: [IMAGE, IMAGE], seed: 31, traffic: { every: 2048, maxBytes: 256 } });
@@ -175,7 +176,7 @@ describe('the link after a cut', () => {
   }, SYSTEM_TEST_WALL_MS);
 });
 
-describe('faults', () => {
+describe('faults', REPLAY_FOR_WAVES, () => {
   test3('the update cell goes off mid-transfer: the next holder finishes, resuming where the transfer stood', async ({ sim, dut, bench }) => {
     const f: Fixture = { sim, dut, bench };
     const env = await start(f, { images: [IMAGE, IMAGE, undefined], seed: 26 });
