@@ -326,7 +326,7 @@ describe('image_check on cell_pair_tb', () => {
     await simProperty(sim as Simulator<unknown>, caseArb, async (k) => {
       const image = buildImage(k.fwVersion, patternBody(k.bodyLen, k.bodySeed), k.flags);
       await checkImageOn(pair, k.cell, spoil(image, k.spoil), k.spoil.kind, `${k.bodyLen}-byte body on ${k.cell}, ${JSON.stringify(k.spoil)}`);
-    }, { seed, numRuns: 60, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
+    }, { seed, numRuns: 40, wavesDir: path.dirname(wavePath(task.file.filepath, task.name)) });
   });
 
   test('coverage: every image_check bin was hit', () => {
