@@ -1,4 +1,5 @@
-// The cell testbench's environment. CellEnv binds one cell of a top by prefix: its APB port (one
+// The cell testbench's environment. CellEnv binds one cell of a top by prefix (cell_pair_tb's
+// two cells, or any cell of tb/system's system_tb, whose per-cell ports have the same names): its APB port (one
 // RegPort per block window, so the models' drivers run on it), the host's vc 0 AXI-Stream pair
 // with the HSI delivery contract of what arrives (models/hsi/delivery.ts, as tb/hsi does), the
 // SPI checker of tb/flash on its flash pins (with its TypeScript part, which follows every
@@ -7,12 +8,12 @@
 // scenarios.
 import { expect } from 'vitest';
 import {
-  ApbMaster, AxisSink, AxisSource, ClockCycles, First, Until, type MemoryHandle, type SignalHandle, type Simulator, type Throttle,
+  ApbMaster, AxisSink, AxisSource, ClockCycles, CoverGroup, First, SampledStream, Until, type MemoryHandle, type SignalHandle, type Simulator, type Throttle,
 } from '../../bridge/src/index.js';
 import type { SimTestOptions } from '../../bridge/src/vitest.js';
-import { CELL_CTRL_OFFSET, CELL_CTRL_PATH_EN } from '../../models/cell/cell_ctrl_pkg.js';
-import { CellWindow, IMAGE_REGION_BYTES, WINDOW_BYTES } from '../../models/cell/cell_pkg.js';
-import { FW_DMA_CTRL, FW_DMA_OFFSET } from '../../models/cell/fw_dma_pkg.js';
+import { CELL_CTRL_IRQ_STATUS, CELL_CTRL_OFFSET, CELL_CTRL_PATH_EN } from '../../models/cell/cell_ctrl_pkg.js';
+import { CellWindow, FW_FRAME_BYTES, IMAGE_REGION_BYTES, WINDOW_BYTES } from '../../models/cell/cell_pkg.js';
+import { FW_DMA_CTRL, FW_DMA_OFFSET, FW_DMA_RX_STATUS, FW_DMA_TX_STATUS } from '../../models/cell/fw_dma_pkg.js';
 import { IMAGE_CHECK_OFFSET, IMAGE_CHECK_STATUS, ImageStatus } from '../../models/cell/image_check_pkg.js';
 import type { RegPort } from '../../models/common/reg_port.js';
 import { csrOperation } from '../../models/flash/flash_driver.js';
@@ -30,7 +31,48 @@ import { hexDiff } from '../flash/env.js';
 import { SpiChecker } from '../flash/spi_checker.js';
 import { LaneEnv } from '../hsi/env.js';
 import type { CellPairTbDut } from './gen/cell_pair_tb.js';
+import type { SystemTbDut } from '../system/gen/system_tb.js';
+import { systemTb3 } from '../system/tops.js';
+import { SystemTraffic, type TrafficOptions } from '../system/traffic.js';
+import { berRate } from '../hsi/hsi_channel.js';
 import { cellPairTb } from './tops.js';
+
+/** The interrupt sources of IRQ_STATUS, by name. */
+export type IrqSource = keyof typeof CELL_CTRL_IRQ_STATUS;
+const IRQ_SOURCES = Object.keys(CELL_CTRL_IRQ_STATUS) as IrqSource[];
+
+/** How the receiver judged a frame at its last beat (fw_dma_rx's `ok`, its offset against `next_q`). */
+export type FrameKind = 'full' | 'partial' | 'repeated' | 'refused';
+
+/**
+ * The cell's functional coverage, sampled by every CellEnv: each vc 1 frame its receiver judged
+ * (from the RTL), the destinations of each send, each interrupt source seen raising irq_o, and
+ * a link that went down while a transfer was running. (The checker's results × image sizes are
+ * tb/cell/checker.test.ts's.)
+ */
+export const cellCoverage = new CoverGroup('cell');
+const frameKind = cellCoverage.point<FrameKind>('vc 1 frame at the receiver', { full: (k) => k === 'full', partial: (k) => k === 'partial', repeated: (k) => k === 'repeated', refused: (k) => k === 'refused' });
+const destinations = cellCoverage.point<number>('destinations of a send', { one: (n) => n === 1, two: (n) => n === 2 });
+const irqSource = cellCoverage.point<IrqSource>('interrupt source raising irq_o', Object.fromEntries(IRQ_SOURCES.map((n) => [n, (v: IrqSource) => v === n])));
+const downInTransfer = cellCoverage.point<'send' | 'receive'>('link down during a transfer', { send: (v) => v === 'send', receive: (v) => v === 'receive' });
+
+/** The receiver's signals tb/cell/hdl/fw_dma_rx_probe.vlt makes public. */
+interface RxProbe {
+  readonly take: SignalHandle<number>;
+  readonly ok: SignalHandle<number>;
+  readonly s_axis_tlast_i: SignalHandle<number>;
+  readonly offset: SignalHandle<number>;
+  readonly data_len: SignalHandle<number>;
+  readonly next_q: SignalHandle<number>;
+}
+
+/** A frame the receiver judged: when, where, how. */
+export interface JudgedFrame {
+  readonly cycle: number;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly kind: FrameKind;
+}
 
 /** Options of a {@link CellEnv}. */
 export interface CellEnvOptions {
@@ -44,6 +86,8 @@ export interface CellEnvOptions {
   readonly sinkThrottle?: Throttle;
   /** Gaps in the host's vc 0 source. @defaultValue a beat every cycle */
   readonly sourceThrottle?: Throttle;
+  /** Bind the host's vc 0 pair (false: another environment drives it, tb/system's traffic). @defaultValue true */
+  readonly host?: boolean;
 }
 
 function pin(dut: object, name: string): SignalHandle<number> {
@@ -56,6 +100,39 @@ function pin(dut: object, name: string): SignalHandle<number> {
 type Offsets = { readonly dma: typeof FW_DMA_OFFSET; readonly check: typeof IMAGE_CHECK_OFFSET; readonly ctrl: typeof CELL_CTRL_OFFSET };
 const BLOCKS = { dma: [CellWindow.FwDma, FW_DMA_OFFSET], check: [CellWindow.ImageCheck, IMAGE_CHECK_OFFSET], ctrl: [CellWindow.CellCtrl, CELL_CTRL_OFFSET] } as const;
 
+/** What CellEnv needs of a top beside the prefixed ports it looks up by name: the clock. */
+export interface CellHostDut {
+  readonly clk_i: SignalHandle<number>;
+}
+
+/** The cell's part: cell_pair_tb's u_<prefix>_nor, or system_tb's g_cell[<id>].u_nor. */
+/** A scope or signal of the top by name, undefined when the top has none (the bridge throws for an unknown name). */
+function scope<T>(dut: object, name: string): T | undefined {
+  try {
+    return (dut as Record<string, T | undefined>)[name];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cell's scope: cell_pair_tb's u_<prefix>, or system_tb's u_system.g_cell[<id>].u_cell. */
+function cellScope<T>(dut: object, o: CellEnvOptions): T | undefined {
+  return scope<T>(dut, `u_${o.prefix}`) ?? scope<Record<string, { u_cell?: T } | undefined>>(dut, 'u_system')?.[`g_cell[${o.cellId}]`]?.u_cell;
+}
+
+function rxProbe(dut: object, o: CellEnvOptions): RxProbe {
+  const rx = cellScope<{ u_dma?: { u_rx?: RxProbe } }>(dut, o)?.u_dma?.u_rx;
+  if (!rx?.next_q) throw new Error(`CellEnv: the top has no public fw_dma_rx probe for ${o.prefix}: build it with tb/cell/hdl/fw_dma_rx_probe.vlt`);
+  return rx;
+}
+
+/** The cell's part: cell_pair_tb's u_<prefix>_nor, or system_tb's g_cell[<id>].u_nor. */
+function partMemory(dut: object, o: CellEnvOptions): MemoryHandle<number> {
+  const mem = scope<{ mem_q: MemoryHandle<number> }>(dut, `u_${o.prefix}_nor`)?.mem_q ?? scope<{ u_nor?: { mem_q: MemoryHandle<number> } }>(dut, `g_cell[${o.cellId}]`)?.u_nor?.mem_q;
+  if (!mem) throw new Error(`CellEnv: the top has no flash part for ${o.prefix} (u_${o.prefix}_nor or g_cell[${o.cellId}].u_nor)`);
+  return mem;
+}
+
 /** One cell of a top. */
 export class CellEnv implements BlockEnv {
   readonly apb: ApbMaster;
@@ -66,22 +143,29 @@ export class CellEnv implements BlockEnv {
   /** The contract of the vc 0 frames arriving at this cell's host (fed by the peer's {@link send}). */
   inbound: DeliveryModel;
   private checkerQ: SpiChecker;
-  private readonly source: AxisSource;
-  private readonly sink: AxisSink;
+  private readonly source?: AxisSource;
+  private readonly sink?: AxisSink;
   private readonly mem: MemoryHandle<number>;
   private readonly size: number;
+  private readonly probe: RxProbe;
+  private frameStream?: SampledStream;
   private peerQ?: CellEnv;
+  /** Every vc 1 frame this cell's receiver judged, in order. */
+  readonly judged: JudgedFrame[] = [];
 
-  constructor(readonly sim: Simulator<unknown>, readonly dut: CellPairTbDut, readonly options: CellEnvOptions) {
+  constructor(readonly sim: Simulator<unknown>, readonly dut: CellHostDut, readonly options: CellEnvOptions) {
     const p = options.prefix;
     const clk = dut.clk_i;
     this.apb = ApbMaster.fromPrefix(dut, `${p}_apb`, clk);
     this.port = apbPort(this.apb);
     this.flashPort = windowPort(this.port, CellWindow.Flash);
-    this.source = AxisSource.fromPrefix(dut, `${p}_s_axis_vc0`, clk, options.sourceThrottle ? { throttle: options.sourceThrottle } : {});
-    this.sink = AxisSink.fromPrefix(dut, `${p}_m_axis_vc0`, clk, options.sinkThrottle ? { throttle: options.sinkThrottle } : {});
+    if (options.host ?? true) {
+      this.source = AxisSource.fromPrefix(dut, `${p}_s_axis_vc0`, clk, options.sourceThrottle ? { throttle: options.sourceThrottle } : {});
+      this.sink = AxisSink.fromPrefix(dut, `${p}_m_axis_vc0`, clk, options.sinkThrottle ? { throttle: options.sinkThrottle } : {});
+    }
     this.size = options.sizeBytes ?? 1 << 21;
-    this.mem = (dut as unknown as Record<string, { mem_q: MemoryHandle<number> }>)[`u_${p}_nor`]!.mem_q;
+    this.mem = partMemory(dut, options);
+    this.probe = rxProbe(dut, options);
     this.inbound = new DeliveryModel(`-> ${p} vc0`, 0);
     this.checkerQ = this.newChecker();
   }
@@ -108,8 +192,24 @@ export class CellEnv implements BlockEnv {
     pin(this.dut, `${this.options.prefix}_power_loss_seed_i`).value = 0;
   }
 
-  /** After a reset: SCLK at clk / 2 (CTRL.DIV 0), as the flash tests run. */
+  /** After a reset: SCLK at clk / 2 (CTRL.DIV 0), as the flash tests run; the receiver's frames observed (once). */
   async start(): Promise<void> {
+    if (!this.frameStream) {
+      const p = this.probe;
+      // One record per frame judged (a frame is up to 512 image bytes): a round trip each.
+      const stream = SampledStream.open(this.sim, { clock: this.dut.clk_i, signals: [p.ok, p.offset, p.data_len, p.next_q], when: { allOf: [p.take, p.s_axis_tlast_i] }, batch: 1 });
+      this.frameStream = stream;
+      this.sim.startSoon(async () => {
+        for await (const b of stream) {
+          for (let k = 0; k < b.length; k++) {
+            const [ok, offset, bytes, next] = [b.column(p.ok)[k]!, b.column(p.offset)[k]!, b.column(p.data_len)[k]!, b.column(p.next_q)[k]!];
+            const kind: FrameKind = !ok ? 'refused' : offset < next ? 'repeated' : bytes < FW_FRAME_BYTES ? 'partial' : 'full';
+            frameKind.sample(kind);
+            this.judged.push({ cycle: b.cycles[k]!, offset, bytes, kind });
+          }
+        }
+      }, `${this.options.prefix}: frames its receiver judged`);
+    }
     await this.writeReg(CellWindow.Flash, FLASH_OFFSET.CTRL, 0);
   }
 
@@ -182,6 +282,7 @@ export class CellEnv implements BlockEnv {
 
   /** Starts a send of [start, len) to the cells of `mask`. */
   async go(mask: number, len: number, start = 0): Promise<void> {
+    destinations.sample(popcount(mask));
     await this.write('dma', 'TX_MASK', mask);
     await this.write('dma', 'TX_START', start);
     await this.write('dma', 'TX_LEN', len);
@@ -206,6 +307,31 @@ export class CellEnv implements BlockEnv {
     return IMAGE_CHECK_STATUS.RESULT.get(s) as ImageStatus;
   }
 
+  /** Enables exactly the interrupt sources `sources` (IRQ_ENABLE). */
+  async enableIrq(...sources: IrqSource[]): Promise<void> {
+    await this.write('ctrl', 'IRQ_ENABLE', sources.reduce((m, n) => m | CELL_CTRL_IRQ_STATUS[n].put(1), 0));
+  }
+
+  /**
+   * The sources that hold irq_o now (IRQ_STATUS & IRQ_ENABLE), sampled for coverage; a link
+   * reported down while this cell sends or receives is sampled as a link down in a transfer.
+   */
+  async irqSources(): Promise<IrqSource[]> {
+    const held = (await this.read('ctrl', 'IRQ_STATUS')) & (await this.read('ctrl', 'IRQ_ENABLE'));
+    const on = IRQ_SOURCES.filter((n) => CELL_CTRL_IRQ_STATUS[n].get(held) === 1);
+    for (const n of on) irqSource.sample(n);
+    if (on.includes('LINK_DOWN')) {
+      if (FW_DMA_TX_STATUS.BUSY.get(await this.read('dma', 'TX_STATUS'))) downInTransfer.sample('send');
+      if (FW_DMA_RX_STATUS.ARMED.get(await this.read('dma', 'RX_STATUS'))) downInTransfer.sample('receive');
+    }
+    return on;
+  }
+
+  /** Clears the event sources `sources` of IRQ_STATUS (write 1 to clear). */
+  async clearIrq(...sources: IrqSource[]): Promise<void> {
+    await this.write('ctrl', 'IRQ_STATUS', sources.reduce((m, n) => m | CELL_CTRL_IRQ_STATUS[n].put(1), 0));
+  }
+
   /** Waits for irq_o high, at most `cycles`; false when it did not rise. */
   async waitIrq(cycles: number): Promise<boolean> {
     if (this.irq) return true;
@@ -221,11 +347,13 @@ export class CellEnv implements BlockEnv {
   /** Queues a vc 0 frame on the host's s_axis; the peer's contract expects it. */
   send(frame: LinkFrame): Promise<void> {
     this.peer.inbound.sent(frame);
+    if (!this.source) throw new Error(`CellEnv ${this.options.prefix}: made with host: false, its vc 0 pair is another environment's`);
     return this.source.send({ data: frame.data, dest: frame.dst }) as unknown as Promise<void>;
   }
 
   /** Takes what arrived at the host's sink, checking each frame against the contract. */
   async drain(): Promise<void> {
+    if (!this.sink) return;
     const n = this.sink.pending;
     if (!n) return;
     for (const f of await this.sink.recvMany(n)) this.inbound.delivered({ data: f.data, dst: f.dest, src: f.id }, this.sim.describeTime());
@@ -253,7 +381,7 @@ export class CellEnv implements BlockEnv {
    * no violation, and the RTL part's array equals the checker's part (which followed the wire).
    */
   async finish(cycles = 20_000): Promise<void> {
-    for (let t = 0; ; t += 500) {
+    for (let t = 0; this.sink; t += 500) {
       await this.drain();
       if (t >= cycles || this.inbound.due === 0) break;
       await ClockCycles(this.dut.clk_i, 500);
@@ -263,6 +391,12 @@ export class CellEnv implements BlockEnv {
     expect(this.checker.violations, `${this.options.prefix}: SPI protocol violations`).toEqual([]);
     expect(hexDiff(await this.flash(0, this.size), this.checker.model.mem), `${this.options.prefix}: RTL part vs the checker's part`).toBe('');
   }
+}
+
+function popcount(m: number): number {
+  let n = 0;
+  for (let v = m >>> 0; v; v &= v - 1) n++;
+  return n;
 }
 
 /** The two cells and the lanes of cell_pair_tb. */
@@ -312,6 +446,63 @@ export function cellTest(options: SimTestOptions = {}, top = cellPairTb) {
           await c.poll('ctrl', 'LINK', (v) => (v & 1) === 1, cycles, 256);
         };
         return { c0, c1, ab, ba, up: async (cycles = 50_000) => { await linkUp(c0, cycles); await linkUp(c1, cycles); } };
+      });
+    },
+  });
+}
+
+/** Three cells of tb/system's system_tb on the crossbar (no management processor: the test plays it), for a send to two destinations. */
+export interface CellTrio {
+  readonly cells: readonly CellEnv[];
+  /** vc 0 traffic between every pair of hosts (tb/system's, with its scoreboard). */
+  readonly traffic: SystemTraffic;
+  /** Every cell's link up. */
+  up(cycles?: number): Promise<void>;
+  /** Lane faults: bit errors at `ber` on every lane to and from the crossbar. */
+  ber(ber: number): void;
+}
+
+/** system_tb's pins no CellEnv drives: the cells' resets and the lanes' seeds and faults, the line. */
+function boardIdle(dut: SystemTbDut, cells: number, seed: number): BlockEnv {
+  const pins = dut as unknown as Record<string, SignalHandle<number> | SignalHandle<bigint>>;
+  return {
+    idle: () => {
+      (pins.line_i as SignalHandle<number>).value = 1;
+      for (let i = 0; i < cells; i++) {
+        (pins[`c${i}_rst_ni`] as SignalHandle<number>).value = 1;
+        (pins[`c${i}_up_seed_i`] as SignalHandle<number>).value = (seed + 2 * i + 1) >>> 0;
+        (pins[`c${i}_dn_seed_i`] as SignalHandle<number>).value = (seed + 2 * i + 2) >>> 0;
+        (pins[`c${i}_up_ber_i`] as SignalHandle<bigint>).value = 0n;
+        (pins[`c${i}_dn_ber_i`] as SignalHandle<bigint>).value = 0n;
+      }
+    },
+    start: async () => undefined,
+    finish: async () => undefined,
+  };
+}
+
+/** `simTest(system_tb of 3 cells)` with `trio()`: the three cells composed on the run's bench and reset. */
+export function cellTrioTest(options: SimTestOptions = {}) {
+  return benchTest(systemTb3, options).extend<{ trio: (traffic?: Omit<TrafficOptions, 'seed'>) => Promise<CellTrio> }>({
+    trio: async ({ bench, seed }, use) => {
+      await use(async (t = {}) => {
+        const b = bench();
+        const dut: SystemTbDut = b.dut;
+        b.compose(boardIdle(dut, 3, seed));
+        const cells = [0, 1, 2].map((i) => b.compose(new CellEnv(b.sim as Simulator<unknown>, dut, { prefix: `c${i}`, cellId: i, host: false })));
+        const traffic = new SystemTraffic(b.sim as Simulator<unknown>, dut, 3, { ...t, seed: seed ^ 0x7c1 });
+        await b.reset();
+        const pins = dut as unknown as Record<string, SignalHandle<bigint>>;
+        return {
+          cells,
+          traffic,
+          up: async (cycles = 50_000) => {
+            for (const c of cells) await c.poll('ctrl', 'LINK', (v) => (v & 1) === 1, cycles, 256);
+          },
+          ber: (ber) => {
+            for (let i = 0; i < 3; i++) for (const d of ['up', 'dn']) pins[`c${i}_${d}_ber_i`]!.value = berRate(ber);
+          },
+        };
       });
     },
   });

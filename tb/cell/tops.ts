@@ -23,7 +23,7 @@ const sources = [...cellSources, 'tb/hdl/spi_nor_model.sv', 'tb/hdl/hsi_channel.
 export const cellPairTb = defineTop<CellPairTbDut>({
   name: 'cell_pair_tb',
   sources,
-  config: ['tb/hdl/spi_nor_model.vlt'],
+  config: ['tb/hdl/spi_nor_model.vlt', 'tb/cell/hdl/fw_dma_rx_probe.vlt'],
 });
 
 /** The benchmark's pair: the flash bench's part (1 MiB, tPP 20 000, tSE 100 000, tBE 400 000 cycles). */
@@ -31,6 +31,6 @@ export const cellPairBench = defineTop<CellPairTbDut>({
   name: 'cell_pair_tb_bench',
   module: 'cell_pair_tb',
   sources,
-  config: ['tb/hdl/spi_nor_model.vlt'],
+  config: ['tb/hdl/spi_nor_model.vlt', 'tb/cell/hdl/fw_dma_rx_probe.vlt'],
   parameters: { SizeBytes: 1 << 20, TppCycles: 20000, TseCycles: 100000, TbeCycles: 400000, TceCycles: 2000000 },
 });

@@ -64,7 +64,7 @@ export interface TakenFrame {
   readonly bytes: number;
 }
 
-/** The receiver's signals the frame observer samples (system_tb.vlt makes them public). */
+/** The receiver's signals the frame observer samples (tb/cell/hdl/fw_dma_rx_probe.vlt makes them public). */
 interface RxProbe {
   readonly take: SignalHandle<number>;
   readonly ok: SignalHandle<number>;

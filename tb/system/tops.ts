@@ -30,7 +30,7 @@ export function systemTb(cells: number, flash: SystemFlash = 'short', build: Sys
     name: `system_tb_${cells}_${flash}${build.lanes ? '_lanes' : ''}`,
     module: 'system_tb',
     sources,
-    config: ['tb/system/hdl/system_tb.vlt', ...(build.lanes ? [] : ['tb/system/hdl/system_tb_quiet.vlt'])],
+    config: ['tb/system/hdl/system_tb.vlt', 'tb/cell/hdl/fw_dma_rx_probe.vlt', ...(build.lanes ? [] : ['tb/system/hdl/system_tb_quiet.vlt'])],
     parameters: { Cells: cells, ...FLASH[flash] },
   });
 }

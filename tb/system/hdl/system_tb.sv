@@ -1,7 +1,8 @@
 // Fixture of tb/system and make sim: system_top with what the board adds — each cell's SPI NOR
 // part (spi_nor_model, g_cell[i].u_nor) and each backplane lane through a fault channel
 // (hsi_channel: g_cell[i].u_up cell -> crossbar, g_cell[i].u_dn crossbar -> cell) — and each
-// cell's controls: its reset, its part's power loss. The bridge binds ports by name, so every cell
+// cell's controls: its reset, its part's power loss; its SPI pins come out for tb/cell's SPI
+// checker. The bridge binds ports by name, so every cell
 // has its own prefixed ports (c0_apb_*, c0_s_axis_vc0_*, c0_up_cut_i, ...) for up to 16 cells,
 // written once by the macros below; the ports of cells past Cells read nothing and drive 0.
 `default_nettype none
@@ -33,6 +34,10 @@
   input  wire logic        c``_power_loss_i, \
   input  wire logic [31:0] c``_power_loss_seed_i, \
   output      logic        c``_wip_o, \
+  output      logic        c``_spi_cs_no, \
+  output      logic        c``_spi_sclk_o, \
+  output      logic        c``_spi_mosi_o, \
+  output      logic        c``_spi_miso_o, \
   input  wire logic [31:0] c``_up_seed_i, \
   input  wire logic [63:0] c``_up_ber_i, \
   input  wire logic        c``_up_cut_i, \
@@ -71,6 +76,10 @@
     assign power_loss[i] = c``_power_loss_i; \
     assign power_loss_seed[i] = c``_power_loss_seed_i; \
     assign c``_wip_o = wip[i]; \
+    assign c``_spi_cs_no = spi_cs_n[i]; \
+    assign c``_spi_sclk_o = spi_sclk[i]; \
+    assign c``_spi_mosi_o = spi_mosi[i]; \
+    assign c``_spi_miso_o = spi_miso[i]; \
     assign up_seed[i] = c``_up_seed_i; \
     assign up_ber[i] = c``_up_ber_i; \
     assign up_cut[i] = c``_up_cut_i; \
@@ -92,6 +101,10 @@
     assign c``_m_axis_vc0_tid_o = '0; \
     assign c``_m_axis_vc0_tvalid_o = 1'b0; \
     assign c``_wip_o = 1'b0; \
+    assign c``_spi_cs_no = 1'b1; \
+    assign c``_spi_sclk_o = 1'b0; \
+    assign c``_spi_mosi_o = 1'b0; \
+    assign c``_spi_miso_o = 1'b0; \
     assign c``_up_flips_o = '0; \
     assign c``_dn_flips_o = '0; \
   end
