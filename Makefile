@@ -120,6 +120,7 @@ bench: types
 	@$(NPX) tsx bench/flash.ts
 	@$(NPX) tsx bench/hsi_crc.ts
 	@$(NPX) tsx bench/hsi.ts
+	@$(NPX) tsx bench/cell.ts
 	@$(NPX) tsx bench/mutation.ts
 	@$(NPX) tsx bench/fleet.ts
 	@$(NPX) tsx bench/heal.ts
