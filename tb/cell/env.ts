@@ -36,6 +36,7 @@ import { systemTb3 } from '../system/tops.js';
 import { SystemTraffic, type TrafficOptions } from '../system/traffic.js';
 import { berRate } from '../hsi/hsi_channel.js';
 import { cellPairTb } from './tops.js';
+import type { RxProbe } from './rx_probe.js';
 
 /** The interrupt sources of IRQ_STATUS, by name. */
 export type IrqSource = keyof typeof CELL_CTRL_IRQ_STATUS;
@@ -55,16 +56,6 @@ const frameKind = cellCoverage.point<FrameKind>('vc 1 frame at the receiver', { 
 const destinations = cellCoverage.point<number>('destinations of a send', { one: (n) => n === 1, two: (n) => n === 2 });
 const irqSource = cellCoverage.point<IrqSource>('interrupt source raising irq_o', Object.fromEntries(IRQ_SOURCES.map((n) => [n, (v: IrqSource) => v === n])));
 const downInTransfer = cellCoverage.point<'send' | 'receive'>('link down during a transfer', { send: (v) => v === 'send', receive: (v) => v === 'receive' });
-
-/** The receiver's signals tb/cell/hdl/fw_dma_rx_probe.vlt makes public. */
-interface RxProbe {
-  readonly take: SignalHandle<number>;
-  readonly ok: SignalHandle<number>;
-  readonly s_axis_tlast_i: SignalHandle<number>;
-  readonly offset: SignalHandle<number>;
-  readonly data_len: SignalHandle<number>;
-  readonly next_q: SignalHandle<number>;
-}
 
 /** A frame the receiver judged: when, where, how. */
 export interface JudgedFrame {

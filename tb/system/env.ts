@@ -17,6 +17,7 @@ import { serialFormat } from '../uart/serial.js';
 import type { SystemTbDut } from './gen/system_tb.js';
 import { rtlPlatform } from './platform.js';
 import { SystemTraffic, type TrafficOptions } from './traffic.js';
+import type { RxProbe } from '../cell/rx_probe.js';
 
 /**
  * The wall-clock budget of one system test (vitest's timeout): a run takes 10-60 s alone and up to
@@ -62,16 +63,6 @@ export interface TakenFrame {
   readonly offset: number;
   /** Image bytes (the payload after its offset). */
   readonly bytes: number;
-}
-
-/** The receiver's signals the frame observer samples (tb/cell/hdl/fw_dma_rx_probe.vlt makes them public). */
-interface RxProbe {
-  readonly take: SignalHandle<number>;
-  readonly ok: SignalHandle<number>;
-  readonly s_axis_tlast_i: SignalHandle<number>;
-  readonly offset: SignalHandle<number>;
-  readonly src: SignalHandle<number>;
-  readonly data_len: SignalHandle<number>;
 }
 
 type Pins = Record<string, SignalHandle<number> | SignalHandle<bigint>>;
