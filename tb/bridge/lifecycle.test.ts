@@ -116,6 +116,31 @@ describe('a harness started by hand, attached over tcp', () => {
   });
 });
 
+describe('a harness that is alive but not heard from', () => {
+  plain('a held-up event loop here is not taken for a dead harness; one that stops is still noticed', async () => {
+    const sim = await Simulator.start(counter);
+    try {
+      const dut = sim.dut;
+      new Clock(dut.clk_i, 10, 'ns').start();
+      const step = ClockCycles(dut.clk_i, 2_000_000_000).then(() => undefined, (e: unknown) => e);
+      // 3 s without a turn of the event loop: the heartbeats queue up unread.
+      await new Promise((r) => setTimeout(r, 100));
+      const t = Date.now();
+      while (Date.now() - t < 3000);
+      await new Promise((r) => setTimeout(r, 1000));
+      const early = await Promise.race([step, new Promise((r) => setTimeout(() => r('running'), 0))]);
+      expect(early, 'the step still runs after the stall').toBe('running');
+      process.kill(sim.pid!, 'SIGSTOP');
+      const err = await step;
+      expect(err).toBeInstanceOf(HarnessLostError);
+      expect(String(err)).toMatch(/sent nothing for \d+ ms/);
+    } finally {
+      if (sim.pid) process.kill(sim.pid, 'SIGKILL');
+      await sim.close();
+    }
+  }, 30_000);
+});
+
 describe('waveforms', () => {
   test('tracing switched on at run time writes an FST file', async ({ sim, dut, task }) => {
     // In a folder of its own, which the harness creates.
