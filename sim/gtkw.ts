@@ -5,14 +5,24 @@
  */
 import { writeFileSync } from 'node:fs';
 
-// GTKWave trace flags: hex, binary, an enum shown as decimal, a comment line, group begin/end.
-const HEX = 22;
-const BIN = 28;
-const DEC = 24;
-const COMMENT = 200;
-const GROUP_BEGIN = 0x800000 | COMMENT;
-const GROUP_END = 0x1000000 | COMMENT;
-const COLLAPSED = 0x2000000;
+// GTKWave's trace flags (its TraceEntFlagBits), written in hex after '@': a value right-justified in
+// hex, binary or decimal; a comment is a blank trace; a group is a blank trace between a begin
+// and an end flag, closed (collapsed) or open.
+const TR_HEX = 1 << 1;
+const TR_DEC = 1 << 2;
+const TR_BIN = 1 << 3;
+const TR_RJUSTIFY = 1 << 5;
+const TR_BLANK = 1 << 9;
+const TR_COLLAPSED = 1 << 12;
+const TR_CLOSED = 1 << 22;
+const TR_GRP_BEGIN = 1 << 23;
+const TR_GRP_END = 1 << 24;
+const HEX = TR_HEX | TR_RJUSTIFY;
+const BIN = TR_BIN | TR_RJUSTIFY;
+const DEC = TR_DEC | TR_RJUSTIFY;
+const COMMENT = TR_BLANK;
+const groupBegin = (closed: boolean): number => TR_GRP_BEGIN | TR_BLANK | (closed ? TR_CLOSED : 0);
+const groupEnd = (closed: boolean): number => TR_GRP_END | TR_BLANK | (closed ? TR_CLOSED | TR_COLLAPSED : 0);
 
 const flag = (f: number): string => `@${f.toString(16)}`;
 
@@ -29,7 +39,7 @@ function cellSignals(i: number): [number, string][] {
     [BIN, `${cell}u_dma.u_rx.armed_q`], [DEC, `${cell}u_dma.u_rx.st_q[1:0]`], [HEX, `${cell}u_dma.u_rx.next_q[24:0]`], [HEX, `${cell}u_dma.u_rx.written_q[24:0]`],
     [DEC, `${cell}u_check.st_q[2:0]`], [DEC, `${cell}u_check.result_q[2:0]`],
     [BIN, `${cell}u_ctrl.up_q`], [BIN, `${cell}u_ctrl.down_q`],
-    [BIN, `${p}wip_o`],
+    [BIN, `${p}wip_o`], [BIN, `${p}spi_cs_no`], [BIN, `${p}spi_sclk_o`], [BIN, `${p}spi_mosi_o`], [BIN, `${p}spi_miso_o`],
   ];
 }
 
@@ -45,9 +55,9 @@ export function writeGtkw(wave: string, cells: number, options: { readonly lanes
     flag(BIN), 'TOP.system_tb.line_o', 'TOP.system_tb.line_i', 'TOP.system_tb.clk_i',
   ];
   for (let i = 0; i < cells; i++) {
-    out.push(flag(GROUP_BEGIN | (i === 0 ? 0 : COLLAPSED)), `-cell ${i}`);
+    out.push(flag(groupBegin(i > 0)), `-cell ${i}`);
     for (const [f, name] of cellSignals(i)) out.push(flag(f), name);
-    out.push(flag(GROUP_END | (i === 0 ? 0 : COLLAPSED)), `-cell ${i}`);
+    out.push(flag(groupEnd(i > 0)), `-cell ${i}`);
   }
   if (!options.lanes) out.push(flag(COMMENT), '-(lanes not traced: make sim LANES=1 traces the PCS and channels)');
   const file = wave.replace(/\.fst$/, '') + '.gtkw';
