@@ -8,6 +8,9 @@ import { BridgeError, HarnessLostError } from './errors.js';
 import { ROOT } from './paths.js';
 import { Msg } from './protocol.js';
 
+/** The least peer timeout while the harness writes a waveform (its FST flushes hold it). */
+export const TRACING_PEER_TIMEOUT_MS = 15_000;
+
 /** Keeps the last `limit` characters of a stream: the harness's output for error messages. */
 class Tail {
   private text = '';
@@ -92,6 +95,12 @@ export class Connection {
   private lastHeard = Date.now();
   /** When the liveness timer last ran (every 250 ms, unless this process was held up). */
   private lastBeat = Date.now();
+  /**
+   * A waveform is being written. Verilator's FST writer compresses a full buffer of value
+   * changes in the harness's own thread (seconds for a large top on a loaded machine), and no
+   * heartbeat leaves meanwhile: the peer timeout is then at least {@link TRACING_PEER_TIMEOUT_MS}.
+   */
+  tracing = false;
   private readonly timer: NodeJS.Timeout;
   private exited?: Promise<void>;
   private released = false;
@@ -263,8 +272,9 @@ export class Connection {
     this.lastBeat = now;
     if (this.inRequest) {
       const silent = Date.now() - this.lastHeard;
-      if (silent > this.peerTimeoutMs) {
-        this.fail(new HarnessLostError(`the harness at ${this.endpoint} sent nothing for ${silent} ms (its heartbeat is every 500 ms): it died or hangs${this.output()}`));
+      const limit = this.tracing ? Math.max(this.peerTimeoutMs, TRACING_PEER_TIMEOUT_MS) : this.peerTimeoutMs;
+      if (silent > limit) {
+        this.fail(new HarnessLostError(`the harness at ${this.endpoint} sent nothing for ${silent} ms (its heartbeat is every 500 ms${this.tracing ? `; ${limit} ms allowed while it writes a waveform` : ''}): it died or hangs${this.output()}`));
       }
     } else if (!this.beating) {
       // Lets a harness started by hand (--bind) notice that this side went away.

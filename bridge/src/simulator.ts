@@ -595,6 +595,7 @@ export class Simulator<D = unknown> implements SignalOwner, TaskHost {
   async trace(file: string | undefined): Promise<void> {
     const enc = this.request(Msg.Trace).u8(file ? 1 : 0).str(file ? this.conn.waveName(file) : '');
     await this.aux(enc.frame(), Msg.Ok);
+    this.conn.tracing = file !== undefined;
   }
 
   /**

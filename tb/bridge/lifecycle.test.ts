@@ -141,6 +141,22 @@ describe('a harness that is alive but not heard from', () => {
   }, 30_000);
 });
 
+describe('a harness that is alive but not heard from, writing a waveform', () => {
+  test('is given 15 s, not 2 (its FST writer may hold it that long): a 4 s stop is waited out', async ({ sim, dut, task }) => {
+    const file = wavePath(task.file.filepath, task.name);
+    await sim.trace(file);
+    new Clock(dut.clk_i, 10, 'ns').start();
+    const step = ClockCycles(dut.clk_i, 2_000_000).then(() => 'done', (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 100));
+    process.kill(sim.pid!, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 4000));
+    process.kill(sim.pid!, 'SIGCONT');
+    expect(await step).toBe('done');
+    await sim.trace(undefined);
+    rmSync(file);
+  }, 60_000);
+});
+
 describe('waveforms', () => {
   test('tracing switched on at run time writes an FST file', async ({ sim, dut, task }) => {
     // In a folder of its own, which the harness creates.
