@@ -92,76 +92,113 @@ export interface RegBlockHooks {
   onRead?(reg: string): void;
 }
 
+/** One register of a {@link RegBlockModel}: what it stores, what the hardware drives on its ro fields. */
+interface RegState {
+  readonly desc: RegisterDesc;
+  /** The stored value (rw, w1c and, in a register without a write strobe, wo fields). */
+  stored: number;
+  /** The ro fields' hardware values, in place. */
+  hw: number;
+  /** The bits a read takes from {@link stored} (neither ro nor wo) and from {@link hw} (ro). */
+  readonly storedRead: number;
+  readonly hwRead: number;
+  /** The bits a write stores, and the w1c bits it clears where it writes 1 (the rest keep their value). */
+  readonly storeBits: number;
+  readonly w1cBits: number;
+}
+
+/** A field's place in its register's state, found by `REG.FIELD`. */
+interface FieldSlot {
+  readonly regName: string;
+  readonly fieldName: string;
+  readonly reg: RegState;
+  readonly lsb: number;
+  readonly mask: number;
+  /** The field named right after this one the last time (see {@link RegBlockModel.slot}). */
+  next: FieldSlot | undefined;
+}
+
 /**
  * The register block at transaction level: rw fields store what is written, ro fields read the
  * hardware's value, wo fields read as 0, w1c fields hold what {@link raise} set until a 1 is
  * written; an offset with no register answers pslverr.
  */
 export class RegBlockModel {
-  private readonly stored = new Map<number, number>();
-  private readonly hw = new Map<string, number>();
-  // Lookups by offset and by name, made once: models on hot paths (the fleet) read registers often.
-  private readonly byOffset = new Map<number, RegisterDesc>();
-  private readonly byName = new Map<string, [RegisterDesc, FieldDesc]>();
+  // Lookups by offset and by register then field name, made once, with each field's bits: models
+  // on hot paths (the fleet's UARTs, a character at a time and cell) read and drive registers often.
+  private readonly byOffset = new Map<number, RegState>();
+  private readonly byName = new Map<string, Map<string, FieldSlot>>();
+  private last: FieldSlot | undefined;
 
   constructor(readonly map: RegisterMap, private readonly hooks: RegBlockHooks = {}) {
     for (const r of map.registers) {
-      this.stored.set(r.offset, resetValue(r));
-      this.byOffset.set(r.offset, r);
-      for (const f of r.fields) this.byName.set(`${r.name}.${f.name}`, [r, f]);
+      const bitsOf = (keep: (f: FieldDesc) => boolean): number => r.fields.filter(keep).reduce((m, f) => (m | mask(f)) >>> 0, 0);
+      const reg: RegState = {
+        desc: r, stored: resetValue(r), hw: 0,
+        storedRead: bitsOf((f) => f.access !== 'ro' && f.access !== 'wo'),
+        hwRead: bitsOf((f) => f.access === 'ro'),
+        storeBits: bitsOf((f) => f.access === 'rw' || (f.access === 'wo' && !r.writeStrobe)),
+        w1cBits: bitsOf((f) => f.access === 'w1c'),
+      };
+      this.byOffset.set(r.offset, reg);
+      this.byName.set(r.name, new Map(r.fields.map((f) => [f.name, { regName: r.name, fieldName: f.name, reg, lsb: f.lsb, mask: mask(f), next: undefined }])));
     }
-  }
-
-  private reg(offset: number): RegisterDesc | undefined {
-    return this.byOffset.get(offset);
   }
 
   /** Sets what the hardware drives on a read-only field (`REG.FIELD`). */
   setHw(reg: string, field: string, value: number): void {
-    this.hw.set(`${reg}.${field}`, value >>> 0);
+    const s = this.slot(reg, field);
+    // A field the map lacks has no bits to drive.
+    if (!s) return;
+    s.reg.hw = ((s.reg.hw & ~s.mask) | (((value >>> 0) << s.lsb) & s.mask)) >>> 0;
   }
 
   /** Sets bits of a w1c field, as the hardware's `_set_i` does. */
   raise(reg: string, field: string, bits = 1): void {
-    const [r, f] = this.find(reg, field);
-    this.stored.set(r.offset, (this.stored.get(r.offset)! | ((bits << f.lsb) & mask(f))) >>> 0);
+    const s = this.find(reg, field);
+    s.reg.stored = (s.reg.stored | ((bits << s.lsb) & s.mask)) >>> 0;
   }
 
   write(offset: number, data: number): RegAccess {
-    const r = this.reg(offset);
+    const r = this.byOffset.get(offset);
     if (!r) return { data: 0, slverr: true };
-    let v = this.stored.get(offset)!;
-    for (const f of r.fields) {
-      if (f.access === 'ro' || (f.access === 'wo' && r.writeStrobe)) continue;
-      const next = f.access === 'w1c' ? v & ~data : data;
-      v = ((v & ~mask(f)) | (next & mask(f))) >>> 0;
-    }
-    this.stored.set(offset, v);
-    if (r.writeStrobe) this.hooks.onWrite?.(r.name, data >>> 0);
+    const v = r.stored;
+    r.stored = ((v & ~(r.storeBits | r.w1cBits)) | (data & r.storeBits) | (v & ~data & r.w1cBits)) >>> 0;
+    if (r.desc.writeStrobe) this.hooks.onWrite?.(r.desc.name, data >>> 0);
     return { data: 0, slverr: false };
   }
 
   read(offset: number): RegAccess {
-    const r = this.reg(offset);
+    const r = this.byOffset.get(offset);
     if (!r) return { data: 0, slverr: true };
-    let v = 0;
-    for (const f of r.fields) {
-      if (f.access === 'wo') continue;
-      const src = f.access === 'ro' ? ((this.hw.get(`${r.name}.${f.name}`) ?? 0) << f.lsb) >>> 0 : this.stored.get(offset)!;
-      v = (v | (src & mask(f))) >>> 0;
-    }
-    if (r.readStrobe) this.hooks.onRead?.(r.name);
+    const v = ((r.stored & r.storedRead) | (r.hw & r.hwRead)) >>> 0;
+    if (r.desc.readStrobe) this.hooks.onRead?.(r.desc.name);
     return { data: v, slverr: false };
   }
 
   /** The value a stored field holds (what its `_o` drives). */
   field(reg: string, field: string): number {
-    const [r, f] = this.find(reg, field);
-    return ((this.stored.get(r.offset)! & mask(f)) >>> f.lsb) >>> 0;
+    const s = this.find(reg, field);
+    return ((s.reg.stored & s.mask) >>> s.lsb) >>> 0;
   }
 
-  private find(reg: string, field: string): [RegisterDesc, FieldDesc] {
-    const found = this.byName.get(`${reg}.${field}`);
+  /**
+   * The field `REG.FIELD`. A block's model names its fields in the same order each time it
+   * updates them (a UART's status after every character), so the field named after the last one
+   * the previous time is tried first: a hit costs two string compares (the callers' names are
+   * literals, compared by identity), not two map lookups.
+   */
+  private slot(reg: string, field: string): FieldSlot | undefined {
+    const guess = this.last?.next;
+    if (guess !== undefined && guess.fieldName === field && guess.regName === reg) return (this.last = guess);
+    const s = this.byName.get(reg)?.get(field);
+    if (s === undefined) return undefined;
+    if (this.last !== undefined) this.last.next = s;
+    return (this.last = s);
+  }
+
+  private find(reg: string, field: string): FieldSlot {
+    const found = this.slot(reg, field);
     if (!found) throw new Error(`register map ${this.map.block} has no field ${reg}.${field}`);
     return found;
   }
