@@ -102,7 +102,9 @@ function attempt(task: { result?: { retryCount?: number } }): number {
  * run (the system tops) run untraced; a test that fails runs once more with the same seed,
  * traced, and its waveform is kept. A run is a pure function of its seed, so the replay is the
  * failure itself; a replay that passes fails too ({@link ReplayPassedError}), so a retry never
- * turns a failure green. Outside CI (or with `WAVES=1`, which traces every run) no retry.
+ * turns a failure green. Outside CI (or with `WAVES=1`, which traces every run) no retry. Only
+ * for {@link simTest}'s tests: its fixture makes that check, so a plain test must not sit in such
+ * a describe (vitest would retry it and count a pass).
  */
 export const REPLAY_FOR_WAVES: { readonly retry: number } = { retry: process.env.CI && process.env.WAVES !== '1' ? 1 : 0 };
 
