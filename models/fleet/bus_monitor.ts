@@ -20,12 +20,15 @@ export class BusMonitor {
   readonly messages: BusMessage[] = [];
   readonly #unframer = new Unframer();
   readonly #reassembler = new Reassembler();
+  /** The character being pushed (the unframer takes a buffer; one is reused, not made per character). */
+  readonly #one = [0];
   /** Frames with a bad FCS or cut short (collisions, noise). */
   badFrames = 0;
 
   /** One character from the line. */
   char(ch: number, time: number): void {
-    for (const e of this.#unframer.push([ch])) {
+    this.#one[0] = ch;
+    for (const e of this.#unframer.push(this.#one)) {
       if (e.kind !== 'packet') {
         this.badFrames++;
         continue;

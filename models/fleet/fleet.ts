@@ -52,6 +52,9 @@ export interface FleetOptions {
   readonly faultySenders?: readonly number[];
 }
 
+/** Events a {@link Fleet.run} handles between two turns of the host's event loop (a few tens of milliseconds). */
+const EVENTS_PER_YIELD = 2048;
+
 /** A firmware that threw: the fleet stops with its message. */
 export class FirmwareCrash extends Error {
   override name = 'FirmwareCrash';
@@ -204,15 +207,21 @@ export class Fleet {
     this.bus.update();
   }
 
-  /** Runs until `done()` holds (checked after each event) or cycle `limit`; returns the cycle reached. */
+  /**
+   * Runs until `done()` holds (checked after each event) or cycle `limit`; returns the cycle reached.
+   * Every {@link EVENTS_PER_YIELD} events it lets the host's event loop run (the firmwares all
+   * wait then, so the run is the same), or a long run would starve the host's I/O: a vitest
+   * worker's RPC times out.
+   */
   async run(limit: number, done: () => boolean = () => false): Promise<number> {
     await this.#settle();
-    for (;;) {
+    for (let events = 1; ; events++) {
       const next = this.q.peek();
       if (next === undefined || next > limit) return this.q.now();
       this.q.step();
       await this.#settle();
       if (done()) return this.q.now();
+      if (events % EVENTS_PER_YIELD === 0) await new Promise<void>((r) => setImmediate(r));
     }
   }
 

@@ -136,9 +136,8 @@ export class MgmtBus {
     // A sender that went off finishes its character in flight, and no more.
     const on = tx.senders.filter((s) => this.uart(s.cell) === s.uart);
     for (const s of on) s.uart.transmitted();
-    for (let i = 0; i < this.cells; i++) {
-      if (!tx.senders.some((s) => s.cell === i)) this.uart(i)?.receive({ value: seen });
-    }
+    const rx = { value: seen };
+    for (let i = 0; i < this.cells; i++) if (!sends(tx.senders, i)) this.uart(i)?.receive(rx);
     tx.senders = on.filter((s) => s.uart.txFifo.length > 0);
     if (!tx.senders.length) {
       this.#tx = undefined;
@@ -204,4 +203,10 @@ export class MgmtBus {
     }
     return at;
   }
+}
+
+/** Whether cell `cell` is one of `senders` (a loop: this runs for every cell at every character). */
+function sends(senders: readonly Sender[], cell: number): boolean {
+  for (const s of senders) if (s.cell === cell) return true;
+  return false;
 }

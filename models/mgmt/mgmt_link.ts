@@ -31,6 +31,10 @@ const RX_MARGIN = 32;
 /** TX wakes to refill with at most this many characters left (only a frame longer than the FIFO needs it). */
 const TX_REFILL = 16;
 
+// The drain's reads, made once: a wake-up reads RXDATA once per character held.
+const READ_RXDATA = readOp(UART_OFFSET.RXDATA);
+const READ_LEVEL = readOp(UART_OFFSET.LEVEL);
+
 /** The UART registers one wake-up starts from: {@link MgmtLink.snapshotOps}'s results, in order. */
 export type LinkSnapshot = readonly RegResult[];
 
@@ -111,9 +115,15 @@ export class MgmtLink {
     for (let clear = events; clear || lv > 0; clear = 0) {
       // LEVEL again at the end: characters that came during the drain are drained now, not
       // left for an RX_TIMEOUT that was already cleared.
-      const ops = [...(clear ? [writeOp(UART_OFFSET.EVENTS, clear)] : []), ...Array.from({ length: lv }, () => readOp(UART_OFFSET.RXDATA)), readOp(UART_OFFSET.LEVEL)];
+      const ops: RegOp[] = clear ? [writeOp(UART_OFFSET.EVENTS, clear)] : [];
+      for (let i = 0; i < lv; i++) ops.push(READ_RXDATA);
+      ops.push(READ_LEVEL);
       const got = await this.uart.port.batch(ops);
-      const chars = got.slice(clear ? 1 : 0, -1).filter((r) => UART_RXDATA.VALID.get(r.data)).map((r) => UART_RXDATA.DATA.get(r.data));
+      const chars: number[] = [];
+      for (let i = clear ? 1 : 0; i < got.length - 1; i++) {
+        const d = got[i]!.data;
+        if (UART_RXDATA.VALID.get(d)) chars.push(UART_RXDATA.DATA.get(d));
+      }
       lv = UART_LEVEL.RX.get(got.at(-1)!.data);
       this.#receive(chars, out);
     }

@@ -22,7 +22,7 @@ export interface Platform {
 /** `ops` of one block's window, as accesses of the whole cell bus (to batch several blocks' accesses). */
 export function inWindow(window: CellWindow, ops: readonly RegOp[]): RegOp[] {
   const base = window * WINDOW_BYTES;
-  return ops.map((op) => ({ ...op, offset: base + op.offset }));
+  return ops.map((op) => (op.kind === 'read' ? { kind: 'read', offset: base + op.offset } : { kind: 'write', offset: base + op.offset, data: op.data }));
 }
 
 /** `port` seen from one block's window: offsets inside the window, as that block's drivers use them. */
