@@ -4,7 +4,7 @@
 // The format is GTKWave's (fstapi.c): blocks of a type byte and a big-endian u64 length (which
 // counts itself), the hierarchy gzip-compressed (block 4) or LZ4 (6; 7 twice over, as Verilator's
 // writer may choose), tokens of scopes, attributes and variables.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 const BL_HIER = 4;
@@ -65,23 +65,31 @@ function cstr(b: Uint8Array, at: { i: number }): string {
   return s;
 }
 
-/** The hierarchy block's bytes, uncompressed. */
+/** The hierarchy block's bytes, uncompressed; only block headers and that block are read (a waveform may be gigabytes). */
 function hierarchy(file: string): Uint8Array {
-  const b = readFileSync(file);
-  for (let at = 0; at + 9 <= b.length;) {
-    const type = b[at]!;
-    const len = Number(b.readBigUInt64BE(at + 1));
-    if (len < 8 || at + 1 + len > b.length) throw new FstFormatError(`${file}: block ${type} at byte ${at} runs past the end (length ${len}): not an FST file, or not closed`);
-    const body = b.subarray(at + 9, at + 1 + len);
-    if (type === BL_HIER) return gunzipSync(body.subarray(8));
-    if (type === BL_HIER_LZ4 || type === BL_HIER_LZ4DUO) {
-      const size = Number(body.readBigUInt64BE(0));
-      if (type === BL_HIER_LZ4) return lz4Block(body.subarray(8), size);
-      const p = { i: 8 };
-      const mid = varint(body, p);
-      return lz4Block(lz4Block(body.subarray(p.i), mid), size);
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(9);
+    for (let at = 0; at + 9 <= size;) {
+      readSync(fd, head, 0, 9, at);
+      const type = head[0]!;
+      const len = Number(head.readBigUInt64BE(1));
+      if (len < 8 || at + 1 + len > size) throw new FstFormatError(`${file}: block ${type} at byte ${at} runs past the end (length ${len}): not an FST file, or not closed`);
+      if (type === BL_HIER || type === BL_HIER_LZ4 || type === BL_HIER_LZ4DUO) {
+        const body = Buffer.alloc(len - 8);
+        readSync(fd, body, 0, body.length, at + 9);
+        if (type === BL_HIER) return gunzipSync(body.subarray(8));
+        const bytes = Number(body.readBigUInt64BE(0));
+        if (type === BL_HIER_LZ4) return lz4Block(body.subarray(8), bytes);
+        const p = { i: 8 };
+        const mid = varint(body, p);
+        return lz4Block(lz4Block(body.subarray(p.i), mid), bytes);
+      }
+      at += 1 + len;
     }
-    at += 1 + len;
+  } finally {
+    closeSync(fd);
   }
   throw new FstFormatError(`${file}: no hierarchy block (an FST file still being written has none)`);
 }
