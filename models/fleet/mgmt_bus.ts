@@ -192,13 +192,15 @@ export class MgmtBus {
       const u = this.uart(i);
       if (!u || i === w.cell) continue;
       const len = u.rxFifo.length;
-      const needs = [
-        ie(u, 'RX_AVAIL') ? 1 - len : 0,
-        ie(u, 'RX_THRESH') ? Math.max(1, u.regs.field('FIFOCTL', 'RXTHR')) - len : 0,
-        ie(u, 'OVERRUN') ? u.depth + 1 - len : 0,
-      ].filter((n) => n > 0);
+      // Characters until an enabled RX condition holds (those that hold already changed nothing).
+      let need = Infinity;
+      const until = (n: number): void => {
+        if (n > 0 && n < need) need = n;
+      };
+      if (ie(u, 'RX_AVAIL')) until(1 - len);
+      if (ie(u, 'RX_THRESH')) until(Math.max(1, u.regs.field('FIFOCTL', 'RXTHR')) - len);
+      if (ie(u, 'OVERRUN')) until(u.depth + 1 - len);
       // The n-th character from now ends at tx.next + (n - 1) C, if the sender has it.
-      const need = Math.min(...needs);
       if (need <= queued + 1) at = Math.min(at, tx.next + (need - 1) * C);
     }
     return at;
