@@ -117,7 +117,11 @@ export class UpdateAgent {
         if (!s || !t || t.stage === 'failed') return r(CompletionCode.NotInUpdateMode, { data: new Uint8Array(0) }), true;
         if (f.len === 0 || f.len > FW_FRAME_BYTES || f.offset + f.len > s.len) return r(CompletionCode.DataOutOfRange, { data: new Uint8Array(0) }), true;
         if (t.stage === 'hsi') await this.#leaveMask(src);
+        const awaited = t.stage === 'requested' || t.stage === 'acked';
         t.stage = 'mgmt';
+        // Its answers were lost and it went on over the management bus: the send waits on it no
+        // more (else a session whose last answer never came would never start nor end).
+        if (awaited) fw.spawn(this.#launch(s));
         this.#read(f.offset, f.len, (data) => r(data ? CompletionCode.Success : CompletionCode.Error, { data: data ?? new Uint8Array(0) }));
         return true;
       }

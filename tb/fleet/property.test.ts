@@ -29,6 +29,15 @@ const REGRESSIONS: readonly { readonly seed: number; readonly why: string; reado
     why: 'a lane cut shorter than the replay budget took the update cell\'s link down after the lane came back, and its send waited forever',
     c: { cells: [{ kind: 'corrupt' }, { kind: 'valid', version: 1 }], faults: [{ kind: 'cut', cell: 1, at: 224421, until: 225421 }], seed: 0 },
   },
+  {
+    seed: 7,
+    why: 'in a 13-cell fleet one HSI_LINK_ENABLE answer never reached the update cell (a congested line), that cell went on over the management bus, and the session waited for the answer forever: no send, no expiry, every later FW_ERROR_NOTIFY acknowledged and never served',
+    c: {
+      cells: [{ kind: 'valid', version: 1 }, { kind: 'corrupt' }, { kind: 'corrupt' }, { kind: 'valid', version: 1 }, { kind: 'valid', version: 1 }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 3 }, { kind: 'corrupt' }, { kind: 'missing' }, { kind: 'valid', version: 3 }, { kind: 'valid', version: 3 }],
+      faults: [{ kind: 'reset', cell: 3, at: 416904 }, { kind: 'reset', cell: 9, at: 4641 }],
+      seed: 1023172526,
+    },
+  },
 ];
 
 test.each(REGRESSIONS.map((r) => [r.seed, r.why, r.c] as const))('regression (SEED=%i): %s', async (_seed, _why, c) => {
