@@ -101,6 +101,14 @@ export class UpdateAgent {
         r(CompletionCode.Success, { update_eid: fw.eid });
         this.#refused.delete(`${src}:${fw.image!.version}:${fw.image!.crc}`);
         this.#pulled.add(src);
+        // A device asks only outside a session: one past its RequestUpdate gave this session up
+        // (its stall watch), so it is served anew, not left acknowledged and waiting forever.
+        if (t && t.stage !== 'requested' && t.stage !== 'failed' && t.stage !== 'done') {
+          const s = this.#session!;
+          if (t.stage === 'hsi') await this.#leaveMask(src);
+          t.stage = 'failed';
+          fw.spawn(s.dmaStarted ? this.#maybeEnd() : this.#launch(s));
+        }
         if (!t || t.stage === 'failed' || t.stage === 'done') {
           this.#wanted.add(src);
           if (!this.#session && !this.#gathering) {

@@ -31,11 +31,20 @@ const REGRESSIONS: readonly { readonly seed: number; readonly why: string; reado
   },
   {
     seed: 7,
-    why: 'in a 13-cell fleet one HSI_LINK_ENABLE answer never reached the update cell (a congested line), that cell went on over the management bus, and the session waited for the answer forever: no send, no expiry, every later FW_ERROR_NOTIFY acknowledged and never served',
+    why: 'in a 13-cell fleet (found at FLEET_MAX_CELLS=16, the 11th case) one HSI_LINK_ENABLE answer never reached the update cell (a congested line), that cell went on over the management bus, and the session waited for the answer forever: no send, no expiry, every later FW_ERROR_NOTIFY acknowledged and never served',
     c: {
       cells: [{ kind: 'valid', version: 1 }, { kind: 'corrupt' }, { kind: 'corrupt' }, { kind: 'valid', version: 1 }, { kind: 'valid', version: 1 }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 3 }, { kind: 'corrupt' }, { kind: 'missing' }, { kind: 'valid', version: 3 }, { kind: 'valid', version: 3 }],
       faults: [{ kind: 'reset', cell: 3, at: 416904 }, { kind: 'reset', cell: 9, at: 4641 }],
       seed: 1023172526,
+    },
+  },
+  {
+    seed: 11,
+    why: 'a device whose update cell\'s lane was cut gave that session up and asked the update cell again; it was still a target there, so it was acknowledged and never served (found at FLEET_MAX_CELLS=16, the 959th case)',
+    c: {
+      cells: [{ kind: 'corrupt' }, { kind: 'valid', version: 1 }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 1 }, { kind: 'missing' }, { kind: 'valid', version: 1 }, { kind: 'missing' }, { kind: 'valid', version: 2 }, { kind: 'valid', version: 3 }],
+      faults: [{ kind: 'cut', cell: 8, at: 309618, until: 1798341 }],
+      seed: 2147483620,
     },
   },
 ];
