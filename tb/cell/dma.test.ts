@@ -8,7 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test as plain } from 'vitest';
 import { ClockCycles, simProperty, type Simulator } from '../../bridge/src/index.js';
-import { wavePath } from '../../bridge/src/vitest.js';
+import { REPLAY_FOR_WAVES, wavePath } from '../../bridge/src/vitest.js';
 import { CellWindow } from '../../models/cell/cell_pkg.js';
 import { FW_DMA_CTRL, FW_DMA_RX_STATUS, FW_DMA_TX_STATUS } from '../../models/cell/fw_dma_pkg.js';
 import { ImageStatus } from '../../models/cell/image_check_pkg.js';
@@ -46,7 +46,7 @@ async function received(s: CellEnv, c: CellEnv, image: Uint8Array): Promise<void
 
 afterAll(() => cellCoverage.save());
 
-describe('fw_dma', () => {
+describe('fw_dma', REPLAY_FOR_WAVES, () => {
   test('an image cell 0 -> cell 1, byte-exact in flash, with vc 0 traffic both ways, back-pressure and bit errors', async ({ pair, seed }) => {
     const rng = new Rng(seed);
     const { c0, c1, ab, ba, up } = await pair({ c0: { sinkThrottle: { probability: 0.7, seed } }, c1: { sinkThrottle: { probability: 0.5, seed: seed + 1 } } });
@@ -245,7 +245,7 @@ describe('fw_dma', () => {
   }, WALL_MS);
 });
 
-describe('fw_dma to two cells (system_tb, the crossbar)', () => {
+describe('fw_dma to two cells (system_tb, the crossbar)', REPLAY_FOR_WAVES, () => {
   trioTest('one send from cell 0 to cells 1 and 2 at once, frame k to both before k + 1, with vc 0 traffic between every pair and bit errors', async ({ trio }) => {
     const { cells: [c0, c1, c2], traffic: vc0, up, ber } = await trio({ every: 2048, maxBytes: 1024 });
     await up();
