@@ -18,8 +18,14 @@ export const PROPERTY_IMAGE_BYTES = 1024;
 /** Faults happen in [0, FAULT_WINDOW). */
 export const FAULT_WINDOW = 3_000_000;
 
-/** The image of version `v` (one body per version). */
-export const imageOf = (v: number): Uint8Array => buildImage(v, patternBody(PROPERTY_IMAGE_BYTES - 24, v));
+const IMAGES = new Map<number, Uint8Array>();
+
+/** The image of version `v` (one body per version), built once: callers copy it, never change it. */
+export function imageOf(v: number): Uint8Array {
+  let img = IMAGES.get(v);
+  if (!img) IMAGES.set(v, (img = buildImage(v, patternBody(PROPERTY_IMAGE_BYTES - 24, v))));
+  return img;
+}
 
 export type CellState = { readonly kind: 'valid'; readonly version: number } | { readonly kind: 'corrupt' | 'missing' };
 
