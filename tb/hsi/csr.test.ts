@@ -5,6 +5,7 @@ import { describe, expect } from 'vitest';
 import { ClockCycles } from '../../bridge/src/index.js';
 import { HSI_CTRL, HSI_OFFSET, HSI_STATUS, LinkState } from '../../models/hsi/hsi_pkg.js';
 import { hsiTest } from './env.js';
+import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 import { hsiLinkFollowTb } from './tops.js';
 import { BOUNDS, CLOCK_NS, FC_PERIOD, RX_BUFFERS } from './link_params.js';
 
@@ -18,6 +19,8 @@ describe('hsi_link CSRs', () => {
     await a.writeReg(HSI_OFFSET.CTRL, 0);
     expect(await a.state(), 'a disabled').toBe(LinkState.Disabled);
     expect(a.model.state).toBe(LinkState.Disabled);
+    // Disabled holds the link cleared: no credit of the peer's is left to spend.
+    expect(await a.credits(), 'a\'s credits while disabled').toEqual([0, 0]);
     await b.waitDown();
     b.model.fail('lock-timeout');
     await b.expectRegs({ LOCK_LOSSES: 1 }, [RX_BUFFERS, RX_BUFFERS], false);
@@ -50,6 +53,24 @@ describe('hsi_link CSRs', () => {
     await up();
     await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
     await b.expectRegs({}, [RX_BUFFERS, RX_BUFFERS]);
+  });
+
+  test('a restart while a frame is half out on m_axis: it still comes out whole, and its buffer is granted only once it is out (the peer gets RX_BUFFERS credits, not more)', async ({ link }) => {
+    const { a, b, up } = await link({ b: { sinkThrottle: [{ probability: 0.1, seed: 3 }] } });
+    await up();
+    await a.send(0, { data: Uint8Array.from({ length: 1024 }, (_, k) => (k * 7 + (k >> 8)) & 0xff), dst: 2 });
+    // It reaches b about 140 cycles later; its 128 beats then take about 1280 at this sink.
+    await ClockCycles(a.dut.clk_i, 400);
+    expect((b.dut as HsiLinkTbDut).b_m_axis_vc0_tvalid_o.value, 'b is handing the frame out').toBe(1);
+    expect(b.pending(0), 'not all of it yet').toBe(0);
+    await b.restart();
+    await a.waitDown();
+    a.model.peerTrains();
+    await a.restart();
+    await up();
+    await b.recv(0, 1);
+    await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
+    expect(await a.credits(), 'a\'s credits: every buffer of b free, each granted once').toEqual([RX_BUFFERS, RX_BUFFERS]);
   });
 
   test('a frame of 1025 bytes is dropped whole (STATUS.TX_BAD_FRAME, irq); the next frame goes through', async ({ link }) => {

@@ -5,7 +5,7 @@
 // reset: `hsiTest` composes them on the run's Bench, which does. Tests hold only scenarios.
 import { expect } from 'vitest';
 import {
-  ApbMaster, AxisSink, AxisSource, ClockCycles, Until, type SignalHandle, type Simulator, type Throttle, type TopSpec,
+  ApbMaster, AxisSink, AxisSource, ClockCycles, First, Until, type SignalHandle, type Simulator, type Throttle, type TopSpec,
 } from '../../bridge/src/index.js';
 import type { SimTestOptions } from '../../bridge/src/vitest.js';
 import { DeliveryModel, type LinkFrame } from '../../models/hsi/delivery.js';
@@ -155,9 +155,13 @@ export class HsiEnv implements BlockEnv {
     this.model.trained();
   }
 
-  /** Waits until the link is down here; the reference follows. */
-  async waitDown(): Promise<void> {
-    if (!this.down) await Until(this.dut.clk_i, this.pins.linkDown, 1);
+  /** Waits until the link is down here, for at most `cycles` if given; resolves with whether it is. */
+  async waitDown(cycles?: number): Promise<boolean> {
+    if (!this.down) {
+      const down = Until(this.dut.clk_i, this.pins.linkDown, 1);
+      await (cycles === undefined ? down : First(down, ClockCycles(this.dut.clk_i, cycles)));
+    }
+    return this.down;
   }
 
   /** An APB write to the RTL and the reference, which must answer alike. */

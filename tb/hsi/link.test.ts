@@ -1,5 +1,6 @@
 // hsi_link end to end on a clean link: a frame of every size class each way on each vc, the
-// CSRs against the register-level reference, and credit exhaustion per vc with a stalled sink.
+// CSRs against the register-level reference, freed credits advertised FcBatch at a time, and
+// credit exhaustion per vc with a stalled sink.
 import { describe, expect } from 'vitest';
 import type { LinkFrame } from '../../models/hsi/delivery.js';
 import { ClockCycles } from '../../bridge/src/index.js';
@@ -38,6 +39,24 @@ describe('hsi_link on a clean link', () => {
     await ClockCycles(a.dut.clk_i, FC_PERIOD + 64);
     const n = SIZES.length * 2;
     for (const e of [a, b]) await e.expectRegs({ FRAMES_SENT: n, FRAMES_RECEIVED: n }, [RX_BUFFERS, RX_BUFFERS]);
+  });
+
+  test('freed credits are advertised at once, FcBatch (2) at a time, without waiting for the refresh (each vc, 600 cycles apart so at most one check can meet a refresh)', async ({ link }) => {
+    const { a, b, up } = await link({ b: { stalled: [0, 1] } });
+    await up();
+    for (const vc of VCS) {
+      void a.send(vc, frame(5, vc, 64, 0, 2));
+      void a.send(vc, frame(5, vc, 64, 1, 2));
+      await ClockCycles(a.dut.clk_i, 100);
+      expect((await a.credits())[vc], `a's vc${vc} credits with two frames in b's buffers`).toBe(RX_BUFFERS - 2);
+      b.openSink(vc);
+      await b.recv(vc, 2);
+      // Two frees: b's FC goes at its next boundary (its lane is idle) and reaches a in about 10 cycles.
+      await ClockCycles(a.dut.clk_i, 40);
+      expect((await a.credits())[vc], `a's vc${vc} credits 40 cycles after b handed both frames out`).toBe(RX_BUFFERS);
+      await ClockCycles(a.dut.clk_i, 600);
+    }
+    for (const e of [a, b]) await e.finish();
   });
 
   for (const stalled of VCS) {

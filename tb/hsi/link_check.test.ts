@@ -3,11 +3,13 @@
 // with the checker clean over both lanes and every frame delivered once, in order, bit-exact
 // (HsiEnv's contracts). The coverage test at the end fails on any bin no scenario hit.
 import { describe, expect } from 'vitest';
-import { ClockCycles, type Simulator } from '../../bridge/src/index.js';
+import { ClockCycles, Until, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
 import { seededTest } from '../../bridge/src/vitest.js';
 import type { LinkFrame } from '../../models/hsi/delivery.js';
+import { BlockType, SyncHeader } from '../../models/hsi/hsi_pkg.js';
 import { LinkCheckEnv, linkCoverage, TAP_LATENCY } from './check_env.js';
 import { hsiTest, type HsiLink, VCS } from './env.js';
+import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 import { BOUNDS, REPLAY_TIMEOUT, RX_BUFFERS } from './link_params.js';
 import { hsiLinkTapTb } from './tops.js';
 
@@ -90,6 +92,39 @@ describe('protocol checker on hsi_link', () => {
     await ClockCycles(l.a.dut.clk_i, 2 * 1024);
     traffic(l, 4);
     await drained(l, chk);
+  });
+
+  test('an SOF lost right after an ACK: the data blocks outside a frame are one malformed frame, NAKed at once (the timer never expires), and the frame arrives once', async ({ sim, link }) => {
+    const l = await link();
+    const chk = await checked(sim as Simulator<unknown>, l);
+    await l.up();
+    const d = l.a.dut as HsiLinkTbDut;
+    const clk = d.clk_i;
+    // a sends F1 (1024 bytes) then F2; b's frame G reaches a during F1, so at F1's end a has
+    // an ACK due and F2 ready: its lane carries EOF, ACK, SOF(F2) back to back.
+    await l.a.send(0, frame(7, 1024, 0, 2));
+    void l.a.send(0, frame(7, 64, 1, 2));
+    void l.b.send(0, frame(8, 64, 0, 1));
+    // The taps on a's lane (as sent, and as b receives it) name what the channel drops.
+    const t = d.u_taps;
+    await sim.watch(t.tx_a_hdr_o, t.tx_a_lo_o, t.rx_a_hdr_o, t.rx_a_lo_o);
+    const ctrl = (hdr: SignalHandle<number>, lo: SignalHandle<number>, type: BlockType): boolean => hdr.value === SyncHeader.Ctrl && (lo.value & 0xff) === type;
+    await Until(clk, t.tx_a_lo_o, BlockType.Ack, { mask: 0xff });
+    expect(ctrl(t.tx_a_hdr_o, t.tx_a_lo_o, BlockType.Ack), 'a\'s ACK on its lane').toBe(true);
+    await ClockCycles(clk, 1);
+    expect(ctrl(t.tx_a_hdr_o, t.tx_a_lo_o, BlockType.Sof), 'the SOF of F2 right after it').toBe(true);
+    // The tap sees a block one cycle before the channel delivers it; a drop acts on the block delivered next.
+    await l.ab.drop(clk);
+    await Until(clk, t.rx_a_lo_o, BlockType.Ack, { mask: 0xff });
+    expect(ctrl(t.rx_a_hdr_o, t.rx_a_lo_o, BlockType.Ack), 'b receives the ACK').toBe(true);
+    await ClockCycles(clk, 1);
+    expect(t.rx_a_hdr_o.value, 'and then F2\'s first data block: its SOF was dropped').toBe(SyncHeader.Data);
+    await drained(l, chk);
+    expect(await l.b.counter('FRAME_ERRORS'), 'the headless data blocks and EOF: one malformed frame').toBe(1);
+    expect(await l.b.counter('NAKS_SENT'), 'NAKed at once').toBe(1);
+    expect(await l.a.counter('TIMER_EXPIRIES'), 'the NAK, not the timer, recovered').toBe(0);
+    expect(await l.a.counter('FRAMES_REPLAYED'), 'F2 replayed').toBe(1);
+    expect(await l.b.counter('FRAMES_RECEIVED'), 'F1 and F2, once each').toBe(2);
   });
 
   test(`a cut of ${BOUNDS.cutDowns} cycles takes the link down; after both ends restart it is re-enabled and frames flow`, async ({ sim, link }) => {
