@@ -34,6 +34,7 @@ import type { CellPairTbDut } from './gen/cell_pair_tb.js';
 import type { SystemTbDut } from '../system/gen/system_tb.js';
 import { systemTb3 } from '../system/tops.js';
 import { SystemTraffic, type TrafficOptions } from '../system/traffic.js';
+import { popcount } from '../hsi/blocks.js';
 import { berRate } from '../hsi/hsi_channel.js';
 import { cellPairTb } from './tops.js';
 import type { RxProbe } from './rx_probe.js';
@@ -97,13 +98,9 @@ export interface CellHostDut {
 }
 
 /** The cell's part: cell_pair_tb's u_<prefix>_nor, or system_tb's g_cell[<id>].u_nor. */
-/** A scope or signal of the top by name, undefined when the top has none (the bridge throws for an unknown name). */
+/** A scope or signal of the top by name, undefined when the top has none (reading an unknown name throws; `in` does not). */
 function scope<T>(dut: object, name: string): T | undefined {
-  try {
-    return (dut as Record<string, T | undefined>)[name];
-  } catch {
-    return undefined;
-  }
+  return name in dut ? (dut as Record<string, T>)[name] : undefined;
 }
 
 /** The cell's scope: cell_pair_tb's u_<prefix>, or system_tb's u_system.g_cell[<id>].u_cell. */
@@ -273,7 +270,7 @@ export class CellEnv implements BlockEnv {
 
   /** Starts a send of [start, len) to the cells of `mask`. */
   async go(mask: number, len: number, start = 0): Promise<void> {
-    destinations.sample(popcount(mask));
+    destinations.sample(popcount(BigInt(mask >>> 0)));
     await this.write('dma', 'TX_MASK', mask);
     await this.write('dma', 'TX_START', start);
     await this.write('dma', 'TX_LEN', len);
@@ -382,12 +379,6 @@ export class CellEnv implements BlockEnv {
     expect(this.checker.violations, `${this.options.prefix}: SPI protocol violations`).toEqual([]);
     expect(hexDiff(await this.flash(0, this.size), this.checker.model.mem), `${this.options.prefix}: RTL part vs the checker's part`).toBe('');
   }
-}
-
-function popcount(m: number): number {
-  let n = 0;
-  for (let v = m >>> 0; v; v &= v - 1) n++;
-  return n;
 }
 
 /** The two cells and the lanes of cell_pair_tb. */
