@@ -44,9 +44,11 @@ export async function verilatorVersion(bin: string): Promise<string> {
 
 /**
  * Installs `c` (pip is a no-op once it is there) and returns its version and Verilator, or
- * `<key>_skipped` with the reason: PyPI unreachable, or the pinned Verilator not installed.
+ * `<key>_skipped` with the reason: PyPI unreachable, the pinned Verilator not installed, or
+ * `BENCH_COCOTB=0` (the bridge's figures alone, as bench/side_by_side.ts runs them).
  */
 export async function setUp(c: Cocotb): Promise<Record<string, string>> {
+  if (process.env.BENCH_COCOTB === '0') return { [`${c.key}_skipped`]: 'BENCH_COCOTB=0' };
   if (c.verilator !== 'verilator' && !existsSync(c.verilator)) {
     return { [`${c.key}_skipped`]: `no ${path.relative(ROOT, c.verilator)}: run make deps VERILATOR=5.048` };
   }
