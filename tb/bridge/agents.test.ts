@@ -6,12 +6,14 @@ import { ApbMaster } from '../../bridge/src/bus/apb.js';
 import { AxisMonitor, AxisSink, AxisSource } from '../../bridge/src/bus/axis.js';
 import { Clock, ClockCycles, CoverGroup, First, SampledStream } from '../../bridge/src/index.js';
 import { simTest } from '../../bridge/src/vitest.js';
-import { apbRegfile, axisSlice, counter } from './tops.js';
+import { apbFifo, apbRegfile, axisSlice, counter } from './tops.js';
+import { UsageError } from '../../bridge/src/errors.js';
 import { clockAndReset } from '../common/reset.js';
 
 const onCounter = simTest(counter, { simTimeout: [10, 'ms'] });
 const onSlice = simTest(axisSlice, { simTimeout: [100, 'ms'] });
 const onRegs = simTest(apbRegfile, { simTimeout: [10, 'ms'] });
+const onFifo = simTest(apbFifo, { simTimeout: [10, 'ms'] });
 
 // Functional coverage of the transactor traffic, checked by the last test of the file.
 const cov = new CoverGroup('bridge_agents');
@@ -185,6 +187,93 @@ describe('APB transactor', () => {
     // The test resumes at the last one's end, as a single transfer's wait does.
     expect(BigInt(sim.now)).toBe(r.at(-1)!.time);
     expect(await apb.batch([])).toEqual([]);
+  });
+});
+
+describe('APB steps: a wake-up in one round trip', () => {
+  const POP = 0x0;
+  const EVENTS = 0x4;
+  const COUNT = 0x8;
+  const VALID = 0x100;
+
+  onFifo('wait, read and clear the events as seen, drain the FIFO: one round trip, the bytes in order', async ({ sim, dut }) => {
+    await clockAndReset(dut);
+    const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i, { condition: dut.irq_o });
+    const push = async (bytes: readonly number[]): Promise<void> => {
+      for (const b of bytes) {
+        dut.push_i.value = 1;
+        dut.push_data_i.value = b;
+        await ClockCycles(dut.clk_i, 1);
+      }
+      dut.push_i.value = 0;
+    };
+    const wake = (max: number, mask = 1) => apb.batch([
+      { kind: 'wait', value: 1, timeoutCycles: 1000 },
+      { kind: 'read', addr: EVENTS },
+      { kind: 'writeFrom', addr: EVENTS, back: 1, mask },
+      { kind: 'drain', addr: POP, while: VALID, max },
+      { kind: 'read', addr: COUNT },
+    ]);
+
+    await push([0x11, 0x22, 0x33, 0x44, 0x55]);
+    sim.resetStats();
+    const [woke, ev, , drain, count] = await wake(16);
+    expect(sim.perf().roundTrips, 'the whole wake-up is one round trip').toBe(1);
+    expect(woke!.data, 'the interrupt was high: the wait is met').toBe(1);
+    expect(ev!.data).toBe(1);
+    expect(drain!.reads, 'every byte, in order, with its valid bit').toEqual([0x11, 0x22, 0x33, 0x44, 0x55].map((b) => VALID | b));
+    expect(drain!.data, 'the read that ended the drain found the FIFO empty').toBe(0);
+    expect(count!.data).toBe(0);
+    await ClockCycles(dut.clk_i, 1);
+    expect(dut.irq_o.value, 'the write-from cleared the event it read').toBe(0);
+
+    // At most `max` reads: the rest stays; a mask of 0 writes 0, so the event stays too.
+    await push(Array.from({ length: 10 }, (_, i) => 0xa0 + i));
+    const [, , , part, left] = await wake(4, 0);
+    expect(part!.reads).toEqual([0xa0, 0xa1, 0xa2, 0xa3].map((b) => VALID | b));
+    expect(part!.data, 'the last read still had a byte').toBe(VALID | 0xa3);
+    expect(left!.data).toBe(6);
+    expect(dut.irq_o.value, 'masked to 0: nothing cleared').toBe(1);
+  });
+
+  onFifo('a wait ends at its timeout edge with data 0, or at the edge its condition is seen with data 1', async ({ sim, dut }) => {
+    await clockAndReset(dut);
+    const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i, { condition: dut.irq_o });
+    const [before] = await apb.batch([{ kind: 'read', addr: COUNT }]);
+    const [quiet, after] = await apb.batch([{ kind: 'wait', value: 1, timeoutCycles: 37 }, { kind: 'read', addr: COUNT }]);
+    expect(quiet!.data, 'nothing came: timed out').toBe(0);
+    expect(quiet!.cycle - before!.cycle, 'exactly the timeout in edges after the test resumed').toBe(37);
+    expect(after!.cycle - quiet!.cycle, 'the next transfer starts at once: SETUP and ACCESS').toBe(2);
+
+    // A byte pushed 20 edges into a wait: the wait ends at the first edge that sees the event.
+    const t = sim.startSoon(async () => {
+      await ClockCycles(dut.clk_i, 20);
+      dut.push_i.value = 1;
+      dut.push_data_i.value = 0x5a;
+      await ClockCycles(dut.clk_i, 1);
+      dut.push_i.value = 0;
+      return sim.now;
+    }, 'pusher');
+    const [seen, drain] = await apb.batch([{ kind: 'wait', value: 1, timeoutCycles: 1000 }, { kind: 'drain', addr: POP, while: VALID, max: 16 }]);
+    const pushed = await t;
+    expect(seen!.data).toBe(1);
+    // The byte is taken at the edge the pusher resumed at; the event flop shows it from then, and
+    // the wait sees it at the next edge, as the flops do.
+    expect(seen!.time - pushed, 'one 10 ns cycle after the push edge').toBe(10_000n);
+    expect(drain!.reads).toEqual([VALID | 0x5a]);
+  });
+
+  onFifo('malformed steps are refused by name, their batch left unqueued', async ({ dut }) => {
+    await clockAndReset(dut);
+    const plain = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i);
+    await expect(plain.batch([{ kind: 'wait', value: 1, timeoutCycles: 5 }])).rejects.toThrow(UsageError);
+    const apb = ApbMaster.fromPrefix(dut, 'apb', dut.clk_i, { condition: dut.irq_o });
+    // Each after a good read: a refused step leaves the whole batch unqueued.
+    await expect(apb.batch([{ kind: 'read', addr: COUNT }, { kind: 'wait', value: 1, timeoutCycles: 0 }])).rejects.toThrow(/timeoutCycles/);
+    await expect(apb.batch([{ kind: 'read', addr: COUNT }, { kind: 'writeFrom', addr: EVENTS, back: 2, mask: 1 }])).rejects.toThrow(/earlier transfer/);
+    await expect(apb.batch([{ kind: 'read', addr: COUNT }, { kind: 'drain', addr: POP, while: 0, max: 4 }])).rejects.toThrow(/nonzero while bit/);
+    const [first] = await apb.batch([{ kind: 'read', addr: COUNT }]);
+    expect(first!.cycle, 'nothing of the refused batches ran: this is the first transfer').toBeLessThanOrEqual(4);
   });
 });
 

@@ -1,4 +1,5 @@
 import { defineTop } from '../../bridge/src/index.js';
+import type { ApbFifoDut } from './gen/apb_fifo.js';
 import type { ApbRegfileDut } from './gen/apb_regfile.js';
 import type { AxisSliceDut } from './gen/axis_slice.js';
 import type { CounterDut } from './gen/counter.js';
@@ -52,6 +53,9 @@ export const apbRegfileBroken = defineTop<ApbRegfileDut>({
   sources: ['tb/bridge/hdl/apb_regfile.sv'],
   parameters: { Broken: "1'b1" },  // sized: the parameter is a bit
 });
+
+/** A byte FIFO with an event register and an interrupt, for the APB master's wait, drain and write-from. */
+export const apbFifo = defineTop<ApbFifoDut>({ name: 'apb_fifo', sources: ['tb/bridge/hdl/apb_fifo.sv'] });
 
 
 /** A serial line through one flop, for the serial source and sink. */
