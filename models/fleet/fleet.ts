@@ -141,10 +141,15 @@ export class Fleet {
     this.#cells[i] = inc;
     // The line is brought up to date before the firmware sees any register (models/fleet/mgmt_bus.ts).
     const regs = { read: (a: number) => (this.bus.sync(), cell.read(a)), write: (a: number, d: number) => (this.bus.sync(), cell.write(a, d)) };
+    const port = modelPort(regs, () => BigInt(this.q.now()));
     const platform: Platform = {
-      regs: modelPort(regs, () => BigInt(this.q.now())),
+      regs: port,
       now: () => this.q.now(),
-      waitInterrupt: (timeout) => this.#wait(inc, timeout),
+      // The accesses run at the wake's cycle, as the RTL's APB master runs them right after its wait.
+      waitInterrupt: async (timeout, then) => {
+        const irq = await this.#wait(inc, timeout);
+        return { irq, regs: then.length ? await port.batch(then) : [] };
+      },
     };
     const fw = new Firmware(platform, { ...this.config, seed: (this.config.seed * 31 + i * 0x9e37) >>> 0 });
     inc.fw = fw;

@@ -10,7 +10,7 @@
  * {@link UpdateAgent} (update_agent.ts) the update cell's.
  */
 import { Rng } from '../common/rng.js';
-import { readOp, writeOp, type RegPort } from '../common/reg_port.js';
+import { readOp, writeFromOp, writeOp, type RegOp, type RegPort, type RegResult } from '../common/reg_port.js';
 import { CellWindow, UART_FIFO_DEPTH } from '../cell/cell_pkg.js';
 import { CELL_CTRL_CELL_ID, CELL_CTRL_IRQ_STATUS as IRQ, CELL_CTRL_LINK, CELL_CTRL_OFFSET as CTRL } from '../cell/cell_ctrl_pkg.js';
 import { IMAGE_CHECK_OFFSET as CHK, IMAGE_CHECK_STATUS, IMAGE_HEADER_BYTES, ImageStatus } from '../cell/image_check_pkg.js';
@@ -116,8 +116,8 @@ export class Firmware {
     await this.#init();
     for (;;) {
       const next = [this.conv.deadline(), this.link.deadline(), ...this.#timers.map((t) => t.at)].reduce<number>((m, d) => (d !== undefined && d < m ? d : m), this.now() + this.config.announcePeriod);
-      await this.platform.waitInterrupt(Math.max(1, next - this.now()));
-      await this.#service();
+      const wake = await this.platform.waitInterrupt(Math.max(1, next - this.now()), this.#wakeOps);
+      await this.#service(wake.regs);
     }
   }
 
@@ -130,6 +130,7 @@ export class Firmware {
     const [, , link] = await this.ports.ctrl.batch([writeOp(CTRL.IRQ_STATUS, EVENT_BITS), writeOp(CTRL.IRQ_ENABLE, IRQ.UART.mask | IRQ.FLASH.mask | EVENT_BITS), readOp(CTRL.LINK)]);
     this.#linkUp = CELL_CTRL_LINK.UP.get(link!.data) === 1;
     await this.link.init();
+    this.#wakeOps = [...inWindow(CellWindow.CellCtrl, [readOp(CTRL.IRQ_STATUS), writeFromOp(CTRL.IRQ_STATUS, 1, EVENT_BITS)]), ...inWindow(CellWindow.Uart, this.link.wakeOps())];
     this.#bootAt = this.now();
     this.check('boot', (s) => this.#booted(s));
   }
@@ -144,17 +145,20 @@ export class Firmware {
     return this.#linkUp;
   }
 
-  async #service(): Promise<void> {
-    // The cause and the UART's state in one batch: a wake-up by the bus costs this and the link's
-    // own drain and refill.
-    const [irq, ...uart] = await this.platform.regs.batch([...inWindow(CellWindow.CellCtrl, [readOp(CTRL.IRQ_STATUS)]), ...inWindow(CellWindow.Uart, this.link.snapshotOps())]);
+  /**
+   * A wake-up's accesses, run by the platform as its wait ends: the cause read and its events
+   * cleared as read, and the link's own (MgmtLink.wakeOps). Made at init, once the link is.
+   */
+  #wakeOps: readonly RegOp[] = [];
+
+  /** `regs`: the results of {@link #wakeOps}. */
+  async #service(regs: readonly RegResult[]): Promise<void> {
+    const [irq, , ...uart] = regs;
     const st = irq!.data;
-    if (st & EVENT_BITS) await this.ports.ctrl.write(CTRL.IRQ_STATUS, st & EVENT_BITS);
     if (st & IRQ.LINK_DOWN.mask) this.#linkUp = false;
     if (st & IRQ.LINK_UP.mask) this.#linkUp = true;
-    if (st & IRQ.UART.mask || this.link.pending) {
-      for (const r of await this.link.service(uart)) await this.#message(r.src, r.body);
-    }
+    // Always: the wake-up drained the RX FIFO whatever woke it.
+    for (const r of await this.link.service(uart)) await this.#message(r.src, r.body);
     if (st & IRQ.FLASH.mask) await this.flash.service();
     if (st & IRQ.CHECK_DONE.mask) await this.#checked();
     if (st & IRQ.DMA_RX_DONE.mask) await this.device.rxDone();
@@ -176,7 +180,7 @@ export class Firmware {
     for (;;) {
       while (this.#spawned.length) await Promise.all(this.#spawned.splice(0));
       if (this.flash.startable) await this.flash.service();
-      else if (this.link.startable) for (const r of await this.link.service()) await this.#message(r.src, r.body);
+      else if (this.link.startable) await this.link.start();
       else if (!this.#spawned.length) return;
     }
   }

@@ -4,13 +4,13 @@
  * UART_FIFO_DEPTH), so a collision (the UART flushed its FIFO) loses exactly the frame in flight,
  * which goes again after a seeded back-off; and the RX FIFO drained at a frame's end (RX_TIMEOUT)
  * or when nearly full (RX_THRESH) into the unframer and the reassembler. Interrupt-driven
- * through {@link MgmtLink.service}: a few register batches per frame, never a poll per character.
+ * through {@link MgmtLink.service}: one or two register batches per frame, never a poll per character.
  */
 import { Rng } from '../common/rng.js';
 import type { LineSettings } from '../uart/line.js';
 import { charCycles } from '../uart/line.js';
 import { UartDriver } from '../uart/uart_driver.js';
-import { readOp, writeOp, type RegOp, type RegResult } from '../common/reg_port.js';
+import { drainOp, readOp, writeFromOp, writeOp, type RegOp, type RegResult } from '../common/reg_port.js';
 import { UART_EVENTS, UART_FIFOCTL, UART_IE, UART_LEVEL, UART_OFFSET, UART_RXDATA, UART_STATUS, UART_TIMEOUT } from '../uart/uart_pkg.js';
 import { frame, Unframer } from './framing.js';
 import { BROADCAST_EID, decodePacket, encodePacket, Reassembler, splitMessage } from './mctp.js';
@@ -31,11 +31,9 @@ const RX_MARGIN = 32;
 /** TX wakes to refill with at most this many characters left (only a frame longer than the FIFO needs it). */
 const TX_REFILL = 16;
 
-// The drain's reads, made once: a wake-up reads RXDATA once per character held.
-const READ_RXDATA = readOp(UART_OFFSET.RXDATA);
 const READ_LEVEL = readOp(UART_OFFSET.LEVEL);
 
-/** The UART registers one wake-up starts from: {@link MgmtLink.snapshotOps}'s results, in order. */
+/** What one wake-up does to the UART, before the firmware looks ({@link MgmtLink.wakeOps}'s results, in order). */
 export type LinkSnapshot = readonly RegResult[];
 
 /** The management bus, as one cell's firmware drives it. */
@@ -47,6 +45,7 @@ export class MgmtLink {
   readonly #unframer = new Unframer();
   readonly #reassembler = new Reassembler();
   readonly #char: number;
+  readonly #wakeOps: readonly RegOp[];
   /** IE as last written. */
   #ie = this.#interrupts();
   /** Frames lost to collisions and sent again (tests and the bench). */
@@ -54,6 +53,13 @@ export class MgmtLink {
 
   constructor(private readonly uart: UartDriver, private readonly eid: number, private readonly settings: LineSettings, private readonly rng: Rng, private readonly now: () => number) {
     this.#char = charCycles(settings);
+    this.#wakeOps = [
+      readOp(UART_OFFSET.EVENTS),
+      writeFromOp(UART_OFFSET.EVENTS, 1),
+      drainOp(UART_OFFSET.RXDATA, UART_RXDATA.VALID.mask, uart.fifoDepth),
+      READ_LEVEL,
+      readOp(UART_OFFSET.STATUS),
+    ];
   }
 
   /** Line settings, FIFO thresholds, idle timeout, interrupt enables. */
@@ -87,22 +93,24 @@ export class MgmtLink {
     return this.#current ? undefined : this.#frames.length ? this.#retryAt : undefined;
   }
 
-  /** The reads a wake-up starts from (EVENTS, LEVEL, STATUS), to batch with the caller's own. */
-  snapshotOps(): RegOp[] {
-    return [readOp(UART_OFFSET.EVENTS), readOp(UART_OFFSET.LEVEL), readOp(UART_OFFSET.STATUS)];
+  /**
+   * A wake-up's accesses, to batch with the caller's own (on the RTL after the wait for the
+   * interrupt, in one round trip): EVENTS read and cleared as read, the RX FIFO drained, then
+   * LEVEL and STATUS. Made once: every wake-up is the same.
+   */
+  wakeOps(): readonly RegOp[] {
+    return this.#wakeOps;
   }
 
   /**
    * Handles the UART: collisions, received bytes, TX refill. Returns the messages completed.
-   * `snap`: {@link snapshotOps}' results when the caller read them (else read here). Costs one
-   * batch to clear the events and drain the RX FIFO, and one to refill the TX FIFO when it can
-   * take a frame: a few round trips per frame on the RTL, whatever its length.
+   * `snap`: {@link wakeOps}' results, run by the caller's wake-up. Another batch
+   * drains what came during the drain, and one refills the TX FIFO when it can take a frame:
+   * one or two round trips per frame on the RTL, whatever its length.
    */
-  async service(snap?: LinkSnapshot): Promise<Received[]> {
-    const [ev, level, st] = snap ?? await this.uart.port.batch(this.snapshotOps());
+  async service(snap: LinkSnapshot): Promise<Received[]> {
+    const [ev, , drain, level, st] = snap;
     const events = ev!.data;
-    let lv = UART_LEVEL.RX.get(level!.data);
-    const txLevel = UART_LEVEL.TX.get(level!.data);
     if (events & UART_EVENTS.COLLISION.mask && this.#current) {
       // The UART flushed its TX FIFO: this frame is lost; it goes again after a back-off.
       this.collisions++;
@@ -112,27 +120,30 @@ export class MgmtLink {
       this.#retryAt = this.now() + this.#char * (2 + this.rng.below(4 << Math.min(this.#attempts, 4)));
     }
     const out: Received[] = [];
-    for (let clear = events; clear || lv > 0; clear = 0) {
-      // LEVEL again at the end: characters that came during the drain are drained now, not
-      // left for an RX_TIMEOUT that was already cleared.
-      const ops: RegOp[] = clear ? [writeOp(UART_OFFSET.EVENTS, clear)] : [];
-      for (let i = 0; i < lv; i++) ops.push(READ_RXDATA);
-      ops.push(READ_LEVEL);
-      const got = await this.uart.port.batch(ops);
-      const chars: number[] = [];
-      for (let i = clear ? 1 : 0; i < got.length - 1; i++) {
-        const d = got[i]!.data;
-        if (UART_RXDATA.VALID.get(d)) chars.push(UART_RXDATA.DATA.get(d));
-      }
-      lv = UART_LEVEL.RX.get(got.at(-1)!.data);
-      this.#receive(chars, out);
+    this.#receive(drain!.reads ?? [], out);
+    // Characters that came during the drain (or beyond its reads) are drained now, not left for
+    // an RX_TIMEOUT that was already cleared.
+    for (let lv = UART_LEVEL.RX.get(level!.data); lv > 0;) {
+      const [more, after] = await this.uart.port.batch([drainOp(UART_OFFSET.RXDATA, UART_RXDATA.VALID.mask, lv), READ_LEVEL]);
+      this.#receive(more!.reads ?? [], out);
+      lv = UART_LEVEL.RX.get(after!.data);
     }
-    await this.#refill(txLevel, UART_STATUS.TX_EMPTY.get(st!.data) === 1);
+    await this.#refill(UART_LEVEL.TX.get(level!.data), UART_STATUS.TX_EMPTY.get(st!.data) === 1);
     return out;
   }
 
-  #receive(chars: readonly number[], out: Received[]): void {
-    for (const e of this.#unframer.push(chars)) {
+  /**
+   * Starts the next frame ({@link startable}) without reading the UART first: with no frame in
+   * flight the TX FIFO is empty (the last one went out, or a collision flushed it).
+   */
+  async start(): Promise<void> {
+    await this.#refill(0, false);
+  }
+
+  /** `reads`: RXDATA as read, each with VALID set. */
+  #receive(reads: readonly number[], out: Received[]): void {
+    if (!reads.length) return;
+    for (const e of this.#unframer.push(reads.map((d) => UART_RXDATA.DATA.get(d)))) {
       if (e.kind !== 'packet') continue;
       const d = decodePacket(e.packet);
       if (!d.ok || (d.packet.dst !== this.eid && d.packet.dst !== BROADCAST_EID)) continue;

@@ -3,18 +3,27 @@
  * clock cycles. Nothing else (no bridge, no globals), so one firmware runs on the register model
  * of models/cell/ (through models/fleet/) and on the RTL (through the bridge's APB master).
  */
-import type { RegOp, RegPort, RegResult } from '../common/reg_port.js';
+import { movedOp, type RegOp, type RegPort, type RegResult } from '../common/reg_port.js';
 import { WINDOW_BYTES, type CellWindow } from '../cell/cell_pkg.js';
+
+/** How a {@link Platform.waitInterrupt} ended. */
+export interface Wake {
+  readonly irq: boolean;
+  /** The results of its `then` accesses, in order. */
+  readonly regs: readonly RegResult[];
+}
 
 /** The firmware's world. */
 export interface Platform {
   /** The cell's APB bus: 12-bit addresses (window × 256 + offset). */
   readonly regs: RegPort;
   /**
-   * Resolves when the cell's interrupt is high (true) or after `timeoutCycles` (false), whichever
-   * comes first; at once when it is high already.
+   * Resolves when the cell's interrupt is high (`irq` true) or after `timeoutCycles` (false),
+   * whichever comes first (at once when it is high already), with the results of `then`: the
+   * accesses run the moment the wait ends, so a wake-up and what it reads cost one batch (on the
+   * RTL one round trip, the APB master's wait step).
    */
-  waitInterrupt(timeoutCycles: number): Promise<boolean>;
+  waitInterrupt(timeoutCycles: number, then: readonly RegOp[]): Promise<Wake>;
   /** The current clock cycle. */
   now(): number;
 }
@@ -22,7 +31,7 @@ export interface Platform {
 /** `ops` of one block's window, as accesses of the whole cell bus (to batch several blocks' accesses). */
 export function inWindow(window: CellWindow, ops: readonly RegOp[]): RegOp[] {
   const base = window * WINDOW_BYTES;
-  return ops.map((op) => (op.kind === 'read' ? { kind: 'read', offset: base + op.offset } : { kind: 'write', offset: base + op.offset, data: op.data }));
+  return ops.map((op) => movedOp(op, base));
 }
 
 /** `port` seen from one block's window: offsets inside the window, as that block's drivers use them. */

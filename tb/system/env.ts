@@ -73,10 +73,14 @@ type Pins = Record<string, SignalHandle<number> | SignalHandle<bigint>>;
  */
 function stoppable(p: Platform, off: { readonly stopped: boolean }): Platform {
   const never = <T>(): Promise<T> => new SimEvent('the cell is off').wait() as Promise<T>;
-  const gate = <T>(f: () => Promise<T>): Promise<T> => (off.stopped ? never<T>() : f().then((r) => (off.stopped ? never<T>() : r)));
+  // A stopped cell's APB master is closed (its queued wait dropped): what was in flight fails, unseen.
+  const gate = <T>(f: () => Promise<T>): Promise<T> => (off.stopped ? never<T>() : f().then(
+    (r) => (off.stopped ? never<T>() : r),
+    (e: unknown) => (off.stopped ? never<T>() : Promise.reject(e)),
+  ));
   return {
     now: () => p.now(),
-    waitInterrupt: (t) => gate(() => p.waitInterrupt(t)),
+    waitInterrupt: (t, then) => gate(() => p.waitInterrupt(t, then)),
     regs: { read: (a) => gate(() => p.regs.read(a)), write: (a, d) => gate(() => p.regs.write(a, d)), batch: (ops) => gate(() => p.regs.batch(ops)) },
   };
 }
@@ -107,7 +111,7 @@ export class SystemEnv implements BlockEnv {
       ...options.config,
     };
     const cells = Array.from({ length: n }, (_, i) => i);
-    this.apb = cells.map((i) => ApbMaster.fromPrefix(dut, `c${i}_apb`, dut.clk_i));
+    this.apb = cells.map((i) => this.#master(i));
     const blocks = dut as unknown as Record<string, { u_nor: { mem_q: MemoryHandle<number> } } | undefined>;
     this.flash = cells.map((i) => {
       const b = blocks[`g_cell[${i}]`];
@@ -127,6 +131,11 @@ export class SystemEnv implements BlockEnv {
 
   get cells(): number {
     return this.options.images.length;
+  }
+
+  /** Cell `i`'s APB master, its interrupt the condition a wake-up waits on. */
+  #master(i: number): ApbMaster {
+    return ApbMaster.fromPrefix(this.dut, `c${i}_apb`, this.dut.clk_i, { condition: this.#pin(`c${i}_irq_o`) });
   }
 
   #pin(name: string): SignalHandle<number> {
@@ -168,7 +177,7 @@ export class SystemEnv implements BlockEnv {
   /** A fresh MP on cell `i`, its platform switched off for good by the next {@link restartCell}. */
   #boot(i: number, generation = 0): { task: Task<unknown>; off: { stopped: boolean } } {
     const off = { stopped: false };
-    const platform = stoppable(rtlPlatform(this.sim, { clock: this.dut.clk_i, irq: this.#pin(`c${i}_irq_o`), apb: this.apb[i]!, periodSteps: PERIOD_STEPS }), off);
+    const platform = stoppable(rtlPlatform(this.sim, { apb: this.apb[i]!, periodSteps: PERIOD_STEPS }), off);
     const fw = new Firmware(platform, { ...this.config, seed: (this.config.seed * 31 + i * 0x9e37 + generation * 0x51ed) >>> 0 });
     return { task: this.sim.startSoon(() => fw.run(), `MP of cell ${i}${generation ? ` (boot ${generation + 1})` : ''}`), off };
   }
@@ -180,6 +189,9 @@ export class SystemEnv implements BlockEnv {
    */
   stopCell(i: number, o: { readonly power?: boolean } = {}): void {
     this.#mps[i]!.off.stopped = true;
+    // Its MP's wake-up may sit in the master's queue for a long timeout: a fresh master serves the next boot.
+    this.apb[i]!.close();
+    this.apb[i] = this.#master(i);
     this.#pin(`c${i}_rst_ni`).value = 0;
     if (o.power) this.#pin(`c${i}_power_loss_i`).value = 1;
   }

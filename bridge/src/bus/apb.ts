@@ -2,7 +2,7 @@ import type { SignalHandle } from '../handle.js';
 import { AgentKind, type Decoder } from '../protocol.js';
 import { Simulator, type AgentHandler } from '../simulator.js';
 import { AgentDone, withdrawableBody } from '../triggers.js';
-import { UsageError } from '../errors.js';
+import { CancelledError, UsageError } from '../errors.js';
 import { bind } from './prefix.js';
 import { type Stamp, Stamped } from './stamp.js';
 
@@ -128,6 +128,15 @@ export class ApbMaster implements AgentHandler {
   /** @internal */
   end(reason: Error): void {
     this.failure ??= reason;
+  }
+
+  /**
+   * Closes the master: transfers still queued are dropped and their waits fail; the pins keep
+   * what it drove last. (A cell held in reset: the next boot opens a fresh master.)
+   */
+  close(): void {
+    this.failure ??= new CancelledError(`${this.name} was closed`);
+    this.sim.closeAgent(this.id);
   }
 
   /** Why `t`, as transfer number `k`, cannot be queued (undefined: it can). */
