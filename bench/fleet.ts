@@ -9,8 +9,9 @@
 //     slowest stream (sender's flash read, HSI at ceil(P/8) + 2 blocks a frame, receiver's page
 //     programs with their SPI shift and tPP) + the verify read;
 //   model_cases_per_s: cases of the fleet property (tb/fleet/property.ts) per wall-clock second, a
-//     fixed sample of 20 drawn as make test draws them (2..property_max_cells cells; until the
-//     property ran 1000 cases of 2..12, this timed 6 cases of 2..6: figures before then are not comparable).
+//     fixed sample of 20 drawn as make test draws them (2..property_max_cells cells: 2..16 since the
+//     property's default became 16, 2..12 before, and 6 cases of 2..6 before that; figures of
+//     another range are not comparable).
 import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

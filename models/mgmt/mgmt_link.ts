@@ -50,6 +50,8 @@ export class MgmtLink {
   #ie = this.#interrupts();
   /** Frames lost to collisions and sent again (tests and the bench). */
   collisions = 0;
+  /** Messages not queued because a copy still waited whole (tests). */
+  duplicates = 0;
 
   constructor(private readonly uart: UartDriver, private readonly eid: number, private readonly settings: LineSettings, private readonly rng: Rng, private readonly now: () => number) {
     this.#char = charCycles(settings);
@@ -73,9 +75,18 @@ export class MgmtLink {
     ]);
   }
 
-  /** Queues a message (type byte first) for `dst`. */
+  /**
+   * Queues a message (type byte first) for `dst`, unless the same message still waits whole in
+   * the queue: a retry, or a cached reply to one, whose first copy has not started adds nothing
+   * but load to a congested line (frames leave in order, so its first frame waiting means all do).
+   */
   send(dst: number, body: Uint8Array, tagOwner: boolean): void {
-    for (const p of splitMessage(body, { dst, src: this.eid, tagOwner, tag: 0 })) this.#frames.push(frame(encodePacket(p)));
+    const frames = splitMessage(body, { dst, src: this.eid, tagOwner, tag: 0 }).map((p) => frame(encodePacket(p)));
+    if (this.#frames.some((f) => sameBytes(f, frames[0]!))) {
+      this.duplicates++;
+      return;
+    }
+    this.#frames.push(...frames);
   }
 
   /** Frames waiting or in flight. */
@@ -185,3 +196,5 @@ export class MgmtLink {
       | (c && c.pushed === c.bytes.length ? UART_IE.TX_EMPTY.mask : 0);
   }
 }
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
