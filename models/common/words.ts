@@ -16,3 +16,10 @@ export function toWords(bytes: ArrayLike<number>): number[] {
 export function fromWords(words: readonly number[], n: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (words[i >> 2]! >>> (8 * (i & 3))) & 0xff);
 }
+
+/** `a` and `b` hold the same bytes. */
+export function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -6,6 +6,7 @@
  * be missing, never reordered, duplicated or changed. A scoreboard feeds it what was sent and
  * what came out and reads the verdict.
  */
+import { sameBytes } from '../common/words.js';
 
 /** A frame on the user side. */
 export interface LinkFrame {
@@ -95,7 +96,7 @@ export class DeliveryModel {
 }
 
 function same(a: LinkFrame, b: LinkFrame): boolean {
-  return a.dst === b.dst && a.data.length === b.data.length && a.data.every((x, i) => x === b.data[i]);
+  return a.dst === b.dst && sameBytes(a.data, b.data);
 }
 
 /** How `got` differs from `want`, or undefined. */

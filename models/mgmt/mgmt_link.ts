@@ -11,6 +11,7 @@ import type { LineSettings } from '../uart/line.js';
 import { charCycles } from '../uart/line.js';
 import { UartDriver } from '../uart/uart_driver.js';
 import { drainOp, readOp, writeFromOp, writeOp, type RegOp, type RegResult } from '../common/reg_port.js';
+import { sameBytes } from '../common/words.js';
 import { UART_EVENTS, UART_FIFOCTL, UART_IE, UART_LEVEL, UART_OFFSET, UART_RXDATA, UART_STATUS, UART_TIMEOUT } from '../uart/uart_pkg.js';
 import { frame, Unframer } from './framing.js';
 import { BROADCAST_EID, decodePacket, encodePacket, Reassembler, splitMessage } from './mctp.js';
@@ -196,5 +197,3 @@ export class MgmtLink {
       | (c && c.pushed === c.bytes.length ? UART_IE.TX_EMPTY.mask : 0);
   }
 }
-
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

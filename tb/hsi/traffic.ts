@@ -3,6 +3,7 @@
 // function of tag and index), and the account of what arrived against what was sent: lost,
 // duplicated, corrupted, out of order. No vitest here: the bench runs it too.
 import { AxisSink, AxisSource, Clock, ClockCycles, type ReceivedFrame, type SignalHandle, type Simulator } from '../../bridge/src/index.js';
+import { sameBytes } from '../../models/common/words.js';
 import type { HsiLinkTbDut } from './gen/hsi_link_tb.js';
 
 /** A vc of the user side. */
@@ -97,8 +98,6 @@ export interface Account {
   readonly outOfOrder: number;
 }
 
-const same = (x: Uint8Array, y: Uint8Array): boolean => x.length === y.length && x.every((b, i) => b === y[i]);
-
 /**
  * Frames are named by their first 4 bytes (a frame shorter than that by being the next one of
  * its content in order); a frame that is no frame sent is corrupt.
@@ -113,10 +112,10 @@ export function account(sent: readonly Uint8Array[], got: readonly Uint8Array[])
     let idx = -1;
     if (g.length >= 4) {
       const i = (g[0]! | (g[1]! << 8) | (g[2]! << 16) | (g[3]! << 24)) >>> 0;
-      if (i < sent.length && same(sent[i]!, g)) idx = i;
+      if (i < sent.length && sameBytes(sent[i]!, g)) idx = i;
     } else {
-      for (let i = last + 1; i < Math.min(sent.length, last + 65) && idx < 0; i++) if (same(sent[i]!, g)) idx = i;
-      if (idx < 0 && last >= 0 && same(sent[last]!, g)) idx = last;
+      for (let i = last + 1; i < Math.min(sent.length, last + 65) && idx < 0; i++) if (sameBytes(sent[i]!, g)) idx = i;
+      if (idx < 0 && last >= 0 && sameBytes(sent[last]!, g)) idx = last;
     }
     if (idx < 0) {
       corrupted++;
